@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "corpus-index",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "CorpusIndex", targets: ["CorpusIndex"]),
+        .executable(name: "corpus-index", targets: ["corpus-index"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Debian's zlib1g-dev; `pkgConfig` is the name of the .pc file.
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // Debian's liblz4-dev.
+        .systemLibrary(
+            name: "CLZ4", pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
+        .target(
+            name: "CorpusIndex",
+            dependencies: ["CZlib", "CLZ4"],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "corpus-index",
+            dependencies: [
+                "CorpusIndex",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "CorpusIndexTests",
+            dependencies: ["CorpusIndex"],
+            resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)
