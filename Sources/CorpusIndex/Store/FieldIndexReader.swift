@@ -15,11 +15,34 @@ public final class FieldIndexReader: @unchecked Sendable {
     public let lengths: FieldLengths
     /// Whether the field stores positions.
     public let hasPositions: Bool
+    let postingsFile: ContainerFile
+    let positionsFile: ContainerFile?
+    private let docsData: UnsafeRawBufferPointer
+    private let positionsData: UnsafeRawBufferPointer
 
     /// Opens the text field `field` (or keyword field, with `keyword: true`) in `directory`.
     public init(directory: String, field: String, documentCount: Int, keyword: Bool = false) throws {
-        fatalError("unimplemented")
+        self.field = field
+        self.documentCount = documentCount
+        dictionary = try TermDictionaryReader(path: "\(directory)/\(IndexFiles.terms(field))")
+        postingsFile = try ContainerFile(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
+        docsData = try postingsFile.section(FieldIndexWriter.docsSection)
+        hasPositions = !keyword
+        if keyword {
+            positionsFile = nil
+            positionsData = UnsafeRawBufferPointer(start: nil, count: 0)
+            lengths = FieldLengths()
+        } else {
+            let file = try ContainerFile(
+                path: "\(directory)/\(IndexFiles.positions(field))", kind: FileKind.positions)
+            positionsFile = file
+            positionsData = try file.section(FieldIndexWriter.positionsSection)
+            lengths = try FieldLengths(path: "\(directory)/\(IndexFiles.lengths(field))", documentCount: documentCount)
+        }
     }
+
+    var postingsFileName: String { postingsFile.name }
+    var positionsFileName: String { positionsFile?.name ?? postingsFile.name }
 
     /// The number of distinct terms.
     public var termCount: Int { dictionary.termCount }
@@ -44,8 +67,14 @@ public final class FieldIndexReader: @unchecked Sendable {
     /// The bytes of the term at `ordinal`.
     public func term(ordinal: Int) throws -> [UInt8] { try dictionary.term(ordinal: ordinal) }
 
-    /// A cursor over the postings of `info`, positioned on its first document.
+    /// A cursor over the postings of `info`, positioned on its first document. Costs one allocation and the
+    /// decoding of the first block.
     public func cursor(_ info: TermInfo) throws -> PostingCursor {
-        fatalError("unimplemented")
+        try PostingCursor(owner: self, termInfo: info, data: docsData, positions: positionsData)
+    }
+
+    /// The files of this field (for verification).
+    var containerFiles: [ContainerFile] {
+        [dictionary.file, postingsFile] + (positionsFile.map { [$0] } ?? []) + (lengths.file.map { [$0] } ?? [])
     }
 }

@@ -5,52 +5,265 @@
 /// exhausted. Frequencies come with the doc block; positions are decoded only when `positions()` is called.
 /// For block-max WAND, `shallowAdvance(to:)` moves only the skip pointer and `blockMaxFreq`,
 /// `blockMinFieldLength` and `blockLastDoc` describe the block under it (the block of the current doc until the
-/// first shallow move). A list shorter than 129 docs is one block whose bounds are the term's.
+/// first shallow move). A list of at most 128 docs is one block whose bounds are the term's.
 ///
-/// A cursor owns two 128-value buffers (allocated once at creation) and reads the mapped files; it keeps them
-/// alive. Not thread-safe: one cursor per thread. Corrupt bytes throw `.corrupt`; a cursor that threw is spent.
+/// A cursor owns two 128-value buffers (allocated once at creation) and a positions buffer, and keeps the mapped
+/// files alive. Not thread-safe: one cursor per thread. Every block is checked as it is decoded (offsets inside
+/// the file, doc ids increasing and below the document count, the last doc equal to the skip entry's); bad bytes
+/// throw `.corrupt` naming the postings file, and a cursor that threw is spent.
 public final class PostingCursor {
     /// The doc id of an exhausted cursor.
     public static let end: UInt32 = .max
 
     /// The current document, or `end`.
-    public internal(set) var doc: UInt32 = PostingCursor.end
+    public private(set) var doc: UInt32 = PostingCursor.end
     /// The term this cursor iterates.
     public let termInfo: TermInfo
 
-    init(termInfo: TermInfo) {
+    private let owner: FieldIndexReader
+    private let data: UnsafeRawBufferPointer
+    private let positionData: UnsafeRawBufferPointer
+    private let documentCount: UInt64
+    private let count: Int
+    private let blockCount: Int
+    private let skipStart: Int
+    private let dataStart: Int
+    private let docBuffer: UnsafeMutablePointer<UInt32>
+    private let freqBuffer: UnsafeMutablePointer<UInt32>
+    private var positionBuffer: UnsafeMutablePointer<UInt32>
+    private var positionCapacity = 16
+    private var block = -1
+    private var blockDocs = 0
+    private var index = 0
+    private var shallow = 0
+    private var positionOffset = 0
+    private var positionDocIndex = 0
+    private var decodedPositionsFor = -1
+    private var decodedPositionCount = 0
+
+    init(owner: FieldIndexReader, termInfo: TermInfo, data: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer)
+        throws
+    {
+        self.owner = owner
         self.termInfo = termInfo
-        fatalError("unimplemented")
+        self.data = data
+        positionData = positions
+        documentCount = UInt64(owner.documentCount)
+        count = Int(termInfo.documentFrequency)
+        blockCount = (count + 127) / 128
+        docBuffer = .allocate(capacity: 256)
+        freqBuffer = docBuffer + 128
+        positionBuffer = .allocate(capacity: positionCapacity)
+        guard count > 0, termInfo.postingsOffset <= UInt64(data.count) else {
+            skipStart = 0
+            dataStart = 0
+            throw CorpusIndexError.corrupt(
+                file: owner.postingsFileName, section: "DOCS",
+                reason: "term \(termInfo.ordinal): postings offset \(termInfo.postingsOffset) outside the section")
+        }
+        skipStart = Int(termInfo.postingsOffset)
+        dataStart = skipStart + (blockCount > 1 ? PostingListEncoder.skipEntrySize * blockCount : 0)
+        guard dataStart <= data.count else {
+            throw corrupt("skip table of \(blockCount) blocks runs past the section")
+        }
+        try decode(block: 0)
+    }
+
+    deinit {
+        docBuffer.deallocate()
+        positionBuffer.deallocate()
     }
 
     /// The number of documents in the list.
-    public var documentFrequency: Int { Int(termInfo.documentFrequency) }
+    public var documentFrequency: Int { count }
 
     /// The frequency of the term in the current document (undefined when exhausted).
-    public var freq: UInt32 { fatalError("unimplemented") }
+    @inlinable public var freq: UInt32 { currentFreq }
+
+    @usableFromInline var currentFreq: UInt32 { freqBuffer[min(index, 127)] }
 
     /// Moves to the next document.
     /// - Returns: the new `doc` (`end` when exhausted).
     @discardableResult
-    public func next() throws -> UInt32 { fatalError("unimplemented") }
+    public func next() throws -> UInt32 {
+        guard doc != Self.end else { return doc }
+        index += 1
+        if index < blockDocs {
+            doc = docBuffer[index]
+        } else if block + 1 < blockCount {
+            try decode(block: block + 1)
+        } else {
+            doc = Self.end
+        }
+        return doc
+    }
 
     /// Moves to the first document `>= target` (never backwards), skipping blocks whose last doc is below it.
     /// - Returns: the new `doc` (`end` when exhausted).
     @discardableResult
-    public func advance(to target: UInt32) throws -> UInt32 { fatalError("unimplemented") }
+    public func advance(to target: UInt32) throws -> UInt32 {
+        guard doc < target else { return doc }
+        if docBuffer[blockDocs - 1] < target {
+            guard blockCount > 1 else {
+                doc = Self.end
+                return doc
+            }
+            var b = block + 1
+            while b < blockCount && skipLastDoc(b) < target { b += 1 }
+            guard b < blockCount else {
+                doc = Self.end
+                return doc
+            }
+            try decode(block: b)
+        }
+        while docBuffer[index] < target { index += 1 }
+        doc = docBuffer[index]
+        return doc
+    }
 
     /// The positions of the term in the current document, increasing; valid until the cursor moves.
-    public func positions() throws -> UnsafeBufferPointer<UInt32> { fatalError("unimplemented") }
+    /// Empty for keyword fields.
+    public func positions() throws -> UnsafeBufferPointer<UInt32> {
+        guard owner.hasPositions, doc != Self.end else { return UnsafeBufferPointer(start: positionBuffer, count: 0) }
+        if decodedPositionsFor != index {
+            var skipCount = 0
+            for k in positionDocIndex..<index { skipCount += Int(freqBuffer[k]) }
+            guard let at = VarInt.skip(skipCount, in: positionData, at: positionOffset) else {
+                throw corruptPositions("positions run past the section")
+            }
+            let freq = Int(freqBuffer[index])
+            if freq > positionCapacity {
+                positionBuffer.deallocate()
+                positionCapacity = max(freq, positionCapacity * 2)
+                positionBuffer = .allocate(capacity: positionCapacity)
+            }
+            var offset = at
+            var sum: UInt64 = 0
+            for k in 0..<freq {
+                guard let (delta, next) = VarInt.decode32(positionData, at: offset), k == 0 || delta > 0 else {
+                    throw corruptPositions("bad position \(k) of doc \(doc)")
+                }
+                sum += UInt64(delta)
+                positionBuffer[k] = UInt32(truncatingIfNeeded: sum)
+                offset = next
+            }
+            guard sum <= UInt64(UInt32.max) else { throw corruptPositions("position overflows 32 bits") }
+            positionOffset = offset
+            positionDocIndex = index + 1
+            decodedPositionsFor = index
+            decodedPositionCount = freq
+        }
+        return UnsafeBufferPointer(start: positionBuffer, count: decodedPositionCount)
+    }
 
     /// Moves the skip pointer (only) to the first block whose last doc is `>= target`, decoding nothing.
     /// - Returns: that block's last doc, or `end` if no block reaches `target`.
     @discardableResult
-    public func shallowAdvance(to target: UInt32) throws -> UInt32 { fatalError("unimplemented") }
+    public func shallowAdvance(to target: UInt32) throws -> UInt32 {
+        if blockCount == 1 {
+            if shallow == 0 && docBuffer[blockDocs - 1] < target { shallow = 1 }
+        } else {
+            while shallow < blockCount && skipLastDoc(shallow) < target { shallow += 1 }
+        }
+        return blockLastDoc
+    }
 
-    /// The largest frequency in the block under the skip pointer.
-    public var blockMaxFreq: UInt32 { fatalError("unimplemented") }
+    /// The largest frequency in the block under the skip pointer (0 past the last block).
+    public var blockMaxFreq: UInt32 {
+        guard shallow < blockCount else { return 0 }
+        return blockCount == 1 ? termInfo.maxFrequency : skipField(shallow, 8)
+    }
+
     /// The smallest field length in the block under the skip pointer.
-    public var blockMinFieldLength: UInt32 { fatalError("unimplemented") }
+    public var blockMinFieldLength: UInt32 {
+        guard shallow < blockCount else { return .max }
+        return blockCount == 1 ? termInfo.minFieldLength : skipField(shallow, 12)
+    }
+
     /// The last doc id of the block under the skip pointer (`end` past the last block).
-    public var blockLastDoc: UInt32 { fatalError("unimplemented") }
+    public var blockLastDoc: UInt32 {
+        guard shallow < blockCount else { return Self.end }
+        return blockCount == 1 ? docBuffer[blockDocs - 1] : skipLastDoc(shallow)
+    }
+
+    // MARK: - Decoding
+
+    @inline(__always) private func skipField(_ b: Int, _ field: Int) -> UInt32 {
+        UInt32(littleEndian: data.loadUnaligned(fromByteOffset: skipStart + b * 24 + field, as: UInt32.self))
+    }
+    @inline(__always) private func skipLastDoc(_ b: Int) -> UInt32 { skipField(b, 0) }
+
+    private func decode(block b: Int) throws {
+        let start = b == 0 ? dataStart : dataStart + Int(skipField(b - 1, 4))
+        let end = blockCount > 1 ? dataStart + Int(skipField(b, 4)) : data.count
+        guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
+        let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
+        let base: UInt32 = b == 0 ? 0 : skipLastDoc(b - 1)
+        let n = b < blockCount - 1 ? 128 : count - 128 * (blockCount - 1)
+        var sum = UInt64(base)
+        var zeroDelta = false
+        if n == 128 {
+            guard region.count >= 2,
+                let afterDocs = BitPacking.unpack(region, at: 2, bitWidth: Int(region[0]), into: docBuffer),
+                BitPacking.unpack(region, at: afterDocs, bitWidth: Int(region[1]), into: freqBuffer) != nil
+            else { throw corrupt("block \(b) is truncated or has a bad bit width") }
+            for i in 0..<128 {
+                let d = docBuffer[i]
+                zeroDelta = zeroDelta || (d == 0 && (i > 0 || b > 0))
+                sum &+= UInt64(d)
+                docBuffer[i] = UInt32(truncatingIfNeeded: sum)
+                freqBuffer[i] &+= 1
+            }
+        } else {
+            var offset = 0
+            for i in 0..<n {
+                guard let (d, next) = VarInt.decode32(region, at: offset),
+                    let (f, after) = VarInt.decode32(region, at: next)
+                else { throw corrupt("tail block \(b) is truncated") }
+                zeroDelta = zeroDelta || (d == 0 && (i > 0 || b > 0))
+                sum += UInt64(d)
+                docBuffer[i] = UInt32(truncatingIfNeeded: sum)
+                freqBuffer[i] = f &+ 1
+                offset = after
+            }
+        }
+        guard !zeroDelta, sum < documentCount else {
+            throw corrupt("block \(b): doc ids not increasing or not below \(documentCount)")
+        }
+        if blockCount > 1 && docBuffer[n - 1] != skipLastDoc(b) {
+            throw corrupt("block \(b) ends at doc \(docBuffer[n - 1]), its skip entry says \(skipLastDoc(b))")
+        }
+        block = b
+        blockDocs = n
+        index = 0
+        doc = docBuffer[0]
+        shallow = max(shallow, b)
+        let relative = blockCount > 1
+            ? data.loadUnaligned(fromByteOffset: skipStart + b * 24 + 16, as: UInt64.self) : 0
+        let (p, overflow) = termInfo.positionsOffset.addingReportingOverflow(UInt64(littleEndian: relative))
+        positionOffset = overflow || p > UInt64(positionData.count) ? positionData.count + 1 : Int(p)
+        positionDocIndex = 0
+        decodedPositionsFor = -1
+    }
+
+    /// Decodes the rest of the list, checking everything, and whether it ended exactly where the data ends
+    /// (`verify`). Returns the number of postings and positions read.
+    func verifyRemaining(expectedEnd: Int) throws -> (postings: UInt64, positions: UInt64) {
+        var postings: UInt64 = 0
+        var positionCount: UInt64 = 0
+        while doc != Self.end {
+            postings += 1
+            if owner.hasPositions { positionCount += UInt64(try positions().count) }
+            try next()
+        }
+        return (postings, positionCount)
+    }
+
+    private func corrupt(_ reason: String) -> CorpusIndexError {
+        .corrupt(file: owner.postingsFileName, section: "DOCS", reason: "term \(termInfo.ordinal): \(reason)")
+    }
+
+    private func corruptPositions(_ reason: String) -> CorpusIndexError {
+        .corrupt(file: owner.positionsFileName, section: "POSS", reason: "term \(termInfo.ordinal): \(reason)")
+    }
 }
