@@ -40,6 +40,7 @@ public final class PostingCursor {
     private var positionDocIndex = 0
     private var decodedPositionsFor = -1
     private var decodedPositionCount = 0
+    private var consumedEnd = 0
 
     init(owner: FieldIndexReader, termInfo: TermInfo, data: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer)
         throws
@@ -207,6 +208,7 @@ public final class PostingCursor {
                 let afterDocs = BitPacking.unpack(region, at: 2, bitWidth: Int(region[0]), into: docBuffer),
                 BitPacking.unpack(region, at: afterDocs, bitWidth: Int(region[1]), into: freqBuffer) != nil
             else { throw corrupt("block \(b) is truncated or has a bad bit width") }
+            consumedEnd = start + afterDocs + 16 * Int(region[1])
             for i in 0..<128 {
                 let d = docBuffer[i]
                 zeroDelta = zeroDelta || (d == 0 && (i > 0 || b > 0))
@@ -226,6 +228,10 @@ public final class PostingCursor {
                 freqBuffer[i] = f &+ 1
                 offset = after
             }
+            consumedEnd = start + offset
+        }
+        if blockCount > 1 && consumedEnd != end {
+            throw corrupt("block \(b) decodes to \(consumedEnd - start) bytes, its skip entry says \(end - start)")
         }
         guard !zeroDelta, sum < documentCount else {
             throw corrupt("block \(b): doc ids not increasing or not below \(documentCount)")
@@ -246,17 +252,45 @@ public final class PostingCursor {
         decodedPositionsFor = -1
     }
 
-    /// Decodes the rest of the list, checking everything, and whether it ended exactly where the data ends
-    /// (`verify`). Returns the number of postings and positions read.
-    func verifyRemaining(expectedEnd: Int) throws -> (postings: UInt64, positions: UInt64) {
+    /// Decodes the whole list from the start, checking everything against the term's entry and the skip data
+    /// (verify). The cursor must be fresh. - Returns: the counts and where the list's bytes end.
+    func verifyList(lengths: FieldLengths) throws -> (postings: UInt64, positions: UInt64, docsEnd: Int, positionsEnd: Int) {
         var postings: UInt64 = 0
         var positionCount: UInt64 = 0
+        var maxFreq: UInt32 = 0
+        var minLength: UInt32 = .max
+        var blockMax: UInt32 = 0
+        var blockMin: UInt32 = .max
+        var positionsEnd = Int(clamping: termInfo.positionsOffset)
         while doc != Self.end {
+            let f = freq
+            let length = lengths[doc]
             postings += 1
-            if owner.hasPositions { positionCount += UInt64(try positions().count) }
+            maxFreq = max(maxFreq, f)
+            minLength = min(minLength, length)
+            blockMax = max(blockMax, f)
+            blockMin = min(blockMin, length)
+            if owner.hasPositions {
+                let p = try positions()
+                positionCount += UInt64(p.count)
+                positionsEnd = positionOffset
+            } else {
+                positionCount += UInt64(f)
+            }
+            let b = block
             try next()
+            if blockCount > 1 && (doc == Self.end || block != b) {
+                guard skipField(b, 8) == blockMax, skipField(b, 12) == blockMin else {
+                    throw corrupt("skip entry \(b) block maxima differ from the block")
+                }
+                blockMax = 0
+                blockMin = .max
+            }
         }
-        return (postings, positionCount)
+        guard postings == UInt64(count), positionCount == termInfo.collectionFrequency,
+            maxFreq == termInfo.maxFrequency, minLength == termInfo.minFieldLength
+        else { throw corrupt("list differs from its dictionary entry (df, cf, max frequency or min length)") }
+        return (postings, positionCount, consumedEnd, positionsEnd)
     }
 
     private func corrupt(_ reason: String) -> CorpusIndexError {
