@@ -21,7 +21,6 @@ public enum LZ4Block {
         precondition(input.count <= maxInputSize, "LZ4 block too large")
         let bound = Int(LZ4_compressBound(Int32(input.count)))
         let start = out.count
-        out.reserveCapacity(start + 8 + bound)
         appendLE(UInt32(input.count), &out)
         appendLE(UInt32(0), &out)
         var written = 0
