@@ -89,6 +89,28 @@ struct IndexReaderTests {
         #expect(citing == records.indices.filter { records[$0].references.contains { $0.hasPrefix(reference) } }.map(UInt32.init))
     }
 
+    @Test func emptyIndex() throws {
+        let dir = TestDirectory()
+        try TestIndexBuilder.build([], directory: dir.path)
+        let index = try IndexReader(path: dir.path)
+        #expect(index.documentCount == 0)
+        #expect(try index.field(.body).lookup("a") == nil)
+        #expect(try index.field(.body).prefixRange("") == 0..<0)
+        #expect(try index.keyword(.tag).children(of: "", grouping: .character).isEmpty)
+        let report = try index.verify()
+        #expect(report.postingsChecked == 0)
+    }
+
+    @Test func missingManifestIsAnIOError() throws {
+        let dir = TestDirectory()
+        #expect {
+            _ = try IndexReader(path: dir.path)
+        } throws: { error in
+            guard case .io(let path, _, _) = error as? CorpusIndexError else { return false }
+            return path.hasSuffix(IndexFiles.manifest)
+        }
+    }
+
     @Test func versionChecks() throws {
         let dir = TestDirectory()
         try TestIndexBuilder.build(TestIndexBuilder.records(5), directory: dir.path)
