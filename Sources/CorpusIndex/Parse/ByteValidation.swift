@@ -45,7 +45,7 @@ enum ByteValidation {
 
     /// The length of the valid UTF-8 sequence starting with the non-ASCII byte at `i`, or 0 if it is invalid.
     @inline(__always)
-    private static func sequenceLength(_ base: UnsafeRawPointer, _ i: Int, _ n: Int) -> Int {
+    static func sequenceLength(_ base: UnsafeRawPointer, _ i: Int, _ n: Int) -> Int {
         @inline(__always) func at(_ k: Int) -> UInt8 { base.load(fromByteOffset: k, as: UInt8.self) }
         @inline(__always) func cont(_ k: Int) -> Bool { k < n && at(k) & 0xC0 == 0x80 }
         let b0 = at(i)

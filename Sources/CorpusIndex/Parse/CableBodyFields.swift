@@ -152,7 +152,9 @@ public struct CableBodyFields: Sendable, Equatable {
         var lines = 1
         while next < hardEnd && lines < maxSubjectLines {
             let following = Line(b, next, hardEnd)
-            if following.isBlank || startsWithKeyword(b, following) || startsWithParagraphNumber(b, following) { break }
+            if following.isBlank || startsWithKeyword(b, following) || startsWithParagraphNumber(b, following)
+                || isOnlyDots(b, following)
+            { break }
             append(&text, b, following.firstNonSpace..<following.trimmedEnd)
             next = following.next
             lines += 1
@@ -171,6 +173,11 @@ public struct CableBodyFields: Sendable, Equatable {
             return true
         }
         return ByteText.hasPrefix(b, at: s, end: e, "REF") && e - s == 3
+    }
+
+    /// `...`: where the site truncated a page.
+    private static func isOnlyDots(_ b: UnsafeRawBufferPointer, _ line: Line) -> Bool {
+        (line.firstNonSpace..<line.trimmedEnd).allSatisfy { b[$0] == UInt8(ascii: ".") }
     }
 
     private static func startsWithParagraphNumber(_ b: UnsafeRawBufferPointer, _ line: Line) -> Bool {

@@ -9,6 +9,8 @@
 /// `Viewing cable` line of the next page (else the next metadata line). Sidebar text before the metadata line is
 /// ignored. CRLF line ends become LF. Stateless.
 enum TextPageParser {
+    static let metadataLine: StaticString = "Reference ID Created Released Classification Origin"
+
     static func parse<S: RecordSink>(_ b: UnsafeRawBufferPointer, into sink: inout S) throws {
         let n = b.count
         var marks: [Int] = []  // starts of metadata lines
@@ -17,7 +19,9 @@ enum TextPageParser {
         while s < n {
             let e = ByteText.index(of: 0x0A, in: b, from: s, end: n)
             let t = ByteText.trimmed(b, s..<e)
-            if t.count == 50, ByteText.hasExactPrefix(b, at: t.lowerBound, end: t.upperBound, "Reference ID Created Released Classification Origin") {
+            if t.count == metadataLine.utf8CodeUnitCount,
+                ByteText.hasExactPrefix(b, at: t.lowerBound, end: t.upperBound, metadataLine)
+            {
                 marks.append(s)
             } else if ByteText.hasExactPrefix(b, at: t.lowerBound, end: t.upperBound, "Viewing cable ") {
                 viewing.append(s)
