@@ -146,7 +146,7 @@ enum CSVRecordParser {
     }
 
     /// The start (a `"`) of the first record that begins after `from`: the first `"` + LF/CRLF + `"` + digits +
-    /// `","` + digit whose first quote is not escaped (preceded by an even run of backslashes). Since every quote
+    /// `","` whose first quote is not escaped (preceded by an even run of backslashes). Since every quote
     /// inside a well-formed field is escaped, this finds only real boundaries in well-formed input. `nil` if there
     /// is none in `bytes` (the caller needs more input or is at the end).
     static func nextBoundary(in b: UnsafeRawBufferPointer, from: Int) -> Int? {
@@ -172,8 +172,8 @@ enum CSVRecordParser {
             j += 1
             let digitsStart = j
             while j < n && ByteText.isDigit(b[j]) && j - digitsStart < 12 { j += 1 }
-            guard j > digitsStart, j + 3 < n, b[j] == UInt8(ascii: "\""), b[j + 1] == UInt8(ascii: ","),
-                b[j + 2] == UInt8(ascii: "\""), ByteText.isDigit(b[j + 3])
+            guard j > digitsStart, j + 2 < n, b[j] == UInt8(ascii: "\""), b[j + 1] == UInt8(ascii: ","),
+                b[j + 2] == UInt8(ascii: "\"")
             else { continue }
             if lf + 1 >= from { return lf + 1 }
         }

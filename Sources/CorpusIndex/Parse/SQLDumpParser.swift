@@ -92,10 +92,13 @@ enum SQLDumpParser {
             skipSpace(b, &pos)
             let tupleStart = pos
             switch parseTuple(b, &pos, columns: columns) {
-            case let .record(record, invalid):
-                try sink.record(record, offset: tupleStart, invalidUTF8: invalid)
-            case let .malformed(reason):
-                try sink.malformed(offset: tupleStart, reason: reason)
+            case let .success(values):
+                switch assemble(values) {
+                case let .record(record, invalid): try sink.record(record, offset: tupleStart, invalidUTF8: invalid)
+                case let .malformed(reason): try sink.malformed(offset: tupleStart, reason: reason)
+                }
+            case let .failure(error):
+                try sink.malformed(offset: tupleStart, reason: error.reason)
                 // Resume at the next tuple or statement.
                 let next = ByteText.find("),(", in: b, from: max(pos, tupleStart + 1), end: n)
                 let end = ByteText.find(");\n", in: b, from: max(pos, tupleStart + 1), end: n)
@@ -121,21 +124,27 @@ enum SQLDumpParser {
         }
     }
 
+    struct LexError: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// The values of the tuple at `pos` by column name (`NULL` as empty), leaving `pos` after its `)`.
     private static func parseTuple(_ b: UnsafeRawBufferPointer, _ pos: inout Int, columns: [String])
-        -> RecordOutcome
+        -> Result<[String: [UInt8]], LexError>
     {
         let n = b.count
-        guard pos < n, b[pos] == UInt8(ascii: "(") else { return .malformed("expected '(' to open a VALUES tuple") }
+        guard pos < n, b[pos] == UInt8(ascii: "(") else { return .failure(LexError("expected '(' to open a VALUES tuple")) }
         pos += 1
         var values: [String: [UInt8]] = [:]
         for (index, column) in columns.enumerated() {
             skipSpace(b, &pos)
-            guard pos < n else { return .malformed("truncated VALUES tuple") }
+            guard pos < n else { return .failure(LexError("truncated VALUES tuple")) }
             var value: [UInt8] = []
             let c = b[pos]
             if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
                 guard readString(b, &pos, quote: c, into: &value) else {
-                    return .malformed("unterminated string in column \(column)")
+                    return .failure(LexError("unterminated string in column \(column)"))
                 }
             } else {
                 let s = pos
@@ -147,14 +156,14 @@ enum SQLDumpParser {
             }
             values[column] = value
             skipSpace(b, &pos)
-            guard pos < n else { return .malformed("truncated VALUES tuple") }
+            guard pos < n else { return .failure(LexError("truncated VALUES tuple")) }
             let expected = index == columns.count - 1 ? UInt8(ascii: ")") : UInt8(ascii: ",")
             guard b[pos] == expected else {
-                return .malformed("expected '\(Character(UnicodeScalar(expected)))' after column \(column)")
+                return .failure(LexError("expected '\(Character(UnicodeScalar(expected)))' after column \(column)"))
             }
             pos += 1
         }
-        return assemble(values)
+        return .success(values)
     }
 
     private static func assemble(_ values: [String: [UInt8]]) -> RecordOutcome {
