@@ -52,8 +52,10 @@ public struct CableBodyFields: Sendable, Equatable {
         var subjectText: [UInt8]? = nil
         var blockStart: Int? = nil  // where the TAGS / SUBJECT block starts (markings are looked for before it)
         var start = 0
-        while start < count && start < scanLimit && (tagsText == nil || subjectText == nil) {
+        var afterTags = false  // the line right after a TAGS block is looked at even past the limit (its SUBJECT)
+        while start < hardEnd && (start < scanLimit || afterTags) && (tagsText == nil || subjectText == nil) {
             var line = Line(body, start, hardEnd)
+            afterTags = false
             if tagsText == nil, let (keywordEnd, inline) = tagsKeyword(body, line) {
                 if blockStart == nil { blockStart = line.start }
                 var text: [UInt8] = []
@@ -80,6 +82,7 @@ public struct CableBodyFields: Sendable, Equatable {
                 }
                 tagsText = text
                 line = next
+                afterTags = true
             } else if subjectText == nil, let keywordEnd = subjectKeyword(body, line) {
                 if blockStart == nil { blockStart = line.start }
                 subjectText = subject(body, startingAt: keywordEnd, line: line, hardEnd)
@@ -130,6 +133,14 @@ public struct CableBodyFields: Sendable, Equatable {
             return (k, false)
         }
         if let at = findCaseInsensitive(" TAGS:", b, s..<e) { return (at + 6, true) }
+        // `E.O. 12958: DECL: 03/20/2019 TAG PTER, PGOV, ...`
+        if ByteText.hasPrefix(b, at: s, end: e, "E.O.") || ByteText.hasPrefix(b, at: s, end: e, "E. O.")
+            || ByteText.hasPrefix(b, at: s, end: e, "EO ")
+        {
+            for keyword: StaticString in [" TAGS ", " TAG: ", " TAG "] {
+                if let at = findCaseInsensitive(keyword, b, s..<e) { return (at + keyword.utf8CodeUnitCount, true) }
+            }
+        }
         return nil
     }
 
