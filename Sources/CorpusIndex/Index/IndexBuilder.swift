@@ -133,10 +133,10 @@ public final class IndexBuilder: @unchecked Sendable {
             tokenCount: inversion.tokenCount, indexBytes: indexBytes, storeBytes: store.size)
     }
 
-    /// Builds from `chunks` in order using `options.threads` workers: waves of `threads` chunks are processed with
-    /// `DispatchQueue.concurrentPerform` and collected in order. For tests and in-memory sources; dumps on disk go
-    /// through the dump reader's own parallel driver.
-    public func build(chunks: [[CableRecord]]) throws -> Result {
+    /// Processes and collects `chunks` in order using `options.threads` workers: waves of `threads` chunks are
+    /// processed with `DispatchQueue.concurrentPerform` and collected in order. For tests and in-memory sources;
+    /// dumps on disk go through the dump reader's own parallel driver. Call `finish` afterwards.
+    public func feed(chunks: [[CableRecord]]) throws {
         var next = 0
         while next < chunks.count {
             let wave = min(options.threads, chunks.count - next)
@@ -148,6 +148,5 @@ public final class IndexBuilder: @unchecked Sendable {
             for result in slots.takeAll() { try collect(try result.get()) }
             next += wave
         }
-        return try finish()
     }
 }
