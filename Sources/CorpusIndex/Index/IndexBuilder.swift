@@ -67,7 +67,10 @@ public final class IndexBuilder: @unchecked Sendable {
         var encoded: [UInt8] = []
         var ends: [Int] = []
         var metadata: [CableRecord] = []
-        let run = try inversion.invertChunk { add in
+        let run = try inversion.invertChunk { invert in
+            try withoutActuallyEscaping(invert) { add in try feedAll(add) }
+        }
+        func feedAll(_ add: @escaping (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) throws {
             try feed { record in
                 PostingsInversion.add(record, to: add)
                 StoredDocument.encode(record, into: &encoded)

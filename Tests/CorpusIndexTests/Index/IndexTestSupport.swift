@@ -1,8 +1,8 @@
 import Foundation
 @testable import CorpusIndex
 
-/// Deterministic pseudo-random numbers (SplitMix64) for synthetic corpora.
-struct SplitMix64: RandomNumberGenerator {
+/// Deterministic pseudo-random numbers (IndexTestRandom) for synthetic corpora.
+struct IndexTestRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -74,7 +74,7 @@ enum SyntheticCorpus {
     }()
     static let separators = [" ", " ", " ", ", ", ". ", "\n", " - ", "(", ") ", "\\\"", "'", " \n \n"]
 
-    static func text(_ rng: inout SplitMix64, words: Int) -> [UInt8] {
+    static func text(_ rng: inout IndexTestRandom, words: Int) -> [UInt8] {
         var out = ""
         for _ in 0..<words {
             let r = Double(rng.next() % 1_000_000) / 1_000_000
@@ -89,7 +89,7 @@ enum SyntheticCorpus {
     }
 
     static func records(count: Int, seed: UInt64) -> [CableRecord] {
-        var rng = SplitMix64(seed: seed)
+        var rng = IndexTestRandom(seed: seed)
         return (0..<count).map { i in
             let bodyWords = Int(rng.next() % 400)
             let subject = rng.next() % 7 == 0 ? "" : String(decoding: text(&rng, words: Int(rng.next() % 12)), as: UTF8.self)
@@ -111,4 +111,33 @@ struct TemporaryDirectory {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+extension NaiveIndex {
+    /// Reads every term of each text field's reader back into a NaiveIndex (dictionary order, cursor decoding).
+    init(fields: [FieldIndexReader]) throws {
+        self.init()
+        for (ordinal, reader) in fields.enumerated() {
+            fieldLengths[ordinal] = (0..<reader.documentCount).map { reader.fieldLength(UInt32($0)) }
+            var terms: [([UInt8], TermInfo)] = []
+            try reader.dictionary.forEachTerm(in: 0..<reader.termCount) { term, info in
+                terms.append((Array(term), info))
+                return true
+            }
+            for (term, info) in terms {
+                let cursor = try reader.cursor(info)
+                var docs: [UInt32] = []
+                var freqs: [UInt32] = []
+                var positions: [UInt32] = []
+                var doc = cursor.doc
+                while doc != PostingCursor.end {
+                    docs.append(doc)
+                    freqs.append(cursor.freq)
+                    positions.append(contentsOf: try cursor.positions())
+                    doc = try cursor.next()
+                }
+                add(field: ordinal, term: term, docs: docs, freqs: freqs, positions: positions)
+            }
+        }
+    }
 }
