@@ -105,3 +105,22 @@ import Testing
         }
     }
 }
+
+@Suite struct WidePrefixTests {
+    @Test func prefixOverAHugeVocabularyUsesTheBitsetAndMatchesBruteForce() throws {
+        // 3,000 distinct words starting with "a": far above the heap-union limit.
+        let records = (0..<600).map { i in
+            CableRecord(
+                rowID: i, referenceID: "R\(i)", created: CableDate(year: 2006, month: 1, day: 1)!,
+                classification: "SECRET", origin: "X", header: [],
+                body: Array("a\(i * 5) a\(i * 5 + 1) a\(i * 5 + 2) b\(i) common a\(i * 5 + 3) a\(i * 5 + 4)".utf8))
+        }
+        let engine = QueryEngine(source: MemoryQuerySource(records: records, blockSize: 16))
+        let oracle = QueryOracle(records: records)
+        for q in ["a*", "a1*", "a* -b1*", "common a2*", "NOT a*"] {
+            let node = try QueryParser().parse(q)
+            #expect(engine.matchingDocuments(node) == oracle.matchingDocuments(node), "\(q)")
+            #expect(try engine.search(node, top: 10).hits.map(\.doc) == oracle.ranking(node).prefix(10).map(\.doc))
+        }
+    }
+}
