@@ -9,21 +9,27 @@ public final class IndexSession: @unchecked Sendable {
     public let documentCount: Int
     let parser: QueryParser
     let _search: (QueryNode, Int, Int, SearchOrder) throws -> [SearchHit]
-    let _count: (QueryNode) -> Int
-    let _facets: (MetadataField, String, QueryNode?) -> [FacetValue]
+    let _count: (QueryNode) throws -> Int
+    let _facets: (MetadataField, String, QueryNode?) throws -> [FacetValue]
     let _documentsWithID: (String) -> [DocID]
     let _document: (DocID) throws -> CableRecord
 
     /// A session over any query source.
     public init<S: QuerySource>(source: S, parser: QueryParser = QueryParser()) {
-        let engine = QueryEngine(source: source, parser: parser)
         documentCount = source.documentCount
         self.parser = parser
-        _search = { node, top, offset, order in
-            try engine.details(engine.search(node, top: top, offset: offset, order: order), for: node)
+        /// Runs `body` on an engine over a per-query view of the source, then surfaces any storage error.
+        func run<R>(_ body: (QueryEngine<S>) throws -> R) throws -> R {
+            let engine = QueryEngine(source: source.beginQuery(), parser: parser)
+            let result = try body(engine)
+            try engine.source.endQuery()
+            return result
         }
-        _count = { engine.count($0) }
-        _facets = { engine.facets($0, prefix: $1, restrictedTo: $2) }
+        _search = { node, top, offset, order in
+            try run { try $0.details($0.search(node, top: top, offset: offset, order: order), for: node) }
+        }
+        _count = { node in try run { $0.count(node) } }
+        _facets = { field, prefix, node in try run { $0.facets(field, prefix: prefix, restrictedTo: node) } }
         _documentsWithID = { source.documents(withReferenceID: $0) }
         _document = { try source.document($0) }
     }
@@ -37,11 +43,11 @@ public final class IndexSession: @unchecked Sendable {
     }
 
     /// The number of documents `query` matches.
-    public func count(_ query: String) throws -> Int { _count(try parser.parse(query)) }
+    public func count(_ query: String) throws -> Int { try _count(try parser.parse(query)) }
 
     /// The values of a metadata field with their counts, optionally under `prefix` and among `query`'s matches.
     public func facets(_ field: MetadataField, prefix: String = "", query: String? = nil) throws -> [FacetValue] {
-        _facets(field, prefix, try query.map { try parser.parse($0) })
+        try _facets(field, prefix, try query.map { try parser.parse($0) })
     }
 
     /// The document id of the cable with reference id `referenceID` (exact, then upper-cased), or nil.

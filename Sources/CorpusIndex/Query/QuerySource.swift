@@ -115,4 +115,15 @@ public protocol QuerySource {
     /// The stored cable of `doc`, exactly as the dump held it.
     /// - Throws: `CorpusIndexError.corrupt` when the stored bytes do not decode.
     func document(_ doc: DocID) throws -> CableRecord
+
+    /// A view of the source for one query. Sources over fallible storage give each query its own error record:
+    /// cursors cannot throw mid-iteration, so they stop and record the first error, and `endQuery` rethrows it.
+    func beginQuery() -> Self
+    /// Throws the first error recorded since `beginQuery` (e.g. `.corrupt` postings).
+    func endQuery() throws
+}
+
+extension QuerySource {
+    public func beginQuery() -> Self { self }
+    public func endQuery() throws {}
 }
