@@ -23,10 +23,14 @@ public struct QueryEngine<S: QuerySource> {
         let cursor: TermCursor<S.Postings>
         let field: TextField
         let weight: BM25
+        /// The term's best possible score in any document.
+        let maxScore: Double
         init(cursor: TermCursor<S.Postings>, field: TextField, weight: BM25) {
             self.cursor = cursor
             self.field = field
             self.weight = weight
+            let s = cursor.statistics
+            maxScore = s.maxFrequency == .max ? .infinity : weight.score(tf: s.maxFrequency, fieldLength: s.minFieldLength)
         }
     }
 
@@ -62,9 +66,13 @@ public struct QueryEngine<S: QuerySource> {
         guard !overflow else { throw CorpusIndexError.invalidArgument("--top + --offset is too large") }
         guard k > 0 else { return SearchResult(hits: []) }
         let planner = QueryPlanner(source: source)
-        let filter = planner.cursor(for: node)
         let scorers = scorers(for: node, planner: planner)
         var collector = TopKCollector(capacity: min(k, max(source.documentCount, 1)))
+        if order == .score && Self.isPureDisjunction(node) {
+            collectMaxScore(scorers, &collector)
+            return SearchResult(hits: Array(collector.sorted().dropFirst(offset)))
+        }
+        let filter = planner.cursor(for: node)
         switch order {
         case .score:
             collectByScore(filter, scorers, &collector)

@@ -36,7 +36,7 @@ public struct QueryPlanner<S: QuerySource> {
             return union(count: range.count) { i in
                 let ordinal = range.lowerBound + i
                 let stats = source.termStatistics(field: field, ordinal: ordinal)
-                return TermCursor(source.postings(field: field, ordinal: ordinal), documentFrequency: stats.documentFrequency)
+                return TermCursor(source.postings(field: field, ordinal: ordinal), statistics: stats)
             }
         case let .metadata(field, value, prefix):
             let range = metadataOrdinals(field, value, prefix)
@@ -68,7 +68,7 @@ public struct QueryPlanner<S: QuerySource> {
     /// A fresh cursor over one term, or nil if the field's dictionary lacks it.
     public func termCursor(_ field: TextField, _ term: String) -> TermCursor<S.Postings>? {
         guard let stats = source.termStatistics(field: field, term: Array(term.utf8)) else { return nil }
-        return TermCursor(source.postings(field: field, ordinal: stats.ordinal), documentFrequency: stats.documentFrequency)
+        return TermCursor(source.postings(field: field, ordinal: stats.ordinal), statistics: stats)
     }
 
     func metadataOrdinals(_ field: MetadataField, _ value: String, _ prefix: Bool) -> Range<Int> {

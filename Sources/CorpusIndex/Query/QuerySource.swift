@@ -24,10 +24,17 @@ public struct TermStatistics: Sendable, Equatable {
     public var ordinal: Int
     /// Document frequency: how many documents contain the term.
     public var documentFrequency: Int
+    /// The largest frequency of the term in any document (with `minFieldLength`, bounds its BM25 score).
+    public var maxFrequency: UInt32
+    /// The smallest field length among the documents containing the term.
+    public var minFieldLength: UInt32
 
-    public init(ordinal: Int, documentFrequency: Int) {
+    /// Without `maxFrequency`/`minFieldLength` the bound is infinite (no pruning on it).
+    public init(ordinal: Int, documentFrequency: Int, maxFrequency: UInt32 = .max, minFieldLength: UInt32 = 0) {
         self.ordinal = ordinal
         self.documentFrequency = documentFrequency
+        self.maxFrequency = maxFrequency
+        self.minFieldLength = minFieldLength
     }
 }
 

@@ -3,12 +3,14 @@
 /// Generic over the postings type so the hot calls are direct (specialised), not dynamic. Not thread-safe.
 public final class TermCursor<P: TermPostings>: DocCursor {
     @usableFromInline var postings: P
+    /// The term's dictionary statistics.
+    public let statistics: TermStatistics
     /// The term's document frequency.
-    public let documentFrequency: Int
+    public var documentFrequency: Int { statistics.documentFrequency }
 
-    public init(_ postings: P, documentFrequency: Int) {
+    public init(_ postings: P, statistics: TermStatistics) {
         self.postings = postings
-        self.documentFrequency = documentFrequency
+        self.statistics = statistics
         super.init()
     }
 

@@ -129,7 +129,7 @@ struct MemoryQuerySource: QuerySource {
         let f = fields[field]!
         let s = String(decoding: term, as: UTF8.self)
         guard let i = f.terms.firstIndex(of: s) else { return nil }
-        return TermStatistics(ordinal: i, documentFrequency: f.data[i].docs.count)
+        return termStatistics(field: field, ordinal: i)
     }
 
     func prefixOrdinals(field: TextField, prefix: [UInt8]) -> Range<Int> {
@@ -139,7 +139,10 @@ struct MemoryQuerySource: QuerySource {
     }
 
     func termStatistics(field: TextField, ordinal: Int) -> TermStatistics {
-        TermStatistics(ordinal: ordinal, documentFrequency: fields[field]!.data[ordinal].docs.count)
+        let t = fields[field]!.data[ordinal]
+        return TermStatistics(
+            ordinal: ordinal, documentFrequency: t.docs.count, maxFrequency: t.blockMaxFreq.max()!,
+            minFieldLength: t.blockMinLength.min()!)
     }
 
     func postings(field: TextField, ordinal: Int) -> Postings {
