@@ -14,14 +14,14 @@ public final class TermCursor<P: TermPostings>: DocCursor {
         super.init()
     }
 
-    @inlinable
+    @inlinable @discardableResult
     public override func next() -> DocID {
         postings.next()
         doc = postings.doc
         return doc
     }
 
-    @inlinable
+    @inlinable @discardableResult
     public override func advance(to target: DocID) -> DocID {
         postings.advance(to: target)
         doc = postings.doc
