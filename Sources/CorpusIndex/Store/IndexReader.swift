@@ -116,7 +116,8 @@ public final class IndexReader: @unchecked Sendable {
         var postings: UInt64 = 0
         var terms = 0
         try dictionary.forEachTerm(in: 0..<dictionary.termCount) { term, info in
-            if terms > 0 && compareBytes(UnsafeRawBufferPointer(start: previous, count: previous.count), term) >= 0 {
+            let ordered = terms == 0 || previous.withUnsafeBytes { compareBytes($0, term) < 0 }
+            guard ordered else {
                 throw CorpusIndexError.corrupt(file: name, section: "TBLK", reason: "term \(info.ordinal) out of order")
             }
             previous.removeAll(keepingCapacity: true)
