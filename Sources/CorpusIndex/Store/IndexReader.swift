@@ -87,11 +87,42 @@ public final class IndexReader: @unchecked Sendable {
             try verify(reader, stats, &report)
         }
         for (keyword, stats) in zip(keywords, manifest.keywordFields) { try verify(keyword.index, stats, &report) }
-        report.documentsChecked = try documents.verifyAll()
         try columns.verify(
             classificationCount: keyword(.classification).valueCount, originCount: keyword(.origin).valueCount,
             monthCount: keyword(.month).valueCount)
+        report.documentsChecked = try verifyDocumentsAgainstColumns()
         return report
+    }
+
+    /// Decodes every stored document and checks that the columns (dates, row id, classification, origin and
+    /// month ordinals) say the same as the document.
+    private func verifyDocumentsAgainstColumns() throws -> Int {
+        func values(_ field: KeywordField) throws -> [String] {
+            let k = keyword(field)
+            return try k.entries(in: 0..<k.valueCount).map(\.value)
+        }
+        let classifications = try values(.classification)
+        let origins = try values(.origin)
+        let months = try values(.month)
+        let file = columns.file.name
+        return try documents.verifyAll { doc, record in
+            func check(_ ok: Bool, _ section: FourCC, _ what: String) throws {
+                guard ok else {
+                    throw CorpusIndexError.corrupt(
+                        file: file, section: section.description, reason: "doc \(doc): \(what) differs from the stored document")
+                }
+            }
+            try check(columns.created(doc) == record.created.minutesSinceEpoch, MetadataColumns.createdSection, "created")
+            try check(columns.released(doc) == record.released?.minutesSinceEpoch, MetadataColumns.releasedSection, "released")
+            try check(columns.rowID(doc) == record.rowID.map(Int64.init), MetadataColumns.rowIDSection, "row id")
+            try check(
+                classifications[Int(columns.classificationOrdinal(doc))] == record.classification,
+                MetadataColumns.classificationSection, "classification")
+            try check(origins[Int(columns.originOrdinal(doc))] == record.origin, MetadataColumns.originSection, "origin")
+            try check(
+                months[Int(columns.monthOrdinal(doc))] == MetadataIndexWriter.monthKey(record.created),
+                MetadataColumns.monthSection, "month")
+        }
     }
 
     private func verify(_ reader: FieldIndexReader, _ stats: FieldIndexStats, _ report: inout VerifyReport) throws {
