@@ -1,3 +1,5 @@
+import Dispatch
+
 /// An opened index directory: the manifest, every field's reader, the keyword fields, the document store and
 /// the metadata columns, all memory-mapped.
 ///
@@ -72,8 +74,9 @@ public final class IndexReader: @unchecked Sendable {
     /// - Throws: the first `.corrupt` found, naming the file and section.
     public func verify() throws -> VerifyReport {
         var report = VerifyReport(filesChecked: 0, bytesChecked: 0, termsChecked: 0, postingsChecked: 0, documentsChecked: 0)
-        for file in containerFiles {
-            let crc = try file.verifyChecksum()
+        let files = containerFiles
+        let checksums = try Self.inParallel(files.count) { try files[$0].verifyChecksum() }
+        for (file, crc) in zip(files, checksums) {
             let entry = manifest.files.first { $0.name == file.name }!
             guard crc == entry.crc32 else {
                 throw CorpusIndexError.corrupt(
@@ -82,16 +85,39 @@ public final class IndexReader: @unchecked Sendable {
             report.filesChecked += 1
             report.bytesChecked += UInt64(file.mapped.count)
         }
-        for (reader, stats) in zip(fields, manifest.textFields) {
-            try reader.lengths.verify()
-            try verify(reader, stats, &report)
+        // One task per field plus one for the documents; errors are reported in this order, whatever finishes first.
+        let pairs = Array(zip(fields, manifest.textFields)) + Array(zip(keywords.map(\.index), manifest.keywordFields))
+        let results = try Self.inParallel(pairs.count + 1) { task -> (terms: Int, postings: UInt64, documents: Int) in
+            guard task < pairs.count else {
+                try columns.verify(
+                    classificationCount: keyword(.classification).valueCount, originCount: keyword(.origin).valueCount,
+                    monthCount: keyword(.month).valueCount)
+                return (0, 0, try verifyDocumentsAgainstColumns())
+            }
+            let (reader, stats) = pairs[task]
+            if reader.hasPositions { try reader.lengths.verify() }
+            let (terms, postings) = try verify(reader, stats)
+            return (terms, postings, 0)
         }
-        for (keyword, stats) in zip(keywords, manifest.keywordFields) { try verify(keyword.index, stats, &report) }
-        try columns.verify(
-            classificationCount: keyword(.classification).valueCount, originCount: keyword(.origin).valueCount,
-            monthCount: keyword(.month).valueCount)
-        report.documentsChecked = try verifyDocumentsAgainstColumns()
+        for r in results {
+            report.termsChecked += r.terms
+            report.postingsChecked += r.postings
+            report.documentsChecked += r.documents
+        }
         return report
+    }
+
+    /// Runs `body(0..<count)` on worker threads and returns the results in order, or throws the error of the
+    /// lowest-numbered task that failed.
+    private static func inParallel<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+        let slots = DisjointSlots<Result<T, Error>>(count: count)
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendableBox(body)
+            DispatchQueue.concurrentPerform(iterations: count) { i in
+                slots[i] = Result { try box.value(i) }
+            }
+        }
+        return try slots.takeAll().map { try $0.get() }
     }
 
     /// Decodes every stored document and checks that the columns (dates, row id, classification, origin and
@@ -125,7 +151,7 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
-    private func verify(_ reader: FieldIndexReader, _ stats: FieldIndexStats, _ report: inout VerifyReport) throws {
+    private func verify(_ reader: FieldIndexReader, _ stats: FieldIndexStats) throws -> (terms: Int, postings: UInt64) {
         let dictionary = reader.dictionary
         let name = dictionary.file.name
         guard stats.field == reader.field, stats.termCount == dictionary.termCount,
@@ -179,8 +205,7 @@ public final class IndexReader: @unchecked Sendable {
         guard terms == dictionary.termCount, postings == dictionary.postingCount else {
             throw CorpusIndexError.corrupt(file: name, section: "TSTA", reason: "term or posting count differs from the lists")
         }
-        report.termsChecked += terms
-        report.postingsChecked += postings
+        return (terms, postings)
     }
 }
 
@@ -196,4 +221,11 @@ public struct VerifyReport: Sendable, Equatable {
     public var postingsChecked: UInt64
     /// Stored documents decoded.
     public var documentsChecked: Int
+}
+
+/// Carries a non-Sendable closure into `concurrentPerform`. Sound here because the closure only reads immutable
+/// readers (each task creates its own cursors) and `concurrentPerform` returns before the closure's lifetime ends.
+private struct UncheckedSendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
