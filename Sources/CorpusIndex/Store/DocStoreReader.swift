@@ -46,6 +46,47 @@ public final class DocStoreReader: @unchecked Sendable {
         try withEncodedDocument(doc) { Array($0) }
     }
 
+    /// Calls `body` with each document of `range` in doc-id order, decompressing each block once (for exports and
+    /// result lists sorted by doc id). Return `false` from `body` to stop.
+    public func forEachDocument(in range: Range<UInt32>, _ body: (_ doc: UInt32, _ record: CableRecord) throws -> Bool)
+        throws
+    {
+        let range = range.clamped(to: 0..<UInt32(documentCount))
+        guard !range.isEmpty else { return }
+        var b = block(containing: range.lowerBound)
+        while b < blockCount {
+            let first = firstDoc(b)
+            guard first < range.upperBound else { return }
+            let (bytes, documents) = try decompress(block: b)
+            let go = try bytes.withUnsafeBytes { raw -> Bool in
+                var r = ByteReader(raw, file: file.name, section: "DBLK block \(b)")
+                for i in 0..<documents {
+                    let encoded = try r.readLengthPrefixed()
+                    let doc = first + UInt32(i)
+                    guard doc < range.upperBound else { return false }
+                    if doc >= range.lowerBound {
+                        let record = try StoredDocument.decode(encoded, file: file.name, section: "DBLK doc \(doc)")
+                        if try !body(doc, record) { return false }
+                    }
+                }
+                return true
+            }
+            guard go else { return }
+            b += 1
+        }
+    }
+
+    /// The last block whose first doc is `<= doc`.
+    private func block(containing doc: UInt32) -> Int {
+        var lo = 0
+        var hi = blockCount
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if firstDoc(mid) <= doc { lo = mid } else { hi = mid }
+        }
+        return lo
+    }
+
     private func firstDoc(_ block: Int) -> UInt32 {
         UInt32(littleEndian: index.loadUnaligned(fromByteOffset: block * DocStoreWriter.indexEntrySize, as: UInt32.self))
     }
@@ -80,13 +121,7 @@ public final class DocStoreReader: @unchecked Sendable {
         guard Int(doc) < documentCount else {
             throw CorpusIndexError.invalidArgument("document \(doc) out of range 0..<\(documentCount)")
         }
-        // The last block whose first doc is <= doc.
-        var lo = 0
-        var hi = blockCount
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if firstDoc(mid) <= doc { lo = mid } else { hi = mid }
-        }
+        let lo = block(containing: doc)
         let (bytes, documents) = try decompress(block: lo)
         let skip = Int(doc - firstDoc(lo))
         return try bytes.withUnsafeBytes { raw in

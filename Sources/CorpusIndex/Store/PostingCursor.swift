@@ -7,8 +7,8 @@
 /// `blockMinFieldLength` and `blockLastDoc` describe the block under it (the block of the current doc until the
 /// first shallow move). A list of at most 128 docs is one block whose bounds are the term's.
 ///
-/// A cursor owns two 128-value buffers (allocated once at creation) and a positions buffer, and keeps the mapped
-/// files alive. Not thread-safe: one cursor per thread. Every block is checked as it is decoded (offsets inside
+/// A cursor makes one allocation (two 128-value buffers and room for 16 positions; a longer position list gets
+/// its own buffer) and keeps the mapped files alive. Not thread-safe: one cursor per thread. Every block is checked as it is decoded (offsets inside
 /// the file, doc ids increasing and below the document count, the last doc equal to the skip entry's); bad bytes
 /// throw `.corrupt` naming the postings file, and a cursor that threw is spent.
 public final class PostingCursor {
@@ -52,9 +52,10 @@ public final class PostingCursor {
         documentCount = UInt64(owner.documentCount)
         count = Int(termInfo.documentFrequency)
         blockCount = (count + 127) / 128
-        docBuffer = .allocate(capacity: 256)
+        // One allocation: 128 doc ids, 128 frequencies and the first 16 positions.
+        docBuffer = .allocate(capacity: 256 + 16)
         freqBuffer = docBuffer + 128
-        positionBuffer = .allocate(capacity: positionCapacity)
+        positionBuffer = docBuffer + 256
         guard count > 0, termInfo.postingsOffset <= UInt64(data.count) else {
             skipStart = 0
             dataStart = 0
@@ -71,8 +72,8 @@ public final class PostingCursor {
     }
 
     deinit {
+        if positionBuffer != docBuffer + 256 { positionBuffer.deallocate() }
         docBuffer.deallocate()
-        positionBuffer.deallocate()
     }
 
     /// The number of documents in the list.
@@ -134,7 +135,7 @@ public final class PostingCursor {
             }
             let freq = Int(freqBuffer[index])
             if freq > positionCapacity {
-                positionBuffer.deallocate()
+                if positionBuffer != docBuffer + 256 { positionBuffer.deallocate() }
                 positionCapacity = max(freq, positionCapacity * 2)
                 positionBuffer = .allocate(capacity: positionCapacity)
             }
