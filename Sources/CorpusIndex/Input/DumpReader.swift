@@ -71,14 +71,21 @@ public final class DumpReader: Sendable {
         }
     }
 
-    /// The total input bytes when every input is a plain regular file or tree (for progress and ETA), else `nil`.
+    /// The total input bytes when every input is an uncompressed regular file or a tree of pages (for progress and
+    /// ETA: compare with `ReadSummary.bytes` / the `progress` callback), else `nil`.
     public var totalBytes: Int? {
         var total = 0
         for input in inputs {
             switch input {
             case let .file(path):
                 var st = stat()
-                guard stat(path, &st) == 0 else { return nil }
+                guard stat(path, &st) == 0, let source = try? FileDescriptorSource(path: path) else { return nil }
+                var magic = [UInt8](repeating: 0, count: 4)
+                let got = (try? magic.withUnsafeMutableBytes { try source.readFully(into: $0) }) ?? 0
+                let compression = options.compression ?? magic.withUnsafeBytes {
+                    DumpCompression.detect(UnsafeRawBufferPointer(rebasing: $0.prefix(got)))
+                }
+                guard compression == .none else { return nil }  // progress counts decompressed bytes
                 total += Int(st.st_size)
             case .stream: return nil
             case let .pages(pages): total += pages.reduce(0) { $0 + $1.1 }

@@ -130,6 +130,7 @@ extension ParallelReadingTests {
         #expect(try DumpReader(paths: [dir + "/p.csv", ReaderFixtures.path("html/2010-12")]).totalBytes
             == csv.count + 42045 + 50374 + 50144)
         #expect(try DumpReader(paths: ["-"]).totalBytes == nil)
+        #expect(try DumpReader(paths: [dir + "/p.csv.gz"]).totalBytes == nil)
         #expect(throws: CorpusIndexError.self) { try DumpReader(paths: [dir + "/missing.csv"]) }
     }
 }
