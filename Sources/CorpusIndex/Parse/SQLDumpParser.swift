@@ -117,7 +117,7 @@ enum SQLDumpParser {
                 try sink.malformed(offset: tupleStart, reason: error.reason)
                 // Resume at the next tuple or statement.
                 let next = ByteText.find("),(", in: b, from: max(pos, tupleStart + 1), end: n)
-                let end = ByteText.find(");\n", in: b, from: max(pos, tupleStart + 1), end: n)
+                let end = ByteText.find(");\n", in: b, from: max(pos, tupleStart + 1), end: next.map { $0 + 3 } ?? n)
                 if let next, next < (end ?? n) {
                     pos = next + 2
                     continue
