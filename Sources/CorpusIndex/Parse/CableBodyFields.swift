@@ -90,7 +90,7 @@ public struct CableBodyFields: Sendable, Equatable {
             start = line.next
         }
         if let tagsText { fields.tags = normalizedTags(tagsText) }
-        if let subjectText { fields.subject = collapsedSpaces(subjectText) }
+        if let subjectText { fields.subject = collapsedSpaces(cutAtInlineMarker(subjectText)) }
         fields.markings = markings(body, 0..<min(blockStart ?? scanLimit, count))
         return fields
     }
@@ -356,6 +356,25 @@ public struct CableBodyFields: Sendable, Equatable {
             return i
         }
         return nil
+    }
+
+    /// Reflowed (media-edited) pages run the SUBJECT into what follows it on one line: it ends at an inline
+    /// `Classified By`, `REF:`/`REFS:`/`REFTEL`, or a date line such as `Friday, 18 December 2009`.
+    static func cutAtInlineMarker(_ text: [UInt8]) -> [UInt8] {
+        text.withUnsafeBytes { b -> [UInt8] in
+            var end = b.count
+            for marker: StaticString in [" CLASSIFIED BY", " REF:", " REFS:", " REFTEL", " REF(S):", " (U) CLASSIFIED BY"] {
+                if let at = findCaseInsensitive(marker, b, 0..<end) { end = at }
+            }
+            for day: StaticString in [" MONDAY, ", " TUESDAY, ", " WEDNESDAY, ", " THURSDAY, ", " FRIDAY, ", " SATURDAY, ", " SUNDAY, "] {
+                if let at = findCaseInsensitive(day, b, 0..<end), at + day.utf8CodeUnitCount < end,
+                    ByteText.isDigit(b[at + day.utf8CodeUnitCount])
+                {
+                    end = at
+                }
+            }
+            return Array(UnsafeRawBufferPointer(rebasing: b[0..<end]))
+        }
     }
 
     /// White-space runs collapsed to one space, trimmed.

@@ -15,6 +15,7 @@ import Testing
         #expect(Self.clean("TAGS: <a href='/tag/PREL_0.html'>PREL</a> <a href='/tag/IR_0.html'>IR</a>") == "TAGS: PREL IR")
         #expect(Self.clean("&#x1F600;&#0;") == "\u{1F600}&#0;")
         #expect(Self.clean("<a href='x'") == "<a href='x'")  // an unterminated tag stays
+        #expect(Self.clean("<strong>EO 12958 </strong>DECL <NOTAL> a<b") == "EO 12958 DECL <NOTAL> a<b")
     }
 
     @Test func pageWithoutTableOrPreIsMalformed() {
