@@ -23,12 +23,42 @@ struct TagComposer: Sendable {
         "SUSAN", "PATRICIA", "DANIEL", "NICHOLAS", "WILLIAM J.", "ANNE", "PAUL", "THOMAS", "CHRISTOPHER", "KAREN",
     ]
 
+    /// Subject and program tags in rough order of real frequency (the rest follow in a fixed scrambled order).
+    private static let commonTags = [
+        "PINR", "MARR", "KDEM", "ETRD", "EFIN", "PINS", "MOPS", "KNNP", "EAID", "KCRM", "SNAR", "ELAB", "KJUS",
+        "SMIG", "EINV", "ENRG", "KWMN", "PREF", "ASEC", "CVIS", "KIRF", "KPAO", "OVIP", "KISL", "PARM", "MASS",
+        "EPET", "EAGR", "KTFN", "SOCI", "KHIV", "SENV", "TBIO", "KPKO", "CASC", "UNSC", "KSUM", "ELTN", "ECPS",
+        "EIND", "AMGT", "OREP", "OEXC", "SCUL", "KMDR", "KTIP", "KFRD", "PHSA", "EWWT", "KPAL", "MCAP", "KCOR",
+        "KGHG", "TRGY", "AORC", "KSCA",
+    ]
+    /// Country tags in rough order of real frequency (the rest of the site's 2-letter tags follow).
+    private static let commonCountries = [
+        "IZ", "AF", "IR", "PK", "CH", "RS", "TU", "IS", "JA", "KS", "KN", "FR", "GM", "UK", "IT", "SP", "MX", "BR",
+        "VE", "CO", "EG", "SA", "LE", "SY", "JO", "KU", "YM", "SU", "SO", "KE", "NI", "SF", "ZI", "IN", "CE", "BG",
+        "NP", "ID", "RP", "TH", "VM", "BM", "UP", "GG", "AJ", "AM", "KZ", "UZ", "TX", "KG", "TI", "PL", "RO", "BU",
+        "HR", "SR", "BK", "MK", "AL", "YI", "GR", "CY", "NL", "BE", "SZ", "AU", "SW", "NO", "DA", "FI", "EI", "PO",
+        "CA", "AR", "CI", "PE", "EC", "BL", "PM", "HO", "GT", "NU", "ES", "CU", "HA", "DR", "LY", "AG", "MO", "TS",
+        "MU", "QA", "AE", "BA", "ET", "UG", "TZ", "RW", "CG", "NG", "ML", "SG", "GH", "LI", "SL", "MA",
+    ]
+
+    /// `common` first, then the other `pool` entries in a fixed order scrambled by hash (the lists are alphabetical).
+    private static func ranked(_ pool: [String], common: [String]) -> [String] {
+        let poolSet = Set(pool)
+        let head = common.filter { poolSet.contains($0) }
+        let headSet = Set(head)
+        return head + pool.filter { !headSet.contains($0) }.sorted { fnv1a($0) < fnv1a($1) }
+    }
+
     init(resources: GeneratorResources) {
         let topNames = Set(TagComposer.top.map(\.0))
-        others = (resources.subjectTags + resources.programTags).filter { !topNames.contains($0) }
+        others = TagComposer.ranked(
+            (resources.subjectTags + resources.programTags).filter { !topNames.contains($0) },
+            common: TagComposer.commonTags)
         otherPicker = AliasTable(weights: others.indices.map { 1 / pow(Double($0) + 3, 1.1) })
-        countries = resources.siteTags.filter { $0.utf8.count == 2 && $0.utf8.allSatisfy { $0 >= 0x41 && $0 <= 0x5A } }
-        countryPicker = AliasTable(weights: countries.indices.map { 1 / pow(Double($0 % 97) + 2, 0.9) })
+        countries = TagComposer.ranked(
+            resources.siteTags.filter { $0.utf8.count == 2 && $0.utf8.allSatisfy { $0 >= 0x41 && $0 <= 0x5A } },
+            common: TagComposer.commonCountries)
+        countryPicker = AliasTable(weights: countries.indices.map { 1 / pow(Double($0) + 4, 1.0) })
         organizations = resources.organizationTags.filter { !$0.contains(",") }
         junk = resources.siteTags.filter { $0.utf8.count >= 9 && !$0.contains(" ") && !$0.contains(",") }
         names = resources.names
