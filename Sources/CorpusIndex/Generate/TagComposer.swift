@@ -2,9 +2,9 @@
 ///
 /// The choice follows the real distribution: PREL, PGOV, PHUM, ECON and PTER with their real shares (58%, 49%,
 /// 22%, 20%, 11.5% of cables), then a Zipf-like draw over the other subject and program tags, one to three
-/// 2-letter country tags, and now and then an organisation tag (some multi-word), a person tag
-/// (`OVIP (STEINBERG, JAMES B.)`) or run-together junk. The line is `TAGS:` (or `TAGS`, `TAG`, `Tags:`), space or
-/// comma separated, wrapped after a comma when long, or in the seed's form (a space-separated first line continued
+/// 2-letter country tags, and now and then an organisation tag, a person tag
+/// (`OVIP (STEINBERG, JAMES B.)`) or run-together junk. Tags are single upper-case words (a person tag's parenthesised name aside), as
+/// readers normalise them. The line is `TAGS:` (or `TAGS`, `TAG`, `Tags:`), space or comma separated, wrapped after a comma when long, or in the seed's form (a space-separated first line continued
 /// by a comma-separated line). The record's tags are exactly the tags written, in order.
 /// Immutable; `Sendable`.
 struct TagComposer: Sendable {
@@ -59,9 +59,18 @@ struct TagComposer: Sendable {
             resources.siteTags.filter { $0.utf8.count == 2 && $0.utf8.allSatisfy { $0 >= 0x41 && $0 <= 0x5A } },
             common: TagComposer.commonCountries)
         countryPicker = AliasTable(weights: countries.indices.map { 1 / pow(Double($0) + 4, 1.0) })
-        organizations = resources.organizationTags.filter { !$0.contains(",") }
-        junk = resources.siteTags.filter { $0.utf8.count >= 9 && !$0.contains(" ") && !$0.contains(",") }
+        // Single-word, upper-case forms only: readers split tags on spaces and upper-case them (CableBodyFields),
+        // so a multi-word or mixed-case tag would not read back as written.
+        organizations = resources.organizationTags.filter { TagComposer.isPlain($0, allowHyphen: true) }
+        junk = resources.siteTags.filter { $0.utf8.count >= 9 && TagComposer.isPlain($0, allowHyphen: false) }
         names = resources.names
+    }
+
+    /// Upper-case letters and digits (and `-` if allowed), starting with a letter.
+    static func isPlain(_ tag: String, allowHyphen: Bool) -> Bool {
+        let b = Array(tag.utf8)
+        guard let first = b.first, first >= 0x41 && first <= 0x5A else { return false }
+        return b.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || (allowHyphen && $0 == 0x2D) }
     }
 
     /// Draws the tags of one cable.
@@ -102,16 +111,18 @@ struct TagComposer: Sendable {
             }
             u -= share
         }
-        let multiWord = tags.contains { $0.contains(" ") && !$0.hasPrefix("OVIP (") }
-        let commas = multiWord || oldStyle || random.chance(0.3)
+        let commas = oldStyle || random.chance(0.3)
         var ranges: [Range<Int>] = []
         out.append(keyword)
         out.append(0x20)
         var column = keyword.utf8CodeUnitCount + 1
         var firstLine = true
-        if !commas && tags.count >= 7 && random.chance(0.5) {
-            // The seed's form: space-separated first line, comma-separated continuation line.
-            let split = tags.count - 2 - random.below(tags.count - 5)
+        let split = tags.count - 2 - random.below(max(tags.count - 5, 1))
+        if !commas && tags.count >= 7 && tags[split...].allSatisfy({ $0.utf8.count <= 12 && TagComposer.isPlain($0, allowHyphen: false) })
+            && random.chance(0.5)
+        {
+            // The seed's form: space-separated first line, comma-separated continuation line (which must read as
+            // a tag list: plain upper-case words).
             for (i, tag) in tags[..<split].enumerated() {
                 if i > 0 { out.append(0x20) }
                 let start = writer.offset
