@@ -1,8 +1,3 @@
-/// The text fields a query can search. Raw values are the field names of the query language and the index.
-public enum TextField: String, Sendable, CaseIterable {
-    case body, subject, header
-}
-
 /// The metadata dimensions kept in the index's tries; each entry (a tag, an origin, ...) has a posting list of
 /// document ids.
 public enum MetadataField: String, Sendable, CaseIterable {
