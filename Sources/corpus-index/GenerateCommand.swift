@@ -1,12 +1,63 @@
 import ArgumentParser
 import CorpusIndex
+import Foundation
+
+extension DumpFormat: ExpressibleByArgument {}
 
 extension CorpusIndexCommand {
-    // Placeholder until its issue lands: replaced by the real command.
+    /// `corpus-index generate`: writes a deterministic, realistic synthetic dump.
     struct Generate: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "generate", abstract: "(not yet available)")
+        static let configuration = CommandConfiguration(
+            commandName: "generate",
+            abstract: "Write a deterministic synthetic Cablegate dump (csv, sql, html pages or text pages).",
+            discussion: """
+                The same --cables, --seed and --format give byte-identical output whatever --threads is.
+                csv and sql go to the file -o (or stdout with -o -), optionally compressed; html and text
+                write one page per cable under the directory -o (cable/YYYY/MM/REFID.html or .txt).
+                """)
+
+        @Option(help: "Number of cables (the real dump has 251,287).")
+        var cables: Int = 251_287
+
+        @Option(help: "Seed of the generator.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Dump form: csv, sql, html or text.")
+        var format: DumpFormat = .csv
+
+        @Option(help: "Compression for csv and sql: gz or lz4.")
+        var compress: String?
+
+        @Option(name: .shortAndLong, help: "Output file (csv, sql; '-' = stdout) or directory (html, text).")
+        var output: String
+
+        @Option(help: "Worker threads (default: all cores).")
+        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        func validate() throws {
+            guard cables >= 0 else { throw ValidationError("--cables must be >= 0") }
+            guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
+            _ = try compression()
+        }
+
+        func compression() throws -> DumpCompression {
+            switch compress {
+            case nil, "none": return .none
+            case "gz", "gzip": return .gzip
+            case "lz4": return .lz4
+            case let other?: throw ValidationError("--compress must be gz or lz4 (got '\(other)')")
+            }
+        }
+
         func run() throws {
-            throw ValidationError("'generate' is not available in this build yet")
+            let start = Date()
+            let generator = try DumpGenerator(cables: cables, seed: seed)
+            try generator.write(format: format, compression: try compression(), to: output, threads: threads)
+            if output != "-" {
+                let seconds = Date().timeIntervalSince(start)
+                let line = "generated \(cables) cables (\(format.rawValue)) to \(output) in \(String(format: "%.2f", seconds)) s\n"
+                FileHandle.standardError.write(Data(line.utf8))
+            }
         }
     }
 }

@@ -1,0 +1,101 @@
+import Dispatch
+import Foundation
+
+/// A deterministic generator of realistic, full-size Cablegate dumps (CSV, SQL, HTML pages, text pages).
+///
+/// Every cable is a pure function of `(seed, row)`: the real reference ids and creation months (all 251,287 in
+/// order at the default size; an order-preserving seeded subset, or synthesised extra ids, at other sizes), origins
+/// consistent with the ids' stations, the real classification mix, Zipf-distributed tags and words, routing headers
+/// and body structure of the real dump. So the output is byte-identical for the same `(cables, seed, format,
+/// compression)` whatever the thread count, and `record(at:)` gives any row's cable without generating the rest.
+///
+/// Value type, `Sendable`: the loaded tables are immutable and shared; `write` runs its own worker threads.
+public struct DumpGenerator: Sendable {
+    /// The number of cables in the real `cables.csv`, the default size.
+    public static let realCableCount = 251_287
+    /// Cables rendered per work unit (the unit a worker renders into one buffer).
+    static let chunkSize = 256
+
+    public let cables: Int
+    public let seed: UInt64
+    let composer: CableComposer
+
+    /// Loads the bundled tables; throws `invalidArgument` for a negative size, or a resource error.
+    public init(cables: Int = DumpGenerator.realCableCount, seed: UInt64 = 1) throws {
+        guard cables >= 0 else { throw CorpusIndexError.invalidArgument("--cables must be >= 0 (got \(cables))") }
+        self.cables = cables
+        self.seed = seed
+        composer = CableComposer(resources: try GeneratorResources.shared(), count: cables, seed: seed)
+    }
+
+    /// The cable of row `index` (0-based) exactly as a CSV or SQL reader returns it (row id `index + 1`, no
+    /// release date; tags, subject and markings as parsed from the body).
+    public func record(at index: Int) -> CableRecord {
+        record(at: index, as: .csv)
+    }
+
+    /// The cable of row `index` as a reader of `format` returns it: HTML and text pages carry no row id but a
+    /// release date.
+    public func record(at index: Int, as format: DumpFormat) -> CableRecord {
+        precondition(index >= 0 && index < cables, "row \(index) out of 0..<\(cables)")
+        let buffer = ByteBuffer()
+        let draft = composer.compose(index, into: buffer)
+        return draft.record(in: buffer, origins: composer.resources.origins, format: format)
+    }
+
+    /// The whole CSV dump in memory (for tests at small sizes).
+    public func csvData() -> [UInt8] {
+        data(format: .csv)
+    }
+
+    /// The whole dump of a single-stream form (`.csv` or `.sql`) in memory, or one page after another for `.html`
+    /// and `.text` (for tests at small sizes).
+    public func data(format: DumpFormat) -> [UInt8] {
+        let out = ByteBuffer()
+        if format == .sql { out.append(DumpRenderers.sqlPreamble(cables: cables, seed: seed)) }
+        let scratch = ByteBuffer()
+        for index in 0..<cables { render(index, format: format, scratch: scratch, to: out) }
+        return out.bytes(0..<out.count)
+    }
+
+    /// The relative path of row `index`'s page in an `.html` or `.text` output directory.
+    public func pagePath(at index: Int, format: DumpFormat) -> String {
+        let buffer = ByteBuffer()
+        return DumpRenderers.pagePath(composer.compose(index, into: buffer), ext: format == .html ? "html" : "txt")
+    }
+
+    /// Writes the dump. `.csv` and `.sql` go to the file `path` (`-` = standard output), compressed if asked;
+    /// `.html` and `.text` write one page per cable under the directory `path` (`cable/YYYY/MM/REFID.html|txt`)
+    /// and take no compression. `threads` workers render in parallel; the bytes do not depend on it.
+    public func write(
+        format: DumpFormat, compression: DumpCompression = .none, to path: String,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws {
+        let threads = max(1, threads)
+        switch format {
+        case .csv, .sql:
+            try writeStream(format: format, compression: compression, to: path, threads: threads)
+        case .html, .text:
+            guard compression == .none else {
+                throw CorpusIndexError.invalidArgument("--compress applies to csv and sql output, not \(format.rawValue) pages")
+            }
+            guard path != "-" else {
+                throw CorpusIndexError.invalidArgument("\(format.rawValue) output is a directory; give -o DIR, not -")
+            }
+            try writePages(format: format, to: path, threads: threads)
+        }
+    }
+
+    /// Renders row `index` in `format`, composing it into `scratch` (cleared first).
+    func render(_ index: Int, format: DumpFormat, scratch: ByteBuffer, to out: ByteBuffer) {
+        scratch.removeAll()
+        let draft = composer.compose(index, into: scratch)
+        let origins = composer.resources.origins
+        switch format {
+        case .csv: DumpRenderers.csv(draft, source: scratch, origins: origins, to: out)
+        case .sql: DumpRenderers.sql(draft, source: scratch, origins: origins, total: cables, to: out)
+        case .html: DumpRenderers.html(draft, source: scratch, origins: origins, total: cables, to: out)
+        case .text: DumpRenderers.text(draft, source: scratch, origins: origins, to: out)
+        }
+    }
+}

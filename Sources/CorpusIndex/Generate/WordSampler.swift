@@ -1,0 +1,155 @@
+/// Draws body words from a Zipf-like distribution with a long tail, and renders them straight into a `ByteBuffer`.
+///
+/// The head is the base vocabulary (a few thousand real words, weighted by their real frequencies; drawn with an
+/// alias table). With probability `tailShare` a word comes from the tail instead: a rank `r` drawn from the discrete
+/// power law `P(r) ∝ (r + q)^-a` by inverting its continuous CDF (one uniform, one `pow`), rendered as a pronounceable
+/// pseudo-word that is a bijective function of `r` (so distinct ranks are distinct tokens). The tail exponent sets
+/// Heaps' growth: types grow like tokens^(1/a); `a = 1.85`, `q = 3000`, 12% tail give about 58k types at 2M tokens
+/// and 0.8M at 261M tokens (the real corpus size), as FORMATS.md §6 estimates.
+///
+/// Rendering a word is allocation-free: the head lives in two pre-rendered arenas (lowercase and uppercase).
+/// Immutable and `Sendable`; share one instance between workers.
+struct WordSampler: Sendable {
+    static let tailShare = 0.12
+    static let tailExponent = 1.85
+    static let tailOffset = 3000.0
+
+    private let lower: [UInt8]
+    private let upper: [UInt8]
+    private let starts: [Int32]
+    private let head: AliasTable
+    private let tailThreshold: UInt64
+    private let tailPower: Double
+
+    /// Words that would read as handling markings or structure if they began a line; left out of the vocabulary.
+    static let excluded: Set<String> = [
+        "sipdis", "noforn", "nodis", "exdis", "limdis", "orcon", "tags", "subject", "subj", "ref", "refs", "reftel",
+        "classified", "unclas", "section", "summary", "comment", "end", "declassified", "xxxxxxxxxxxx",
+    ]
+
+    init(words: [String], counts: [Int]) {
+        var lower: [UInt8] = []
+        var starts: [Int32] = [0]
+        var weights: [Double] = []
+        for (word, count) in zip(words, counts) where !WordSampler.excluded.contains(word) && !word.isEmpty {
+            lower.append(contentsOf: word.utf8)
+            starts.append(Int32(lower.count))
+            weights.append(Double(count))
+        }
+        self.lower = lower
+        upper = lower.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        self.starts = starts
+        head = AliasTable(weights: weights)
+        tailThreshold = UInt64(WordSampler.tailShare * 0x1.0p64)
+        tailPower = -1 / (WordSampler.tailExponent - 1)
+    }
+
+    /// The number of head words.
+    var headCount: Int { starts.count - 1 }
+
+    /// A drawn word: a head index or a tail rank.
+    struct Word {
+        var isTail: Bool
+        var value: UInt64
+    }
+
+    /// Draws a word.
+    @inline(__always)
+    func draw(_ random: inout GeneratorRandom) -> Word {
+        if random.next() < tailThreshold { return Word(isTail: true, value: tailRank(&random)) }
+        return Word(isTail: false, value: UInt64(head.sample(&random)))
+    }
+
+    /// The byte length `word` renders to.
+    @inline(__always)
+    func length(of word: Word) -> Int {
+        if word.isTail {
+            var n = word.value &+ 85
+            var length = 0
+            while n > 0 && length < 24 {
+                n /= 85
+                length += 2
+            }
+            return length
+        }
+        let i = Int(word.value)
+        return starts.withUnsafeBufferPointer { Int($0[i + 1] - $0[i]) }
+    }
+
+    /// Appends a drawn word.
+    @inline(__always)
+    func append(_ word: Word, to out: ByteBuffer, uppercase: Bool) {
+        if word.isTail {
+            appendTailWord(rank: word.value, to: out, uppercase: uppercase)
+        } else {
+            appendHeadWord(Int(word.value), to: out, uppercase: uppercase)
+        }
+    }
+
+    /// Appends one word (uppercase if `uppercase`) and returns its length.
+    @inline(__always)
+    @discardableResult
+    func appendWord(_ random: inout GeneratorRandom, to out: ByteBuffer, uppercase: Bool) -> Int {
+        if random.next() < tailThreshold {
+            return appendTailWord(rank: tailRank(&random), to: out, uppercase: uppercase)
+        }
+        return appendHeadWord(head.sample(&random), to: out, uppercase: uppercase)
+    }
+
+    /// Appends head word `index` (0 = most frequent).
+    @inline(__always)
+    @discardableResult
+    func appendHeadWord(_ index: Int, to out: ByteBuffer, uppercase: Bool) -> Int {
+        let start = Int(starts[index])
+        let length = Int(starts[index + 1]) - start
+        (uppercase ? upper : lower).withUnsafeBufferPointer { out.append($0.baseAddress! + start, length) }
+        return length
+    }
+
+    /// A head word drawn by frequency, as a `String` (for subjects and headings, not the hot path).
+    func headWord(_ random: inout GeneratorRandom) -> String {
+        let index = head.sample(&random)
+        return String(decoding: lower[Int(starts[index])..<Int(starts[index + 1])], as: UTF8.self)
+    }
+
+    /// A tail rank from the power law.
+    @inline(__always)
+    func tailRank(_ random: inout GeneratorRandom) -> UInt64 {
+        let u = 1 - random.unit()  // (0, 1]
+        let x = WordSampler.tailOffset * (pow(u, tailPower) - 1)
+        return x < 1e15 ? UInt64(x) : 1_000_000_000_000_000
+    }
+
+    private static let consonants: [UInt8] = Array("bcdfghjklmnprstvz".utf8)
+    private static let vowels: [UInt8] = Array("aeiou".utf8)
+
+    /// Appends the pseudo-word of tail rank `rank`: consonant–vowel syllables spelling `rank + 85` in base 85, so
+    /// every rank has its own spelling of at least two syllables.
+    @inline(__always)
+    @discardableResult
+    func appendTailWord(rank: UInt64, to out: ByteBuffer, uppercase: Bool) -> Int {
+        var n = rank &+ 85
+        let caseBit: UInt8 = uppercase ? 0x20 : 0
+        var length = 0
+        out.reserve(24)
+        WordSampler.consonants.withUnsafeBufferPointer { c in
+            WordSampler.vowels.withUnsafeBufferPointer { v in
+                while n > 0 && length < 24 {
+                    let digit = Int(n % 85)
+                    n /= 85
+                    out.base[out.count] = c[digit / 5] ^ caseBit
+                    out.base[out.count + 1] = v[digit % 5] ^ caseBit
+                    out.count += 2
+                    length += 2
+                }
+            }
+        }
+        return length
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
