@@ -120,7 +120,12 @@ class CorpusIndex:
     """The corpus-index release binary, built on first use (`swift build -c release`)."""
 
     def __init__(self, build=True):
-        self.path = None
+        self.path = os.environ.get("CORPUS_INDEX_BIN")  # a prebuilt binary (e.g. from another checkout)
+        self._available = {}
+        if self.path:
+            if not os.access(self.path, os.X_OK):
+                raise SystemExit(f"CORPUS_INDEX_BIN={self.path} is not an executable")
+            return
         if build:
             log("swift build -c release (corpus-index)")
             subprocess.run(["swift", "build", "-c", "release", "--product", "corpus-index"], cwd=ROOT, check=True,
@@ -130,7 +135,6 @@ class CorpusIndex:
         self.path = os.path.join(bin_dir, "corpus-index")
         if not os.path.exists(self.path):
             raise SystemExit(f"no corpus-index binary at {self.path}")
-        self._available = {}
 
     def has(self, command):
         """Whether the subcommand exists in this build (the placeholders say 'not available')."""

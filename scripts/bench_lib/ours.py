@@ -24,7 +24,10 @@ def build(ci, dump, index_dir, threads, memory, extra=()):
         args += ["--memory", memory]
     m = common.run_measured(ci.cmd(*args, *extra))
     info = m.as_dict()
-    info["summary"] = (m.stdout.strip().splitlines() or [""])[-1]
+    # The one-line summary ("indexed N cables, ... MB/s, peak memory ..."), wherever the CLI prints it; progress
+    # lines end in carriage returns, so split on those too.
+    lines = [ln.strip() for ln in (m.stdout + "\n" + m.stderr).replace("\r", "\n").splitlines() if ln.strip()]
+    info["summary"] = next((ln for ln in reversed(lines) if ln.startswith("indexed")), lines[-1] if lines else "")
     info["index_bytes"] = common.dir_size(index_dir)
     info["engine_version"] = "corpus-index " + subprocess.run(ci.cmd("--version"), capture_output=True,
                                                               text=True).stdout.strip()
