@@ -12,8 +12,9 @@ extension CorpusIndexCommand {
             abstract: "Write a deterministic synthetic Cablegate dump (csv, sql, html pages or text pages).",
             discussion: """
                 The same --cables, --seed and --format give byte-identical output whatever --threads is.
-                csv and sql go to the file -o (or stdout with -o -), optionally compressed; html and text
-                write one page per cable under the directory -o (cable/YYYY/MM/REFID.html or .txt).
+                csv, sql and text (the site pages' text renderings, one after another) go to the file -o
+                (or stdout with -o -), optionally compressed; html writes one page per cable under the
+                directory -o (cable/YYYY/MM/REFID.html).
                 """)
 
         @Option(help: "Number of cables (the real dump has 251,287).")
@@ -25,10 +26,10 @@ extension CorpusIndexCommand {
         @Option(help: "Dump form: csv, sql, html or text.")
         var format: DumpFormat = .csv
 
-        @Option(help: "Compression for csv and sql: gz or lz4.")
+        @Option(help: "Compression for csv, sql and text: gz or lz4.")
         var compress: String?
 
-        @Option(name: .shortAndLong, help: "Output file (csv, sql; '-' = stdout) or directory (html, text).")
+        @Option(name: .shortAndLong, help: "Output file (csv, sql, text; '-' = stdout) or directory (html).")
         var output: String?
 
         @Flag(help: "Write nothing; print the body token count and distinct-token count (the project's analyzer).")

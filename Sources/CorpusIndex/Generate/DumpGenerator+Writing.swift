@@ -23,7 +23,7 @@ private final class UnitBuffers: @unchecked Sendable {
 }
 
 extension DumpGenerator {
-    /// CSV / SQL: rounds of `4 × threads` units rendered in parallel into per-unit buffers, written in order by a
+    /// CSV / SQL / text: rounds of `4 × threads` units rendered in parallel into per-unit buffers, written in order by a
     /// serial writer that overlaps with the next round's rendering (double buffering).
     func writeStream(format: DumpFormat, compression: DumpCompression, to path: String, threads: Int) throws {
         let sink = try DumpSink(path: path, compression: compression)
@@ -75,10 +75,10 @@ extension DumpGenerator {
         try sink.finish()
     }
 
-    /// HTML / text pages: workers render and write their own pages (`cable/YYYY/MM/REFID.ext`).
-    func writePages(format: DumpFormat, to directory: String, threads: Int) throws {
+    /// HTML pages: workers render and write their own pages (`cable/YYYY/MM/REFID.html`).
+    func writeHTMLPages(to directory: String, threads: Int) throws {
         try makeDirectory(directory)
-        let ext = format == .html ? "html" : "txt"
+        let ext = "html"
         let buffers = UnitBuffers(count: threads)
         let units = (cables + unitSize - 1) / unitSize
         DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -92,11 +92,7 @@ extension DumpGenerator {
                     page.removeAll()
                     let draft = composer.compose(index, into: scratch)
                     let origins = composer.resources.origins
-                    if format == .html {
-                        DumpRenderers.html(draft, source: scratch, origins: origins, total: cables, to: page)
-                    } else {
-                        DumpRenderers.text(draft, source: scratch, origins: origins, to: page)
-                    }
+                    DumpRenderers.html(draft, source: scratch, origins: origins, total: cables, to: page)
                     do {
                         try writePage(page, relativePath: DumpRenderers.pagePath(draft, ext: ext), under: directory)
                     } catch let error as CorpusIndexError {
