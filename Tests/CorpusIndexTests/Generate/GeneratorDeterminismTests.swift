@@ -24,7 +24,7 @@ struct GeneratorDeterminismTests {
         #expect(a != b)
     }
 
-    @Test(arguments: [DumpFormat.csv, .sql])
+    @Test(arguments: [DumpFormat.csv, .sql, .text])
     func threadCountDoesNotChangeBytes(format: DumpFormat) throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
