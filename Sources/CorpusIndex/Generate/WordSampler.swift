@@ -43,6 +43,7 @@ struct WordSampler: Sendable {
             starts.append(Int32(lower.count))
             weights.append(Double(count))
         }
+        lower += [UInt8](repeating: 0, count: 16)  // padding for the 16-byte copies
         self.lower = lower
         upper = lower.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         self.starts = starts
@@ -109,7 +110,19 @@ struct WordSampler: Sendable {
     func appendHeadWord(_ index: Int, to out: ByteBuffer, uppercase: Bool) -> Int {
         let start = Int(starts[index])
         let length = Int(starts[index + 1]) - start
-        (uppercase ? upper : lower).withUnsafeBufferPointer { out.append($0.baseAddress! + start, length) }
+        // Most words fit 16 bytes: copy two unaligned words (the arenas are padded) instead of calling memmove.
+        out.reserve(length + 16)
+        (uppercase ? upper : lower).withUnsafeBytes { arena in
+            let source = arena.baseAddress! + start
+            let target = UnsafeMutableRawPointer(out.base + out.count)
+            if length <= 16 {
+                target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+            } else {
+                target.copyMemory(from: source, byteCount: length)
+            }
+        }
+        out.count += length
         return length
     }
 
