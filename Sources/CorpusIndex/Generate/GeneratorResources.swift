@@ -34,6 +34,8 @@ final class GeneratorResources: Sendable {
         var originIndex: Int?
         var routingIndicator: String
         var plainName: String
+        /// The 2-letter country tag of the station's cables, when known.
+        var countryTag: String? = nil
     }
 
     /// The number of real cables (rows of the real `cables.csv`).
@@ -106,13 +108,15 @@ final class GeneratorResources: Sendable {
         var originWeights = [Double](repeating: 0, count: origins.count)
         for line in try Self.lines("stations.tsv") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard f.count == 5, let n = Int(f[1]), let oi = Int(f[2]), oi < origins.count else {
+            guard f.count == 5 || f.count == 6, let n = Int(f[1]), let oi = Int(f[2]), oi < origins.count else {
                 throw CorpusIndexError.corrupt(file: "stations.tsv.gz", section: "resource", reason: "bad line '\(line)'")
             }
             let station = String(f[0])
             var ri = String(f[3])
             if ri.isEmpty { ri = "RUEH" + String(station.prefix(3)) }
-            stations[station] = Station(originIndex: oi >= 0 ? oi : nil, routingIndicator: ri, plainName: String(f[4]))
+            let country = f.count == 6 && !f[5].isEmpty ? String(f[5]) : nil
+            stations[station] = Station(
+                originIndex: oi >= 0 ? oi : nil, routingIndicator: ri, plainName: String(f[4]), countryTag: country)
             if oi >= 0 { originWeights[oi] += Double(n) }
         }
         self.stations = stations
