@@ -62,12 +62,17 @@ extension CorpusIndexCommand {
                 return
             }
             guard let output else { throw ValidationError("give -o PATH (or --measure-vocabulary)") }
-            try generator.write(format: format, compression: try compression(), to: output, threads: threads)
+            let size = try generator.write(format: format, compression: try compression(), to: output, threads: threads)
             if output != "-" {
                 let seconds = Date().timeIntervalSince(start)
-                let line = "generated \(cables) cables (\(format.rawValue)) to \(output) in \(String(format: "%.2f", seconds)) s\n"
+                let mb = Double(size.renderedBytes) / 1_000_000
+                var line = "generated \(cables) cables (\(format.rawValue)) to \(output): \(size.renderedBytes) bytes"
+                if size.writtenBytes != size.renderedBytes { line += " (\(size.writtenBytes) compressed)" }
+                if size.files > 1 { line += " in \(size.files) files" }
+                line += String(format: ", %.2f s, %.0f MB/s\n", seconds, seconds > 0 ? mb / seconds : 0)
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
     }
 }
+

@@ -25,7 +25,9 @@ private final class UnitBuffers: @unchecked Sendable {
 extension DumpGenerator {
     /// CSV / SQL / text: rounds of `4 × threads` units rendered in parallel into per-unit buffers, written in order by a
     /// serial writer that overlaps with the next round's rendering (double buffering).
-    func writeStream(format: DumpFormat, compression: DumpCompression, to path: String, threads: Int) throws {
+    func writeStream(
+        format: DumpFormat, compression: DumpCompression, to path: String, threads: Int
+    ) throws -> GeneratedDumpSize {
         let sink = try DumpSink(path: path, compression: compression)
         if format == .sql {
             var preamble = DumpRenderers.sqlPreamble(cables: cables, seed: seed)
@@ -73,17 +75,21 @@ extension DumpGenerator {
         writing.wait()
         if let error = writeError[0] { throw error }
         try sink.finish()
+        return GeneratedDumpSize(renderedBytes: sink.bytesIn, writtenBytes: sink.bytesOut, files: 1)
     }
 
     /// HTML pages: workers render and write their own pages (`cable/YYYY/MM/REFID.html`).
-    func writeHTMLPages(to directory: String, threads: Int) throws {
+    func writeHTMLPages(to directory: String, threads: Int) throws -> GeneratedDumpSize {
         try makeDirectory(directory)
         let ext = "html"
         let buffers = UnitBuffers(count: threads)
+        let bytes = DisjointSlots<Int>(count: threads)
         let units = (cables + unitSize - 1) / unitSize
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             let scratch = buffers.scratch[t]
             let page = buffers.output[t]
+            var written = 0
+            defer { bytes[t] = written }
             var unit = t
             while unit < units && buffers.errors[t] == nil {
                 let start = unit * unitSize
@@ -95,6 +101,7 @@ extension DumpGenerator {
                     DumpRenderers.html(draft, source: scratch, origins: origins, total: cables, to: page)
                     do {
                         try writePage(page, relativePath: DumpRenderers.pagePath(draft, ext: ext), under: directory)
+                        written += page.count
                     } catch let error as CorpusIndexError {
                         buffers.errors[t] = error
                         break
@@ -107,6 +114,8 @@ extension DumpGenerator {
             }
         }
         if let error = buffers.errors.compactMap({ $0 }).first { throw error }
+        let total = bytes.takeAll().reduce(0, +)
+        return GeneratedDumpSize(renderedBytes: total, writtenBytes: total, files: cables)
     }
 
     private func writePage(_ page: ByteBuffer, relativePath: String, under directory: String) throws {
@@ -125,7 +134,7 @@ extension DumpGenerator {
         defer { close(fd) }
         var offset = 0
         while offset < page.count {
-            let n = Glibc.write(fd, page.base + offset, page.count - offset)
+            let n = systemWrite(fd, page.base + offset, page.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CorpusIndexError.io(path: path, errno: errno, operation: "write")

@@ -1,6 +1,16 @@
 import Dispatch
 import Foundation
 
+/// What `DumpGenerator.write` produced.
+public struct GeneratedDumpSize: Sendable, Equatable {
+    /// Bytes of the dump form before compression (for HTML, of all pages).
+    public var renderedBytes: Int
+    /// Bytes written to disk (or standard output) after compression.
+    public var writtenBytes: Int
+    /// Files written (1 for the stream forms, one per page for HTML).
+    public var files: Int
+}
+
 /// A deterministic generator of realistic, full-size Cablegate dumps (CSV, SQL, HTML pages, text pages).
 ///
 /// Every cable is a pure function of `(seed, row)`: the real reference ids and creation months (all 251,287 in
@@ -67,15 +77,17 @@ public struct DumpGenerator: Sendable {
 
     /// Writes the dump. `.csv`, `.sql` and `.text` (the pages' text renderings, one after another) go to the file
     /// `path` (`-` = standard output), compressed if asked; `.html` writes one page per cable under the directory
-    /// `path` (`cable/YYYY/MM/REFID.html`) and takes no compression. `threads` workers render in parallel; the bytes do not depend on it.
+    /// `path` (`cable/YYYY/MM/REFID.html`) and takes no compression. `threads` workers render in parallel; the
+    /// bytes do not depend on it. Returns how many bytes were rendered and written.
+    @discardableResult
     public func write(
         format: DumpFormat, compression: DumpCompression = .none, to path: String,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    ) throws {
+    ) throws -> GeneratedDumpSize {
         let threads = max(1, threads)
         switch format {
         case .csv, .sql, .text:
-            try writeStream(format: format, compression: compression, to: path, threads: threads)
+            return try writeStream(format: format, compression: compression, to: path, threads: threads)
         case .html:
             guard compression == .none else {
                 throw CorpusIndexError.invalidArgument("--compress applies to csv, sql and text output, not html pages")
@@ -83,7 +95,7 @@ public struct DumpGenerator: Sendable {
             guard path != "-" else {
                 throw CorpusIndexError.invalidArgument("html output is a directory of pages; give -o DIR, not -")
             }
-            try writeHTMLPages(to: path, threads: threads)
+            return try writeHTMLPages(to: path, threads: threads)
         }
     }
 
