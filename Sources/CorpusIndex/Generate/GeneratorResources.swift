@@ -10,6 +10,8 @@ final class GeneratorResources: Sendable {
     /// The 251,287 real reference ids in `cables.csv` row order, in one arena.
     let refidBytes: [UInt8]
     let refidStarts: [Int32]
+    /// The real rows of each station (as spelt in the ids), ascending: where a cable's references come from.
+    let rowsByStation: [String: [Int32]]
     /// Per creation month, chronological: (year, month, first real row, cable count).
     let months: [(year: Int, month: Int, firstRow: Int, count: Int)]
     /// The 275 origin strings.
@@ -86,6 +88,11 @@ final class GeneratorResources: Sendable {
         }
         refidBytes = arena
         refidStarts = starts
+        var byStation: [String: [Int32]] = [:]
+        for (row, id) in refids.enumerated() where CablePlanner.isWellFormed(id) {
+            byStation[CablePlanner.parse(id).station, default: []].append(Int32(row))
+        }
+        rowsByStation = byStation
 
         var months: [(year: Int, month: Int, firstRow: Int, count: Int)] = []
         var row = 0
