@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "CorpusIndex", targets: ["CorpusIndex"]),
         .executable(name: "corpus-index", targets: ["corpus-index"]),
+        // The C API (include/corpus_index.h) for other tools; scripts/corpus_index.py loads it with ctypes.
+        .library(name: "CorpusIndexC", type: .dynamic, targets: ["CorpusIndexC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +33,7 @@ let package = Package(
                 "CorpusIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(name: "CorpusIndexC", dependencies: ["CorpusIndex"]),
         .testTarget(
             name: "CorpusIndexTests",
             dependencies: ["CorpusIndex"],

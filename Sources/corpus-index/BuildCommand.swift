@@ -1,12 +1,82 @@
 import ArgumentParser
 import CorpusIndex
+import Foundation
 
 extension CorpusIndexCommand {
-    // Placeholder until its issue lands: replaced by the real command.
+    /// `corpus-index build INPUT... -o INDEX`: parse, tokenize and invert in parallel, merge, publish atomically.
     struct Build: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "build", abstract: "(not yet available)")
+        static let configuration = CommandConfiguration(
+            commandName: "build",
+            abstract: "Build an index from cable dumps (CSV, SQL, HTML pages or text; plain, gzip or LZ4).",
+            discussion: """
+                The index is written to INDEX.tmp-<pid> beside INDEX and swapped into place only when complete, so an \
+                interrupted or failed build leaves the previous index intact. The same input gives a byte-identical \
+                index whatever --threads and --memory are.
+                """)
+
+        @Argument(help: "Dump files, directories of HTML pages, or - for standard input.", completion: .file())
+        var inputs: [String]
+
+        @Option(name: .shortAndLong, help: "The index directory to create or replace.")
+        var output: String
+
+        @Option(help: "Worker threads (default: the number of cores).")
+        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "Memory budget, e.g. 256MiB, 1.5GB, 800M (default 1GiB).")
+        var memory: String = "1GiB"
+
+        @Option(help: "The dump form: csv, sql, html or text (default: detected).")
+        var format: String?
+
+        @Flag(help: "Skip malformed records (counted and reported) instead of failing.")
+        var skipMalformed = false
+
+        @Option(help: "Document store compression: lz4 (fast) or zlib (smaller).")
+        var store: String = "lz4"
+
+        @Flag(help: "No progress line and no summary.")
+        var quiet = false
+
+        func validate() throws {
+            guard threads >= 1 && threads <= 1024 else { throw ValidationError("--threads must be between 1 and 1024") }
+            guard let budget = ByteSize.parse(memory) else {
+                throw ValidationError("--memory '\(memory)' is not a size (examples: 256MiB, 1.5GB, 800M)")
+            }
+            guard budget >= BuildOptions.minimumMemoryBudget else {
+                throw ValidationError("--memory must be at least \(ByteSize.format(BuildOptions.minimumMemoryBudget))")
+            }
+            guard StoreCompression(rawValue: store) != nil else { throw ValidationError("--store must be lz4 or zlib") }
+            if let format, DumpFormat(rawValue: format) == nil {
+                throw ValidationError("--format must be one of: \(DumpFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
         func run() throws {
-            throw ValidationError("'build' is not available in this build yet")
+            let options = BuildOptions(
+                threads: threads, memoryBudget: ByteSize.parse(memory)!, storeCompression: StoreCompression(rawValue: store)!)
+            let reader = try DumpReader(
+                paths: inputs,
+                options: ReaderOptions(format: format.flatMap(DumpFormat.init(rawValue:)), skipMalformed: skipMalformed))
+            let progress = BuildProgress(totalBytes: reader.totalBytes ?? 0, quiet: quiet)
+            let report: IndexBuild.Report
+            do {
+                report = try IndexBuild.build(reader: reader, to: output, options: options, progress: progress)
+            } catch {
+                progress.abandon()
+                throw error
+            }
+            let read = report.read
+            let mb = Double(read.bytes) / 1e6
+            var summary = "indexed \(report.result.manifest.documentCount) cables, \(String(format: "%.1f", mb)) MB in "
+                + "\(String(format: "%.2f", report.seconds)) s (\(String(format: "%.1f", mb / max(report.seconds, 0.001))) MB/s), "
+                + "peak memory \(ByteSize.format(BuildProgress.peakResidentBytes())), index \(ByteSize.format(Int(report.result.indexBytes))) "
+                + "+ document store \(ByteSize.format(Int(report.result.storeBytes))) -> \(output)"
+            if read.skipped > 0 { summary += "; skipped \(read.skipped) malformed records" }
+            progress.finish(summary: summary)
+            if read.skipped > 0 && !quiet {
+                for error in read.firstErrors { FileHandle.standardError.write(Data("  skipped: \(error)\n".utf8)) }
+            }
         }
     }
 }

@@ -1,0 +1,30 @@
+/// What a build may use and how it stores documents.
+public struct BuildOptions: Sendable {
+    /// Worker threads for parsing, inversion and the merge pipeline (>= 1).
+    public var threads: Int
+    /// The memory budget in bytes: it sets the chunk size (hence the in-memory inversion buffers), the merge's
+    /// read buffers and batches. Peak resident memory stays near it whatever the input size.
+    public var memoryBudget: Int
+    /// The document store's block compression.
+    public var storeCompression: StoreCompression
+
+    /// The default budget: sized for the full Cablegate dump on a 2-core, 24 GiB machine (peak well under 1.5 GB).
+    public static let defaultMemoryBudget = 1 << 30
+    /// The smallest budget accepted.
+    public static let minimumMemoryBudget = 32 << 20
+
+    public init(threads: Int = 2, memoryBudget: Int = BuildOptions.defaultMemoryBudget, storeCompression: StoreCompression = .lz4) {
+        self.threads = max(threads, 1)
+        self.memoryBudget = max(memoryBudget, BuildOptions.minimumMemoryBudget)
+        self.storeCompression = storeCompression
+    }
+
+    /// Input bytes per chunk (one sorted run each). Each of the `threads` workers holds one chunk's records and
+    /// its inverter (arenas of roughly half the chunk's size), the reader keeps a wave of chunks in flight, and
+    /// the document store queues compressed blocks: about 6 chunk sizes per thread in all, so a chunk is the
+    /// budget divided by 8 per thread, between 1 MiB and 64 MiB.
+    public var chunkBytes: Int { min(max(memoryBudget / (8 * threads), 1 << 20), 64 << 20) }
+
+    /// Bytes the final merge may use (read buffers and batches in flight).
+    var mergeBudget: Int { memoryBudget / 2 }
+}

@@ -1,0 +1,155 @@
+import Dispatch
+import Foundation
+
+/// Builds one index directory from cables handed over in chunks, in input order.
+///
+/// Use: `process` each chunk on a worker thread (it inverts the three text fields into a sorted run file and
+/// encodes the stored documents), `collect` the results on one thread in chunk order (documents get ids in that
+/// order; the document store and the metadata writer see them in that order), then `finish` (merges the runs
+/// into the field indexes, writes the keyword fields, columns, document store and the manifest last). The index
+/// bytes depend only on the cables and their order: not on the thread count, the memory budget or the chunking.
+///
+/// Files: everything goes into `directory` (the staging directory, see `IndexPublisher`); runs go into its
+/// `runs/` subdirectory, deleted by `finish`. Thread safety: `process` is safe from many threads at once;
+/// `collect` and `finish` must be called from one thread. Hence `@unchecked Sendable`.
+public final class IndexBuilder: @unchecked Sendable {
+    /// One processed chunk: its run, its encoded documents and its cables' metadata.
+    public struct ProcessedChunk: Sendable {
+        var run: PostingsInversion.Run
+        var encodedDocuments: [UInt8]
+        var documentEnds: [Int]
+        /// The cables without header and body (the metadata writer does not need them).
+        var metadata: [CableRecord]
+        /// Documents in the chunk.
+        public var documentCount: Int { run.documentCount }
+    }
+
+    /// What `finish` wrote.
+    public struct Result: Sendable {
+        public var manifest: Manifest
+        public var runCount: Int
+        public var runBytes: Int
+        public var tokenCount: Int
+        /// Bytes of all index files but the document store.
+        public var indexBytes: UInt64
+        /// Bytes of the document store.
+        public var storeBytes: UInt64
+    }
+
+    public let directory: String
+    public let options: BuildOptions
+    private let inversion: PostingsInversion
+    private let documents: DocStoreWriter
+    private let metadata: MetadataIndexWriter
+    private var finished = false
+
+    /// Starts a build into `directory` (created if missing; it should be empty).
+    public init(directory: String, options: BuildOptions) throws {
+        self.directory = directory
+        self.options = options
+        let runs = directory + "/runs"
+        do {
+            try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
+        } catch {
+            throw CorpusIndexError.io(path: runs, errno: EACCES, operation: "mkdir")
+        }
+        inversion = PostingsInversion(runDirectory: runs, expectedChunkBytes: options.chunkBytes)
+        documents = try DocStoreWriter(
+            directory: directory, compression: options.storeCompression, threads: options.threads)
+        metadata = MetadataIndexWriter(directory: directory)
+    }
+
+    /// Documents collected so far.
+    public var documentCount: Int { inversion.documentCount }
+
+    /// Processes one chunk (any thread). `feed` calls its argument with each cable of the chunk, in order.
+    public func process(_ feed: (_ add: (CableRecord) -> Void) throws -> Void) throws -> ProcessedChunk {
+        var encoded: [UInt8] = []
+        var ends: [Int] = []
+        var metadata: [CableRecord] = []
+        let run = try inversion.invertChunk { invert in
+            try withoutActuallyEscaping(invert) { add in try feedAll(add) }
+        }
+        func feedAll(_ add: @escaping (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) throws {
+            try feed { record in
+                PostingsInversion.add(record, to: add)
+                StoredDocument.encode(record, into: &encoded)
+                ends.append(encoded.count)
+                var meta = record
+                meta.header = []
+                meta.body = []
+                metadata.append(meta)
+            }
+        }
+        return ProcessedChunk(run: run, encodedDocuments: encoded, documentEnds: ends, metadata: metadata)
+    }
+
+    /// Processes an array of cables (any thread).
+    public func process(records: [CableRecord]) throws -> ProcessedChunk {
+        try process { add in records.forEach(add) }
+    }
+
+    /// Appends a processed chunk (the collecting thread, in chunk order).
+    public func collect(_ chunk: ProcessedChunk) throws {
+        try inversion.collect(chunk.run)
+        try chunk.encodedDocuments.withUnsafeBytes { bytes in
+            var start = 0
+            for end in chunk.documentEnds {
+                try documents.add(encoded: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                start = end
+            }
+        }
+        for record in chunk.metadata { metadata.add(record) }
+    }
+
+    /// Merges the runs into the field indexes and writes everything else; the manifest last.
+    public func finish() throws -> Result {
+        precondition(!finished, "finish called twice")
+        finished = true
+        defer {
+            inversion.removeRuns()
+            try? FileManager.default.removeItem(atPath: inversion.runDirectory)
+        }
+        let count = inversion.documentCount
+        var files: [WrittenFile] = []
+        let store = try documents.finish()
+        files.append(store)
+        let (keywordFields, columns) = try metadata.finish()
+        files.append(columns)
+        let writers = try TextField.allCases.enumerated().map { ordinal, field in
+            try inversion.fieldLengths[ordinal].withUnsafeBufferPointer { lengths in
+                try FieldIndexWriter(directory: directory, field: field.rawValue, documentCount: count, fieldLengths: lengths)
+            }
+        }
+        try inversion.merge(threads: options.threads, memoryBudget: options.mergeBudget) { field, term, docs, freqs, positions in
+            try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions)
+        }
+        let textFields = try writers.map { try $0.finish() }
+        for stats in textFields + keywordFields { files.append(contentsOf: stats.files) }
+        let manifest = Manifest(
+            documentCount: count, storeCompression: options.storeCompression, textFields: textFields,
+            keywordFields: keywordFields, files: files)
+        try manifest.write(toDirectory: directory)
+        let indexBytes = files.filter { $0.name != store.name }.reduce(UInt64(0)) { $0 + $1.size }
+        return Result(
+            manifest: manifest, runCount: inversion.runs.count, runBytes: inversion.runBytes,
+            tokenCount: inversion.tokenCount, indexBytes: indexBytes, storeBytes: store.size)
+    }
+
+    /// Processes and collects `chunks` in order using `options.threads` workers: waves of `threads` chunks are
+    /// processed with `DispatchQueue.concurrentPerform` and collected in order. For tests and in-memory sources;
+    /// dumps on disk go through the dump reader's own parallel driver. Call `finish` afterwards.
+    public func feed(chunks: [[CableRecord]]) throws {
+        var next = 0
+        while next < chunks.count {
+            let wave = min(options.threads, chunks.count - next)
+            let slots = DisjointSlots<Swift.Result<ProcessedChunk, Error>>(count: wave)
+            let first = next
+            DispatchQueue.concurrentPerform(iterations: wave) { i in
+                slots[i] = Swift.Result { try self.process(records: chunks[first + i]) }
+            }
+            for result in slots.takeAll() { try collect(try result.get()) }
+            next += wave
+        }
+    }
+}

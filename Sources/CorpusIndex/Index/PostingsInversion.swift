@@ -1,0 +1,146 @@
+import Foundation
+
+/// The postings half of an index build: workers invert chunks of cables into sorted run files (in parallel, one
+/// run per chunk), the calling thread collects the runs in chunk order, and `merge` streams every (field, term)
+/// with its complete postings, in order, to the field writers.
+///
+/// Why one run per chunk: a chunk holds consecutive documents, so every run covers a contiguous document range
+/// and the merge of one term is a concatenation in run order (PISA's batch-and-join) instead of a per-posting
+/// merge; and the result cannot depend on which worker inverted which chunk or how many threads there were. The
+/// memory budget sets the chunk size, so the in-memory structures stay bounded whatever the input size.
+///
+/// Thread safety: `invertChunk` may run on many threads at once (inverters come from a locked pool, each run file
+/// has its own name); `collect` and `merge` run on one thread, the caller's. That split is why the class is
+/// `@unchecked Sendable`: the pool and the run-name counter are guarded by `lock`, the collected state is touched
+/// only by the collecting thread.
+final class PostingsInversion: @unchecked Sendable {
+    /// One inverted chunk, as the worker hands it to `collect`.
+    struct Run: Sendable {
+        var path: String?
+        var documentCount: Int
+        var tokenCount: Int
+        var fileBytes: Int
+        /// `fieldLengths[field][doc]`, tokens per field per document of this chunk.
+        var fieldLengths: [[UInt32]]
+    }
+
+    let runDirectory: String
+    private let expectedChunkBytes: Int
+    private let lock = NSLock()
+    private var pool: [ChunkInverter] = []
+    private var nextRunNumber = 0
+
+    /// Collected state (the collecting thread only).
+    private(set) var runs: [(path: String, documentBase: UInt32, documentCount: UInt32)] = []
+    private(set) var documentCount = 0
+    private(set) var tokenCount = 0
+    private(set) var runBytes = 0
+    /// `fieldLengths[field]`: one token count per document of the whole index, in document order.
+    private(set) var fieldLengths: [[UInt32]] = Array(repeating: [], count: RunFile.fieldCount)
+
+    /// - Parameters:
+    ///   - runDirectory: an existing directory for the run files (the build's staging directory).
+    ///   - expectedChunkBytes: the input bytes of a typical chunk; sizes the inverters' first allocation.
+    init(runDirectory: String, expectedChunkBytes: Int) {
+        self.runDirectory = runDirectory
+        self.expectedChunkBytes = expectedChunkBytes
+    }
+
+    private func takeInverter() -> (ChunkInverter, Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        nextRunNumber += 1
+        return (pool.popLast() ?? ChunkInverter(expectedInputBytes: expectedChunkBytes), nextRunNumber)
+    }
+
+    private func giveBack(_ inverter: ChunkInverter) {
+        lock.lock()
+        pool.append(inverter)
+        lock.unlock()
+    }
+
+    /// Inverts one chunk of documents (worker thread). `feed` calls its argument once per document, in order,
+    /// with the body, SUBJECT and header bytes. Writes the chunk's sorted run and returns it.
+    func invertChunk(
+        _ feed: (_ add: (_ body: UnsafeRawBufferPointer, _ subject: UnsafeRawBufferPointer, _ header: UnsafeRawBufferPointer) -> Void) throws -> Void
+    ) throws -> Run {
+        let (inverter, number) = takeInverter()
+        defer { giveBack(inverter) }
+        inverter.reset()
+        try feed { body, subject, header in inverter.addDocument(body: body, subject: subject, header: header) }
+        var run = Run(
+            path: nil, documentCount: inverter.documentCount, tokenCount: inverter.tokenCount, fileBytes: 0,
+            fieldLengths: inverter.fieldLengths)
+        if inverter.termCount > 0 {
+            let path = "\(runDirectory)/\(number).run"
+            run.fileBytes = try RunFile.write(inverter, to: path)
+            run.path = path
+        }
+        return run
+    }
+
+    /// Inverts one chunk of records (worker thread): the body, the parsed SUBJECT and the header of each.
+    func invertChunk(records: some Sequence<CableRecord>) throws -> Run {
+        try invertChunk { add in
+            for record in records { PostingsInversion.add(record, to: add) }
+        }
+    }
+
+    /// Feeds the three text fields of `record` to `add`.
+    @inline(__always)
+    static func add(
+        _ record: CableRecord,
+        to add: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
+    ) {
+        var subject = record.subject
+        subject.withUTF8 { s in
+            record.body.withUnsafeBytes { b in
+                record.header.withUnsafeBytes { h in add(b, UnsafeRawBufferPointer(s), h) }
+            }
+        }
+    }
+
+    /// Appends a run (the collecting thread, in chunk order): its documents get the next document ids.
+    func collect(_ run: Run) throws {
+        let base = documentCount
+        guard base + run.documentCount < Int(UInt32.max) else {
+            throw CorpusIndexError.invalidArgument("more than \(UInt32.max - 1) documents: the index holds at most that many")
+        }
+        if let path = run.path {
+            runs.append((path, UInt32(base), UInt32(run.documentCount)))
+        }
+        documentCount += run.documentCount
+        tokenCount += run.tokenCount
+        runBytes += run.fileBytes
+        for f in 0..<RunFile.fieldCount { fieldLengths[f].append(contentsOf: run.fieldLengths[f]) }
+    }
+
+    /// Merges every run and calls `consume` with each (field, term) in order: fields in ordinal order, terms in
+    /// byte order. `consume` runs on the calling thread.
+    /// - Parameters:
+    ///   - threads: 1 merges inline; 2 or more pipeline the merge against the consumer (see `MergePipeline`).
+    ///   - memoryBudget: bytes the merge may use for read buffers and batches.
+    func merge(
+        threads: Int, memoryBudget: Int,
+        consume: (_ field: Int, _ term: UnsafeRawBufferPointer, _ docs: UnsafeBufferPointer<UInt32>,
+            _ freqs: UnsafeBufferPointer<UInt32>, _ positions: UnsafeBufferPointer<UInt32>) throws -> Void
+    ) throws {
+        FileLimits.raiseOpenFileLimit()
+        let readerBuffer = min(max(memoryBudget / 4 / max(runs.count, 1), 16 << 10), 1 << 20)
+        let readers = try runs.enumerated().map { rank, run in
+            try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: readerBuffer)
+        }
+        let merger = RunMerger(readers: readers)
+        let batchBytes = min(max(memoryBudget / 8, 1 << 20), 64 << 20)
+        try MergePipeline.run(
+            merger: merger, buckets: 0..<RunFile.bucketCount, threads: threads, batchBytes: batchBytes
+        ) { key, docs, freqs, positions in
+            try consume(Int(key[0]), UnsafeRawBufferPointer(rebasing: key[1...]), docs, freqs, positions)
+        }
+    }
+
+    /// Deletes the run files.
+    func removeRuns() {
+        for run in runs { unlink(run.path) }
+    }
+}

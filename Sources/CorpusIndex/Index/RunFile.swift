@@ -1,0 +1,104 @@
+/// The temporary sorted run a worker writes for one chunk of cables, and its writer.
+///
+/// Layout (little-endian), in the build's staging directory, read back only by `RunReader` in the same build:
+/// ```
+/// "CIXRUN01"                                   8 bytes
+/// entries, sorted by key (field ordinal byte + term bytes):
+///   varint shared      bytes shared with the previous key (0 at the first entry of each bucket)
+///   varint suffixLen, suffix bytes
+///   varint postingsLen, postings bytes         ChunkInverter's encoding, each document ended by a 0 byte
+/// bucket table: (RunFile.fieldCount * 256 + 1) × u64, the file offset of the first entry whose key starts with
+///   (field, byte) = bucket index field*256+byte; the last is the end of the entries
+/// u32 documentCount, u32 termCount, u64 offset of the bucket table, "CIXRUNEN"
+/// ```
+/// Buckets let the merge read any range of (field, first term byte) from every run, so ranges merge in parallel.
+enum RunFile {
+    static let magic: [UInt8] = Array("CIXRUN01".utf8)
+    static let endMagic: [UInt8] = Array("CIXRUNEN".utf8)
+    static let bucketCount = fieldCount * 256
+    /// The number of text fields (`TextField.allCases.count`); the key's first byte is the field's ordinal.
+    static let fieldCount = 3
+    static let footerSize = 4 + 4 + 8 + 8
+
+    /// The bucket of a key (field ordinal, first term byte).
+    @inline(__always)
+    static func bucket(ofKey key: UnsafeRawBufferPointer) -> Int { Int(key[0]) * 256 + Int(key[1]) }
+
+    /// Sorts the inverter's terms and writes them as one run at `path`. Returns the file's size.
+    static func write(_ inverter: ChunkInverter, to path: String) throws -> Int {
+        let order = sortedTermIDs(inverter)
+        let out = try BufferedFileWriter(path: path)
+        try magic.withUnsafeBytes { try out.append($0) }
+        var bucketStarts = [UInt64](repeating: 0, count: bucketCount + 1)
+        var nextBucket = 0
+        var previous = UnsafeRawBufferPointer(start: nil, count: 0)
+        for id in order {
+            let key = inverter.key(of: Int(id))
+            let bucket = bucket(ofKey: key)
+            var shared = 0
+            if bucket >= nextBucket {
+                while nextBucket <= bucket {
+                    bucketStarts[nextBucket] = UInt64(out.offset)
+                    nextBucket += 1
+                }
+            } else {
+                let limit = min(previous.count, key.count)
+                while shared < limit && previous[shared] == key[shared] { shared += 1 }
+            }
+            try out.appendVarint(UInt64(shared))
+            try out.appendVarint(UInt64(key.count - shared))
+            try out.append(UnsafeRawBufferPointer(rebasing: key[shared...]))
+            var length = 1
+            inverter.forEachPostingPiece(of: Int(id)) { length += $0.count }
+            try out.appendVarint(UInt64(length))
+            var failure: Error?
+            inverter.forEachPostingPiece(of: Int(id)) { piece in
+                do { try out.append(piece) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            try out.append(0)
+            previous = key
+        }
+        while nextBucket <= bucketCount {
+            bucketStarts[nextBucket] = UInt64(out.offset)
+            nextBucket += 1
+        }
+        let tableOffset = out.offset
+        for start in bucketStarts { try out.appendLittleEndian(start) }
+        try out.appendLittleEndian(UInt32(inverter.documentCount))
+        try out.appendLittleEndian(UInt32(inverter.termCount))
+        try out.appendLittleEndian(UInt64(tableOffset))
+        try endMagic.withUnsafeBytes { try out.append($0) }
+        let size = out.offset
+        try out.close()
+        return size
+    }
+
+    /// Term ids in key byte order. Sorts (first 8 key bytes big-endian, id) pairs so that most comparisons are
+    /// one integer compare; ties on the prefix fall back to comparing the rest of the keys.
+    static func sortedTermIDs(_ inverter: ChunkInverter) -> [UInt32] {
+        var entries = inverter.termIDs().map { SIMD2(inverter.sortPrefix(of: Int($0)), UInt64($0)) }
+        entries.sort { a, b in
+            if a.x != b.x { return a.x < b.x }
+            return compareKeys(inverter.key(of: Int(a.y)), inverter.key(of: Int(b.y))) < 0
+        }
+        return entries.map { UInt32(truncatingIfNeeded: $0.y) }
+    }
+
+    /// Byte-wise comparison; a proper prefix sorts first.
+    @inline(__always)
+    static func compareKeys(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let n = min(a.count, b.count)
+        if n > 0 {
+            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+            if c != 0 { return Int(c) }
+        }
+        return a.count - b.count
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

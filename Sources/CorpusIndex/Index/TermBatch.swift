@@ -1,0 +1,64 @@
+/// A batch of merged terms with their postings, flattened into a few reusable arrays, handed from the merging
+/// thread to the writing thread (see `MergePipeline`).
+///
+/// Term `i` has key bytes `keys[keyEnds[i-1]..<keyEnds[i]]` (field ordinal byte first), documents
+/// `docs[docEnds[i-1]..<docEnds[i]]` with their `freqs`, and positions `positions[positionEnds[i-1]..<
+/// positionEnds[i]]`. Owned by one thread at a time (the queue hands it over).
+final class TermBatch {
+    var keys: [UInt8] = []
+    var keyEnds: [Int] = []
+    var docs: [UInt32] = []
+    var freqs: [UInt32] = []
+    var docEnds: [Int] = []
+    var positions: [UInt32] = []
+    var positionEnds: [Int] = []
+
+    var count: Int { keyEnds.count }
+    /// Approximate bytes held, for the batch size limit.
+    var byteCount: Int { keys.count + 8 * docs.count + 4 * positions.count }
+
+    func removeAll() {
+        keys.removeAll(keepingCapacity: true)
+        keyEnds.removeAll(keepingCapacity: true)
+        docs.removeAll(keepingCapacity: true)
+        freqs.removeAll(keepingCapacity: true)
+        docEnds.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        positionEnds.removeAll(keepingCapacity: true)
+    }
+
+    func append(key: UnsafeRawBufferPointer, postings: MergedPostings) {
+        keys.append(contentsOf: key)
+        keyEnds.append(keys.count)
+        docs.append(contentsOf: postings.docs)
+        freqs.append(contentsOf: postings.freqs)
+        docEnds.append(docs.count)
+        positions.append(contentsOf: postings.positions)
+        positionEnds.append(positions.count)
+    }
+
+    /// Calls `body` for each term in order with its key and postings.
+    func forEach(_ body: MergePipeline.Consumer) throws {
+        try keys.withUnsafeBytes { k in
+            try docs.withUnsafeBufferPointer { d in
+                try freqs.withUnsafeBufferPointer { f in
+                    try positions.withUnsafeBufferPointer { p in
+                        var keyStart = 0
+                        var docStart = 0
+                        var positionStart = 0
+                        for i in 0..<count {
+                            try body(
+                                UnsafeRawBufferPointer(rebasing: k[keyStart..<keyEnds[i]]),
+                                UnsafeBufferPointer(rebasing: d[docStart..<docEnds[i]]),
+                                UnsafeBufferPointer(rebasing: f[docStart..<docEnds[i]]),
+                                UnsafeBufferPointer(rebasing: p[positionStart..<positionEnds[i]]))
+                            keyStart = keyEnds[i]
+                            docStart = docEnds[i]
+                            positionStart = positionEnds[i]
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

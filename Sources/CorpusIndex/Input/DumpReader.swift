@@ -1,0 +1,198 @@
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a `DumpReader` reads.
+public struct ReaderOptions: Sendable {
+    /// The dump form; `nil` detects it from each input's first bytes.
+    public var format: DumpFormat?
+    /// The compression; `nil` detects it from each input's magic bytes.
+    public var compression: DumpCompression?
+    /// Skip malformed records (counted, the first few reported) instead of stopping at the first.
+    public var skipMalformed: Bool
+    /// How many skipped records' errors a summary keeps.
+    public var maxReportedErrors: Int
+    /// Called on the reading thread after each chunk with the input bytes read so far.
+    public var progress: (@Sendable (_ bytesRead: Int) -> Void)?
+
+    public init(
+        format: DumpFormat? = nil, compression: DumpCompression? = nil, skipMalformed: Bool = false,
+        maxReportedErrors: Int = 5, progress: (@Sendable (Int) -> Void)? = nil
+    ) {
+        self.format = format
+        self.compression = compression
+        self.skipMalformed = skipMalformed
+        self.maxReportedErrors = maxReportedErrors
+        self.progress = progress
+    }
+}
+
+/// One input of a read, resolved from a path.
+enum DumpInput: Sendable {
+    /// A regular file: mapped (plain) or streamed from the mapping (compressed).
+    case file(String)
+    /// Standard input (`-`) or a non-regular file (pipe, FIFO, `/dev/fd/N`): streamed.
+    case stream(String)
+    /// The cable pages of a directory tree, sorted by path, with their sizes.
+    case pages([(String, Int)])
+}
+
+/// Reads cable dumps (every form of FORMATS.md, plain, gzip or LZ4, from files, directory trees of HTML pages or
+/// standard input) as a stream of `CableRecord`s in input order, never holding the whole dump in memory.
+///
+/// Immutable after `init`, hence `Sendable`; each read opens the inputs anew (standard input can be read once).
+/// Records are numbered globally across all inputs, 1-based, malformed ones included, in error messages.
+public final class DumpReader: Sendable {
+    /// The paths as given.
+    public let paths: [String]
+    public let options: ReaderOptions
+    let inputs: [DumpInput]
+
+    /// Resolves `paths`: `-` is standard input; a directory is an HTML tree (its `cable/` subtree if it has one,
+    /// all `*.html`/`*.htm` files, also compressed, in sorted path order); anything else is a file.
+    /// - Throws: `CorpusIndexError.io` for a path that does not exist or cannot be listed.
+    public init(paths: [String], options: ReaderOptions = .init()) throws {
+        guard !paths.isEmpty else { throw CorpusIndexError.invalidArgument("no input given") }
+        self.paths = paths
+        self.options = options
+        inputs = try paths.map { path in
+            if path == "-" { return .stream(path) }
+            var st = stat()
+            guard stat(path, &st) == 0 else { throw CorpusIndexError.io(path: path, errno: errno, operation: "stat") }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: return .pages(try DirectoryWalk.cablePages(under: path))
+            case S_IFREG: return .file(path)
+            default: return .stream(path)
+            }
+        }
+    }
+
+    /// The total input bytes when every input is an uncompressed regular file or a tree of pages (for progress and
+    /// ETA: compare with `ReadSummary.bytes` / the `progress` callback), else `nil`.
+    public var totalBytes: Int? {
+        var total = 0
+        for input in inputs {
+            switch input {
+            case let .file(path):
+                var st = stat()
+                guard stat(path, &st) == 0, let source = try? FileDescriptorSource(path: path) else { return nil }
+                var magic = [UInt8](repeating: 0, count: 4)
+                let got = (try? magic.withUnsafeMutableBytes { try source.readFully(into: $0) }) ?? 0
+                let compression = options.compression ?? magic.withUnsafeBytes {
+                    DumpCompression.detect(UnsafeRawBufferPointer(rebasing: $0.prefix(got)))
+                }
+                guard compression == .none else { return nil }  // progress counts decompressed bytes
+                total += Int(st.st_size)
+            case .stream: return nil
+            case let .pages(pages): total += pages.reduce(0) { $0 + $1.1 }
+            }
+        }
+        return total
+    }
+
+    /// Reads every record in input order with `threads` workers, in waves of up to `threads` chunks cut at record
+    /// boundaries (about `chunkBytes` each; boundaries depend only on the input and `chunkBytes`). Waves are
+    /// pipelined: at most two waves (2 × `threads` chunks) are in memory, one being parsed while the calling thread
+    /// collects the previous one and cuts the next.
+    ///
+    /// `work` runs on worker threads, concurrently for different chunks, and must iterate its chunk once with
+    /// `chunk.forEachRecord`. `collect` runs on the calling thread in chunk order with `work`'s result, the chunk's
+    /// summary (global record numbers in its errors) and the 0-based global index of the chunk's first delivered
+    /// record. The first error in chunk order stops the read: a malformed record's error names the file, byte offset
+    /// and global record number.
+    public func processInParallel<R: Sendable>(
+        threads: Int, chunkBytes: Int = 16 << 20,
+        work: @Sendable (DumpChunk) throws -> R,
+        collect: (R, ChunkSummary, _ firstRecordIndex: Int) throws -> Void
+    ) throws -> ReadSummary {
+        let width = max(1, threads)
+        // Two waves are in flight at most (one running, one being collected): their chunk indices differ modulo 2w.
+        let summaries = DisjointSlots<ChunkSummary>(count: 2 * width)
+        let producer = ChunkProducer(inputs: inputs, options: options, chunkBytes: chunkBytes, slots: summaries)
+        var total = ReadSummary()
+        var numbered = 0  // records + skipped before the next chunk to collect
+
+        func nextWave() throws -> [DumpChunk] {
+            var wave: [DumpChunk] = []
+            while wave.count < width, let chunk = try producer.nextChunk() { wave.append(chunk) }
+            return wave
+        }
+
+        func collectWave(_ chunks: [DumpChunk], _ results: DisjointSlots<Result<R, Error>>) throws {
+            for (i, chunk) in chunks.enumerated() {
+                let value: R
+                switch results[i]! {
+                case let .success(v): value = v
+                case let .failure(error as CorpusIndexError): throw error.rebasingRecord(by: numbered)
+                case let .failure(error): throw error
+                }
+                let slot = chunk.index % summaries.count
+                var summary = summaries[slot] ?? ChunkSummary()
+                summaries[slot] = nil
+                summary.bytes = chunk.byteCount
+                summary.errors = summary.errors.map { $0.rebasingRecord(by: numbered) }
+                let first = total.records
+                total.add(summary, maxErrors: options.maxReportedErrors)
+                numbered += summary.records + summary.skipped
+                try collect(value, summary, first)
+                options.progress?(total.bytes)
+            }
+        }
+
+        // Pipelined waves: while the workers parse wave k+1, this thread collects wave k and then cuts (or
+        // decompresses) wave k+2. Errors surface in chunk order: a read error found while cutting a later wave is
+        // thrown only after the earlier chunks were collected.
+        return try withoutActuallyEscaping(work) { work in
+            let group = DispatchGroup()
+            defer { group.wait() }  // never return or throw while a wave still runs
+            func start(_ chunks: [DumpChunk]) -> DisjointSlots<Result<R, Error>> {
+                let results = DisjointSlots<Result<R, Error>>(count: chunks.count)
+                DispatchQueue.global().async(group: group) {
+                    DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
+                        results[i] = Result { try work(chunks[i]) }
+                    }
+                }
+                return results
+            }
+            var current = try nextWave()
+            guard !current.isEmpty else { return total }
+            var results = start(current)
+            while true {
+                var readError: Error? = nil
+                var next: [DumpChunk] = []
+                do { next = try nextWave() } catch { readError = error }
+                group.wait()
+                let nextResults = next.isEmpty ? nil : start(next)
+                try collectWave(current, results)
+                if let readError { throw readError }
+                guard let nextResults else { return total }
+                current = next
+                results = nextResults
+            }
+        }
+    }
+
+    /// Reads every record in input order on the calling thread.
+    public func forEachRecord(chunkBytes: Int = 16 << 20, _ body: (CableRecord) throws -> Void) throws -> ReadSummary {
+        let producer = ChunkProducer(inputs: inputs, options: options, chunkBytes: chunkBytes, slots: nil)
+        var total = ReadSummary()
+        var numbered = 0
+        while let chunk = try producer.nextChunk() {
+            var summary: ChunkSummary
+            do {
+                summary = try chunk.forEachRecord(body)
+            } catch let error as CorpusIndexError {
+                throw error.rebasingRecord(by: numbered)
+            }
+            summary.errors = summary.errors.map { $0.rebasingRecord(by: numbered) }
+            total.add(summary, maxErrors: options.maxReportedErrors)
+            numbered += summary.records + summary.skipped
+            options.progress?(total.bytes)
+        }
+        return total
+    }
+}

@@ -1,0 +1,116 @@
+/// Decides which tokens of a text a query matched, and renders a snippet around the best cluster of them with
+/// each matched word marked `[word]`.
+///
+/// The words are the query's positive text terms, phrase words and prefixes (any field: a subject term found in
+/// the body is marked too). Built once per query; `snippet` allocates only for its result and a token list of the
+/// one document. Value type, `Sendable`.
+public struct Highlighter: Sendable {
+    var terms: Set<[UInt8]> = []
+    var prefixes: [[UInt8]] = []
+
+    public init(_ node: QueryNode) {
+        collect(node)
+    }
+
+    private mutating func collect(_ node: QueryNode) {
+        switch node {
+        case let .term(_, t): terms.insert(Array(t.utf8))
+        case let .phrase(_, ts): for t in ts { terms.insert(Array(t.utf8)) }
+        case let .prefix(_, p): prefixes.append(Array(p.utf8))
+        case let .and(children), let .or(children): for c in children { collect(c) }
+        case .not, .metadata, .referenceID, .created: break
+        }
+    }
+
+    /// Whether the analysed token matches a query word or prefix.
+    public func matches(_ token: UnsafeRawBufferPointer) -> Bool {
+        if terms.contains(Array(token)) { return true }
+        for p in prefixes where token.count >= p.count {
+            if p.withUnsafeBytes({ $0.elementsEqual(token.prefix(p.count)) }) { return true }
+        }
+        return false
+    }
+
+    /// A one-line excerpt of `text` of about `width` tokens around the window holding the most distinct matched
+    /// words (earliest on ties), whitespace collapsed, matched words in brackets, `...` where text was cut.
+    public func snippet(of text: [UInt8], width: Int = 24) -> String {
+        var ranges: [Range<Int>] = []
+        var matchedIDs: [Int] = []  // per token: -1 or an id of the matched word
+        var ids: [[UInt8]: Int] = [:]
+        var scratch = TokenScratch()
+        _ = text.withUnsafeBytes { raw in
+            Analyzer.forEachToken(in: raw, scratch: &scratch) { token, range, _ in
+                ranges.append(range)
+                if matches(token) {
+                    let key = Array(token)
+                    let id = ids[key] ?? ids.count
+                    ids[key] = id
+                    matchedIDs.append(id)
+                } else {
+                    matchedIDs.append(-1)
+                }
+            }
+        }
+        if ranges.isEmpty { return "" }
+        let w = max(1, min(width, ranges.count))
+        // Slide a window of w tokens; score = distinct matched words, then matched tokens.
+        var counts: [Int: Int] = [:]
+        var distinct = 0, total = 0
+        func add(_ i: Int, _ delta: Int) {
+            let id = matchedIDs[i]
+            guard id >= 0 else { return }
+            let before = counts[id, default: 0]
+            counts[id] = before + delta
+            total += delta
+            if before == 0 && delta > 0 { distinct += 1 }
+            if before + delta == 0 { distinct -= 1 }
+        }
+        for i in 0..<w { add(i, 1) }
+        var best = (start: 0, distinct: distinct, total: total)
+        var start = 0
+        while start + w < ranges.count {
+            add(start, -1)
+            add(start + w, 1)
+            start += 1
+            if (distinct, total) > (best.distinct, best.total) { best = (start, distinct, total) }
+        }
+        // Start the window a few tokens before its first match, for context, keeping its last match.
+        var first = best.start
+        let window = best.start..<(best.start + w)
+        if let m = window.first(where: { matchedIDs[$0] >= 0 }), let l = window.last(where: { matchedIDs[$0] >= 0 }) {
+            first = max(0, min(max(m - 4, l - w + 1), ranges.count - w))
+        }
+        let last = first + w - 1
+        var out: [UInt8] = []
+        if first > 0 { out += Array("...".utf8) }
+        var cursor = ranges[first].lowerBound
+        var pendingSpace = false
+        func emit(_ bytes: ArraySlice<UInt8>) {
+            for b in bytes {
+                if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
+                    pendingSpace = true
+                } else {
+                    if pendingSpace && !out.isEmpty { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(b)
+                }
+            }
+        }
+        for i in first...last {
+            let r = ranges[i]
+            emit(text[cursor..<r.lowerBound])
+            if matchedIDs[i] >= 0 {
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                out.append(UInt8(ascii: "["))
+                out += text[r]
+                out.append(UInt8(ascii: "]"))
+            } else {
+                emit(text[r])
+            }
+            cursor = r.upperBound
+        }
+        if last < ranges.count - 1 { out += Array(" ...".utf8) } else { emit(text[cursor...]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,67 @@
+extension QueryEngine {
+    /// Whether `node` is a disjunction of plain terms (or one term): its matches are exactly the union of its
+    /// scoring terms, so MaxScore can run on the scorers' own cursors without a separate filter.
+    static func isPureDisjunction(_ node: QueryNode) -> Bool {
+        switch node {
+        case .term: return true
+        case let .or(children): return children.allSatisfy { if case .term = $0 { return true } else { return false } }
+        default: return false
+        }
+    }
+
+    /// Top-k of a pure disjunction by MaxScore (Turtle & Flood).
+    ///
+    /// Terms are ordered by their whole-list score bound (BM25 at the term's largest frequency and smallest
+    /// field length). Once the k-th score reaches the summed bounds of the weakest terms, those become
+    /// non-essential: candidates come only from the essential terms' cursors, and a non-essential term is
+    /// probed (`advance(to:)`) only while the running score plus the remaining bounds can still beat the
+    /// threshold. Exact scores, the same results as exhaustive evaluation; ties to the lower document id.
+    func collectMaxScore(_ scorers: [Scorer], _ collector: inout TopKCollector) {
+        let sorted = scorers.sorted { $0.maxScore < $1.maxScore }
+        let n = sorted.count
+        guard n > 0 else { return }
+        let cursors = sorted.map(\.cursor)
+        var prefixBound = [Double](repeating: 0, count: n)  // sum of maxScore of terms 0...i
+        var running = 0.0
+        for i in 0..<n {
+            running += sorted[i].maxScore
+            prefixBound[i] = running
+        }
+        for c in cursors { c.next() }
+        var firstEssential = 0
+        let slack = 1 + 1e-9
+        while firstEssential < n {
+            // The candidate: the smallest current doc among essential terms.
+            var d = noMoreDocs
+            for i in firstEssential..<n where cursors[i].doc < d { d = cursors[i].doc }
+            if d == noMoreDocs { break }
+            let theta = collector.threshold
+            var score = 0.0
+            for i in firstEssential..<n where cursors[i].doc == d {
+                score += sorted[i].weight.score(tf: cursors[i].freq, fieldLength: source.fieldLength(field: sorted[i].field, doc: d))
+            }
+            // Non-essential terms, strongest first, while they can still lift the score above the threshold.
+            var i = firstEssential - 1
+            var viable = true
+            while i >= 0 {
+                if (score + prefixBound[i]) * slack <= theta {
+                    viable = false
+                    break
+                }
+                let c = cursors[i]
+                if c.advance(to: d) == d {
+                    score += sorted[i].weight.score(tf: c.freq, fieldLength: source.fieldLength(field: sorted[i].field, doc: d))
+                }
+                i -= 1
+            }
+            if viable && (!collector.isFull || score > theta) {
+                collector.offer(ScoredDoc(doc: d, score: score))
+                let t = collector.threshold
+                if collector.isFull {
+                    while firstEssential < n && prefixBound[firstEssential] * slack <= t { firstEssential += 1 }
+                }
+            }
+            for j in firstEssential..<n where cursors[j].doc == d { cursors[j].next() }
+        }
+    }
+}

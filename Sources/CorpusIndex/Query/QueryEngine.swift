@@ -1,0 +1,190 @@
+/// Runs parsed queries against a `QuerySource`: top-k by BM25 with block-max pruning, date orders, counts and
+/// facet counts.
+///
+/// Top-k walks the Boolean filter (the planner's cursor tree) document at a time. Once the collector holds k hits,
+/// each candidate's score is first bounded by summing, over the scoring terms, BM25 of the term's current block
+/// maximum frequency and minimum field length (`shallowAdvance`, no decoding); when the bound cannot beat the k-th
+/// score the filter jumps past the nearest block end, so a top-10 query skips most blocks of common terms
+/// (block-max WAND's bound applied to an arbitrary Boolean filter, as Lucene's block-max conjunction does). A query
+/// with no scoring terms stops after the first k matches (all scores are 0; ties go to the lower id).
+///
+/// Cheap to create; each call builds its own cursors, so one engine may serve many threads if `S` allows.
+public struct QueryEngine<S: QuerySource> {
+    public let source: S
+    public let parser: QueryParser
+
+    public init(source: S, parser: QueryParser = QueryParser()) {
+        self.source = source
+        self.parser = parser
+    }
+
+    /// A term that contributes to scores, with its own cursor (separate from the filter's) and weight.
+    final class Scorer {
+        let cursor: TermCursor<S.Postings>
+        let field: TextField
+        let weight: BM25
+        /// The term's best possible score in any document.
+        let maxScore: Double
+        init(cursor: TermCursor<S.Postings>, field: TextField, weight: BM25) {
+            self.cursor = cursor
+            self.field = field
+            self.weight = weight
+            let s = cursor.statistics
+            maxScore = s.maxFrequency == .max ? .infinity : weight.score(tf: s.maxFrequency, fieldLength: s.minFieldLength)
+        }
+    }
+
+    func scorers(for node: QueryNode, planner: QueryPlanner<S>) -> [Scorer] {
+        node.scoringTerms.compactMap { t in
+            guard let c = planner.termCursor(t.field, t.term) else { return nil }
+            let w = BM25(
+                documentCount: source.documentCount, documentFrequency: c.documentFrequency,
+                averageFieldLength: source.averageFieldLength(field: t.field))
+            return Scorer(cursor: c, field: t.field, weight: w)
+        }
+    }
+
+    /// The exact BM25 score of `doc` (which the filter matched); moves each scorer's cursor to `doc`.
+    @inline(__always)
+    func score(_ doc: DocID, _ scorers: [Scorer]) -> Double {
+        var total = 0.0
+        for s in scorers where s.cursor.advance(to: doc) == doc {
+            total += s.weight.score(tf: s.cursor.freq, fieldLength: source.fieldLength(field: s.field, doc: doc))
+        }
+        return total
+    }
+
+    /// Parses and runs `query`, returning hits `offset ..< offset + top` in `order`.
+    public func search(_ query: String, top: Int, offset: Int = 0, order: SearchOrder = .score) throws -> SearchResult {
+        try search(parser.parse(query), top: top, offset: offset, order: order)
+    }
+
+    /// Runs a parsed query, returning hits `offset ..< offset + top` in `order`.
+    public func search(_ node: QueryNode, top: Int, offset: Int = 0, order: SearchOrder = .score) throws -> SearchResult {
+        guard top >= 0, offset >= 0 else { throw CorpusIndexError.invalidArgument("--top and --offset must not be negative") }
+        let (k, overflow) = top.addingReportingOverflow(offset)
+        guard !overflow else { throw CorpusIndexError.invalidArgument("--top + --offset is too large") }
+        guard k > 0 else { return SearchResult(hits: []) }
+        let planner = QueryPlanner(source: source)
+        let scorers = scorers(for: node, planner: planner)
+        var collector = TopKCollector(capacity: min(k, max(source.documentCount, 1)))
+        if order == .score && Self.isPureDisjunction(node) {
+            collectMaxScore(scorers, &collector)
+            return SearchResult(hits: Array(collector.sorted().dropFirst(offset)))
+        }
+        let filter = planner.cursor(for: node)
+        switch order {
+        case .score:
+            collectByScore(filter, scorers, &collector)
+        case .date, .dateDescending:
+            // Sort key: created (negated for oldest-first so the max-heap-of-best keeps the oldest).
+            let sign: Double = order == .date ? -1 : 1
+            var d = filter.next()
+            while d != noMoreDocs {
+                collector.offer(ScoredDoc(doc: d, score: sign * Double(source.created(doc: d))))
+                d = filter.next()
+            }
+            let page = collector.sorted().dropFirst(offset)
+            return SearchResult(hits: page.map { ScoredDoc(doc: $0.doc, score: rescore($0.doc, node, planner)) })
+        }
+        return SearchResult(hits: Array(collector.sorted().dropFirst(offset)))
+    }
+
+    func rescore(_ doc: DocID, _ node: QueryNode, _ planner: QueryPlanner<S>) -> Double {
+        score(doc, scorers(for: node, planner: planner))
+    }
+
+    func collectByScore(_ filter: DocCursor, _ scorers: [Scorer], _ collector: inout TopKCollector) {
+        var d = filter.next()
+        if scorers.isEmpty {
+            while d != noMoreDocs && !collector.isFull {
+                collector.offer(ScoredDoc(doc: d, score: 0))
+                d = filter.next()
+            }
+            return
+        }
+        // The block bound is valid for documents up to `boundEnd`.
+        var boundEnd: DocID = 0
+        var bound = Double.infinity
+        var haveBound = false
+        while d != noMoreDocs {
+            if collector.isFull {
+                if !haveBound || d > boundEnd {
+                    bound = 0
+                    boundEnd = noMoreDocs
+                    for s in scorers {
+                        s.cursor.postings.shallowAdvance(to: d)
+                        let last = s.cursor.postings.blockLastDoc
+                        bound += s.weight.score(
+                            tf: s.cursor.postings.blockMaxFreq, fieldLength: s.cursor.postings.blockMinFieldLength)
+                        if last < boundEnd { boundEnd = last }
+                    }
+                    haveBound = true
+                }
+                // An equal score never displaces (ties go to the lower id, already kept), so skip unless the
+                // bound, with room for rounding, can beat the threshold.
+                if bound * (1 + 1e-9) <= collector.threshold {
+                    if boundEnd == noMoreDocs { return }
+                    d = filter.advance(to: boundEnd + 1)
+                    continue
+                }
+            }
+            collector.offer(ScoredDoc(doc: d, score: score(d, scorers)))
+            d = filter.next()
+        }
+    }
+
+    /// Every document `node` matches, ascending (for tests and exports; memory grows with the matches).
+    public func matchingDocuments(_ node: QueryNode) -> [DocID] {
+        let filter = QueryPlanner(source: source).cursor(for: node)
+        var out: [DocID] = []
+        var d = filter.next()
+        while d != noMoreDocs {
+            out.append(d)
+            d = filter.next()
+        }
+        return out
+    }
+
+    /// Counts the documents `query` matches (no scoring).
+    public func count(_ query: String) throws -> Int { count(try parser.parse(query)) }
+
+    /// Counts the documents `node` matches. A single term answers from its document frequency.
+    public func count(_ node: QueryNode) -> Int {
+        let planner = QueryPlanner(source: source)
+        if case let .term(field, term) = node {
+            return source.termStatistics(field: field, term: Array(term.utf8))?.documentFrequency ?? 0
+        }
+        let filter = planner.cursor(for: node)
+        var n = 0
+        while filter.next() != noMoreDocs { n += 1 }
+        return n
+    }
+
+    /// The entries of a metadata field with their counts: in the whole index, or among the matches of `node`
+    /// (entries with no match left out). Trie order.
+    public func facets(_ field: MetadataField, prefix: String = "", restrictedTo node: QueryNode? = nil) -> [FacetValue] {
+        let values = source.facetValues(field: field, prefix: prefix)
+        guard let node else { return values }
+        let n = source.documentCount
+        var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
+        let filter = QueryPlanner(source: source).cursor(for: node)
+        var d = filter.next()
+        while d != noMoreDocs && Int(d) < n {
+            bits[Int(d >> 6)] |= 1 << UInt64(d & 63)
+            d = filter.next()
+        }
+        var out: [FacetValue] = []
+        for v in values {
+            let c = source.metadataCursor(field: field, ordinal: v.ordinal)
+            var count = 0
+            var e = c.next()
+            while e != noMoreDocs && Int(e) < n {
+                if bits[Int(e >> 6)] & (1 << UInt64(e & 63)) != 0 { count += 1 }
+                e = c.next()
+            }
+            if count > 0 { out.append(FacetValue(value: v.value, ordinal: v.ordinal, count: count)) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,78 @@
+/// A ranked hit: a document and its score (or sort key).
+public struct ScoredDoc: Sendable, Equatable {
+    public var doc: DocID
+    public var score: Double
+
+    public init(doc: DocID, score: Double) {
+        self.doc = doc
+        self.score = score
+    }
+}
+
+/// Keeps the best `capacity` hits seen so far: higher score first, ties broken by lower document id.
+///
+/// A binary min-heap whose root is the worst kept hit, so `threshold` (the score a new hit must beat once full) is
+/// O(1) and an offer is O(log k). Documents must be offered in increasing id order for ties to resolve to the lower
+/// id without comparing ids (an equal score never displaces). Not thread-safe.
+public struct TopKCollector {
+    public let capacity: Int
+    private(set) var heap: [ScoredDoc] = []
+
+    public init(capacity: Int) {
+        self.capacity = max(capacity, 0)
+        heap.reserveCapacity(min(self.capacity, 1 << 16))
+    }
+
+    /// Whether `capacity` hits are held (from then on a hit must beat `threshold`).
+    @inline(__always) public var isFull: Bool { heap.count >= capacity }
+
+    /// The worst kept score once full; `-infinity` before.
+    @inline(__always) public var threshold: Double { isFull ? (heap.first?.score ?? .infinity) : -.infinity }
+
+    @inline(__always)
+    static func worse(_ a: ScoredDoc, _ b: ScoredDoc) -> Bool {
+        a.score < b.score || (a.score == b.score && a.doc > b.doc)
+    }
+
+    /// Offers a hit; returns whether it was kept.
+    @discardableResult
+    public mutating func offer(_ hit: ScoredDoc) -> Bool {
+        if capacity == 0 { return false }
+        if heap.count < capacity {
+            heap.append(hit)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if Self.worse(heap[i], heap[parent]) {
+                    heap.swapAt(i, parent)
+                    i = parent
+                } else {
+                    break
+                }
+            }
+            return true
+        }
+        guard Self.worse(heap[0], hit) else { return false }
+        heap[0] = hit
+        var i = 0
+        let n = heap.count
+        while true {
+            let l = 2 * i + 1
+            if l >= n { break }
+            var c = l
+            if l + 1 < n && Self.worse(heap[l + 1], heap[l]) { c = l + 1 }
+            if Self.worse(heap[c], heap[i]) {
+                heap.swapAt(c, i)
+                i = c
+            } else {
+                break
+            }
+        }
+        return true
+    }
+
+    /// The kept hits, best first.
+    public func sorted() -> [ScoredDoc] {
+        heap.sorted { Self.worse($1, $0) }
+    }
+}

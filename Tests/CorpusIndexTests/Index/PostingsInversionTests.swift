@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import CorpusIndex
+
+@Suite struct PostingsInversionTests {
+    /// Inverts `records` cut into chunks of `chunkSize`, then merges, collecting into a NaiveIndex.
+    func invertAndMerge(_ records: [CableRecord], chunkSize: Int, threads: Int) throws -> NaiveIndex {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let inversion = PostingsInversion(runDirectory: dir.path, expectedChunkBytes: 1 << 16)
+        var start = 0
+        while start < records.count {
+            let end = min(start + chunkSize, records.count)
+            try inversion.collect(try inversion.invertChunk(records: records[start..<end]))
+            start = end
+        }
+        var result = NaiveIndex()
+        result.fieldLengths = inversion.fieldLengths
+        var previous: (Int, [UInt8])? = nil
+        try inversion.merge(threads: threads, memoryBudget: 1 << 20) { field, term, docs, freqs, positions in
+            let t = Array(term)
+            if let (pf, pt) = previous {
+                #expect(pf < field || (pf == field && pt.lexicographicallyPrecedes(t)), "terms out of order")
+            }
+            previous = (field, t)
+            result.add(field: field, term: t, docs: Array(docs), freqs: Array(freqs), positions: Array(positions))
+        }
+        inversion.removeRuns()
+        return result
+    }
+
+    @Test(arguments: [(1, 1), (7, 1), (50, 2), (1000, 2), (13, 4)])
+    func mergeMatchesNaiveIndex(chunkSize: Int, threads: Int) throws {
+        let records = SyntheticCorpus.records(count: 300, seed: 42)
+        let expected = NaiveIndex(records: records)
+        let got = try invertAndMerge(records, chunkSize: chunkSize, threads: threads)
+        #expect(got.fieldLengths == expected.fieldLengths)
+        for field in 0..<3 {
+            #expect(got.postings[field].count == expected.postings[field].count)
+            for (term, list) in expected.postings[field] where got.postings[field][term] != list {
+                Issue.record("field \(field) term \(term) differs")
+                break
+            }
+        }
+    }
+
+    @Test func emptyDocumentsAndEmptyChunks() throws {
+        var records = SyntheticCorpus.records(count: 20, seed: 7)
+        for i in stride(from: 0, to: 20, by: 3) {
+            records[i].body = []
+            records[i].header = []
+            records[i].subject = ""
+        }
+        let got = try invertAndMerge(records, chunkSize: 3, threads: 2)
+        #expect(got == NaiveIndex(records: records))
+    }
+
+    @Test func chunkInverterGrowsPastInitialCapacities() throws {
+        // Many distinct terms force the hash table, the term table and both arenas to grow.
+        var body = ""
+        for i in 0..<40_000 { body += "t\(i) common " }
+        let record = CableRecord(
+            rowID: 1, referenceID: "X", created: CableDate(year: 2000, month: 1, day: 1)!, classification: "SECRET",
+            origin: "o", header: [], body: Array(body.utf8))
+        let got = try invertAndMerge([record, record], chunkSize: 1, threads: 1)
+        #expect(got == NaiveIndex(records: [record, record]))
+    }
+}
