@@ -134,7 +134,7 @@ extension DumpGenerator {
         defer { close(fd) }
         var offset = 0
         while offset < page.count {
-            let n = systemWrite(fd, page.base + offset, page.count - offset)
+            let n = posixWrite(fd, page.base + offset, page.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CorpusIndexError.io(path: path, errno: errno, operation: "write")
