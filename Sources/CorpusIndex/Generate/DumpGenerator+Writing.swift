@@ -13,28 +13,46 @@ import Darwin
 private final class UnitBuffers: @unchecked Sendable {
     let scratch: [ByteBuffer]
     let output: [ByteBuffer]
+    /// The unit's gzip member (when writing gzip).
+    let compressed: [ByteBuffer]
     var errors: [CorpusIndexError?]
 
-    init(count: Int) {
+    init(count: Int, compressing: Bool = false) {
         scratch = (0..<count).map { _ in ByteBuffer(capacity: 1 << 16) }
         output = (0..<count).map { _ in ByteBuffer(capacity: 1 << 20) }
+        compressed = (0..<count).map { _ in ByteBuffer(capacity: compressing ? 1 << 20 : 64) }
         errors = Array(repeating: nil, count: count)
     }
 }
 
 extension DumpGenerator {
     /// CSV / SQL / text: rounds of `4 × threads` units rendered in parallel into per-unit buffers, written in order by a
-    /// serial writer that overlaps with the next round's rendering (double buffering).
+    /// serial writer that overlaps with the next round's rendering (double buffering). For gzip each worker
+    /// compresses its own unit into a gzip member (parallel compression; the members' boundaries depend on the unit
+    /// size only, so the bytes do not depend on the thread count); LZ4 is fast enough to stream from the writer.
     func writeStream(
         format: DumpFormat, compression: DumpCompression, to path: String, threads: Int
     ) throws -> GeneratedDumpSize {
-        let sink = try DumpSink(path: path, compression: compression)
+        let members = compression == .gzip
+        let sink = try DumpSink(path: path, compression: members ? .none : compression)
+        var rendered = 0
         if format == .sql {
             var preamble = DumpRenderers.sqlPreamble(cables: cables, seed: seed)
-            try preamble.withUTF8 { try sink.write(UnsafeRawBufferPointer($0)) }
+            try preamble.withUTF8 { utf8 in
+                rendered += utf8.count
+                if members {
+                    let member = ByteBuffer()
+                    try DumpSink.appendGzipMember(UnsafeRawBufferPointer(utf8), to: member)
+                    try sink.write(member.written)
+                } else {
+                    try sink.write(UnsafeRawBufferPointer(utf8))
+                }
+            }
         }
         let unitsPerRound = threads * 4
-        let sets = [UnitBuffers(count: unitsPerRound), UnitBuffers(count: unitsPerRound)]
+        let sets = [
+            UnitBuffers(count: unitsPerRound, compressing: members), UnitBuffers(count: unitsPerRound, compressing: members),
+        ]
         let writerQueue = DispatchQueue(label: "corpus-index.generate.writer")
         let writing = DispatchGroup()
         let writeError = DisjointSlots<CorpusIndexError>(count: 1)
@@ -54,15 +72,25 @@ extension DumpGenerator {
                     for index in start..<min(start + unitSize, cables) {
                         render(index, format: format, scratch: set.scratch[k], to: out)
                     }
+                    if members {
+                        set.compressed[k].removeAll()
+                        do {
+                            try DumpSink.appendGzipMember(out.written, to: set.compressed[k])
+                        } catch {
+                            set.errors[k] = error as? CorpusIndexError ?? .internalError("\(error)")
+                        }
+                    }
                     k += threads
                 }
             }
             writing.wait()
             if let error = writeError[0] { throw error }
+            if let error = set.errors.prefix(units).compactMap({ $0 }).first { throw error }
+            for k in 0..<units { rendered += set.output[k].count }
             writerQueue.async(group: writing) {
                 guard writeError[0] == nil else { return }
                 do {
-                    for k in 0..<units { try sink.write(set.output[k].written) }
+                    for k in 0..<units { try sink.write((members ? set.compressed[k] : set.output[k]).written) }
                 } catch let error as CorpusIndexError {
                     writeError[0] = error
                 } catch {
@@ -75,7 +103,7 @@ extension DumpGenerator {
         writing.wait()
         if let error = writeError[0] { throw error }
         try sink.finish()
-        return GeneratedDumpSize(renderedBytes: sink.bytesIn, writtenBytes: sink.bytesOut, files: 1)
+        return GeneratedDumpSize(renderedBytes: rendered, writtenBytes: sink.bytesOut, files: 1)
     }
 
     /// HTML pages: workers render and write their own pages (`cable/YYYY/MM/REFID.html`).

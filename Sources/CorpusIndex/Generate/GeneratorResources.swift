@@ -176,7 +176,7 @@ final class GeneratorResources: Sendable {
         return String(decoding: text, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
-    /// Inflates a gzip (or zlib) stream.
+    /// Inflates a gzip (or zlib) stream; concatenated gzip members are inflated one after another.
     static func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -202,6 +202,11 @@ final class GeneratorResources: Sendable {
                 }
                 if status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0 {
                     throw CorpusIndexError.corrupt(file: name, section: "gzip", reason: "truncated stream")
+                }
+                if status == Z_STREAM_END && stream.avail_in > 0 {
+                    // Another gzip member follows.
+                    inflateReset(&stream)
+                    status = Z_OK
                 }
             } while status != Z_STREAM_END
         }

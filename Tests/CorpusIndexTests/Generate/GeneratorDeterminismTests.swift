@@ -40,6 +40,23 @@ struct GeneratorDeterminismTests {
         }
     }
 
+    @Test(arguments: [DumpCompression.gzip, .lz4])
+    func compressedBytesDoNotDependOnThreads(compression: DumpCompression) throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var generator = try DumpGenerator(cables: 200, seed: 4)
+        generator.unitSize = 9
+        var outputs: [[UInt8]] = []
+        for threads in [1, 3] {
+            let path = "\(dir)/out-\(threads)"
+            let size = try generator.write(format: .sql, compression: compression, to: path, threads: threads)
+            outputs.append(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
+            #expect(size.writtenBytes == outputs.last!.count)
+            #expect(size.renderedBytes == generator.data(format: .sql).count)
+        }
+        #expect(outputs[0] == outputs[1])
+    }
+
     @Test func recordAtIndexMatchesTheWrittenRow() throws {
         let generator = try DumpGenerator(cables: 400, seed: 11)
         let rows = try #require(GeneratedCSV.parse(generator.csvData()))
