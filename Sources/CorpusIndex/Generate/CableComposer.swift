@@ -131,7 +131,7 @@ struct CableComposer: Sendable {
         }
 
         // TAGS and SUBJECT.
-        draft.tags = tagComposer.choose(&random)
+        draft.tags = tagComposer.choose(&random, country: station.countryTag)
         draft.firstLineTagRanges = tagComposer.write(draft.tags, oldStyle: old, random: &random, writer: &writer)
         draft.subject = writeSubject(stationText: stationText, classified: draft.classification < 4, &random, &writer)
         writer.blank()
