@@ -51,11 +51,11 @@ extension QueryEngine {
                     windowBound = firstEssential > 0 ? prefixBound[firstEssential - 1] : 0
                     for i in firstEssential..<n {
                         let c = cursors[i]
-                        c.postings.shallowAdvance(to: d)
-                        let last = c.postings.blockLastDoc
+                        c.shallowAdvance(to: d)
+                        let last = c.blockLastDoc
                         if last < windowEnd { windowEnd = last }
                         windowBound += sorted[i].weight.score(
-                            tf: c.postings.blockMaxFreq, fieldLength: c.postings.blockMinFieldLength)
+                            tf: c.blockMaxFreq, fieldLength: c.blockMinFieldLength)
                     }
                     haveWindow = true
                 }
