@@ -29,7 +29,10 @@ extension CorpusIndexCommand {
         var compress: String?
 
         @Option(name: .shortAndLong, help: "Output file (csv, sql; '-' = stdout) or directory (html, text).")
-        var output: String
+        var output: String?
+
+        @Flag(help: "Write nothing; print the body token count and distinct-token count (the project's analyzer).")
+        var measureVocabulary = false
 
         @Option(help: "Worker threads (default: all cores).")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -52,6 +55,12 @@ extension CorpusIndexCommand {
         func run() throws {
             let start = Date()
             let generator = try DumpGenerator(cables: cables, seed: seed)
+            if measureVocabulary {
+                let v = generator.measureVocabulary(threads: threads)
+                print("cables \(v.cables)  tokens \(v.tokens)  distinct \(v.distinct)  tokens/cable \(v.cables > 0 ? v.tokens / v.cables : 0)")
+                return
+            }
+            guard let output else { throw ValidationError("give -o PATH (or --measure-vocabulary)") }
             try generator.write(format: format, compression: try compression(), to: output, threads: threads)
             if output != "-" {
                 let seconds = Date().timeIntervalSince(start)

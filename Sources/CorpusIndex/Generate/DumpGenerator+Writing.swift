@@ -36,7 +36,7 @@ extension DumpGenerator {
         let writerQueue = DispatchQueue(label: "corpus-index.generate.writer")
         let writing = DispatchGroup()
         let writeError = DisjointSlots<CorpusIndexError>(count: 1)
-        let totalUnits = (cables + DumpGenerator.chunkSize - 1) / DumpGenerator.chunkSize
+        let totalUnits = (cables + unitSize - 1) / unitSize
         var firstUnit = 0
         var round = 0
         while firstUnit < totalUnits {
@@ -48,8 +48,8 @@ extension DumpGenerator {
                 while k < units {
                     let out = set.output[k]
                     out.removeAll()
-                    let start = (base + k) * DumpGenerator.chunkSize
-                    for index in start..<min(start + DumpGenerator.chunkSize, cables) {
+                    let start = (base + k) * unitSize
+                    for index in start..<min(start + unitSize, cables) {
                         render(index, format: format, scratch: set.scratch[k], to: out)
                     }
                     k += threads
@@ -80,14 +80,14 @@ extension DumpGenerator {
         try makeDirectory(directory)
         let ext = format == .html ? "html" : "txt"
         let buffers = UnitBuffers(count: threads)
-        let units = (cables + DumpGenerator.chunkSize - 1) / DumpGenerator.chunkSize
+        let units = (cables + unitSize - 1) / unitSize
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             let scratch = buffers.scratch[t]
             let page = buffers.output[t]
             var unit = t
             while unit < units && buffers.errors[t] == nil {
-                let start = unit * DumpGenerator.chunkSize
-                for index in start..<min(start + DumpGenerator.chunkSize, cables) {
+                let start = unit * unitSize
+                for index in start..<min(start + unitSize, cables) {
                     scratch.removeAll()
                     page.removeAll()
                     let draft = composer.compose(index, into: scratch)

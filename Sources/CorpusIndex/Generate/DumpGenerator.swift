@@ -13,12 +13,13 @@ import Foundation
 public struct DumpGenerator: Sendable {
     /// The number of cables in the real `cables.csv`, the default size.
     public static let realCableCount = 251_287
-    /// Cables rendered per work unit (the unit a worker renders into one buffer).
-    static let chunkSize = 256
 
     public let cables: Int
     public let seed: UInt64
     let composer: CableComposer
+    /// Cables rendered per work unit (what a worker renders into one buffer); tests lower it to exercise many
+    /// rounds at small sizes. Does not affect the output bytes.
+    var unitSize = 256
 
     /// Loads the bundled tables; throws `invalidArgument` for a negative size, or a resource error.
     public init(cables: Int = DumpGenerator.realCableCount, seed: UInt64 = 1) throws {

@@ -4,13 +4,13 @@
 /// alias table). With probability `tailShare` a word comes from the tail instead: a rank `r` drawn from the discrete
 /// power law `P(r) ∝ (r + q)^-a` by inverting its continuous CDF (one uniform, one `pow`), rendered as a pronounceable
 /// pseudo-word that is a bijective function of `r` (so distinct ranks are distinct tokens). The tail exponent sets
-/// Heaps' growth: types grow like tokens^(1/a); `a = 1.85`, `q = 3000`, 12% tail give about 58k types at 2M tokens
+/// Heaps' growth: types grow like tokens^(1/a); `a = 1.85`, `q = 3000`, a 10% tail give about 58k types at 2M tokens
 /// and 0.8M at 261M tokens (the real corpus size), as FORMATS.md §6 estimates.
 ///
 /// Rendering a word is allocation-free: the head lives in two pre-rendered arenas (lowercase and uppercase).
 /// Immutable and `Sendable`; share one instance between workers.
 struct WordSampler: Sendable {
-    static let tailShare = 0.12
+    static let tailShare = 0.10
     static let tailExponent = 1.85
     static let tailOffset = 3000.0
 
@@ -27,11 +27,18 @@ struct WordSampler: Sendable {
         "classified", "unclas", "section", "summary", "comment", "end", "declassified", "xxxxxxxxxxxx",
     ]
 
+    /// Prefixes readers take for a keyword at a line start (`REFERENCE`, `REFS`, `SUMMARY`...): a subject or
+    /// heading line starting with such a word would end the SUBJECT early.
+    static let excludedPrefixes = ["reference", "refs", "reftel", "retel", "summar", "tags", "subj"]
+
     init(words: [String], counts: [Int]) {
         var lower: [UInt8] = []
         var starts: [Int32] = [0]
         var weights: [Double] = []
-        for (word, count) in zip(words, counts) where !WordSampler.excluded.contains(word) && !word.isEmpty {
+        for (word, count) in zip(words, counts)
+        where !word.isEmpty && !WordSampler.excluded.contains(word)
+            && !WordSampler.excludedPrefixes.contains(where: { word.hasPrefix($0) })
+        {
             lower.append(contentsOf: word.utf8)
             starts.append(Int32(lower.count))
             weights.append(Double(count))

@@ -73,9 +73,8 @@ public final class IndexReader: @unchecked Sendable {
     public func verify() throws -> VerifyReport {
         var report = VerifyReport(filesChecked: 0, bytesChecked: 0, termsChecked: 0, postingsChecked: 0, documentsChecked: 0)
         for file in containerFiles {
-            try file.verifyChecksum()
+            let crc = try file.verifyChecksum()
             let entry = manifest.files.first { $0.name == file.name }!
-            let crc = file.wholeFileChecksum()
             guard crc == entry.crc32 else {
                 throw CorpusIndexError.corrupt(
                     file: file.name, section: "file", reason: "CRC-32 \(hex(crc)), the manifest says \(hex(entry.crc32))")
