@@ -24,6 +24,7 @@ public final class DocStoreReader: @unchecked Sendable {
         let blockSize = try header.read(UInt32.self)
         blocks = try file.section(DocStoreWriter.blocksSection)
         index = try file.section(DocStoreWriter.indexSection)
+        guard blockSize <= 1 << 26 else { throw header.corrupt("block size \(blockSize)") }
         guard let compression = StoreCompression(code: code) else {
             throw header.corrupt("unknown compression code \(code)")
         }

@@ -134,7 +134,7 @@ public final class KeywordIndexReader: @unchecked Sendable {
                 }
             }
             var all: [UInt32] = []
-            all.reserveCapacity(total)
+            all.reserveCapacity(min(total, index.documentCount))
             for (w, word) in bits.enumerated() where word != 0 {
                 var rest = word
                 while rest != 0 {
@@ -145,7 +145,7 @@ public final class KeywordIndexReader: @unchecked Sendable {
             return all
         }
         var all: [UInt32] = []
-        all.reserveCapacity(total)
+        all.reserveCapacity(min(total, index.documentCount))
         for info in infos {
             let cursor = try index.cursor(info)
             while cursor.doc != PostingCursor.end {

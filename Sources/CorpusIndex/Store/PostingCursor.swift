@@ -134,6 +134,8 @@ public final class PostingCursor {
                 throw corruptPositions("positions run past the section")
             }
             let freq = Int(freqBuffer[index])
+            // Each position takes at least one byte: a larger frequency is corrupt (and must not be allocated).
+            guard freq <= positionData.count - at else { throw corruptPositions("frequency \(freq) of doc \(doc)") }
             if freq > positionCapacity {
                 if positionBuffer != docBuffer + 256 { positionBuffer.deallocate() }
                 positionCapacity = max(freq, positionCapacity * 2)
