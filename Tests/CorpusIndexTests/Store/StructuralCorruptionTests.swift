@@ -81,4 +81,72 @@ struct StructuralCorruptionTests {
             return f == IndexFiles.documentStore
         }
     }
+
+    /// Writes random garbage (1–4 runs of 1–16 bytes) into the sections of one of `names` per trial (keeping
+    /// header, section table and footer readable), calls `body`, and restores the file.
+    static func withGarbage(
+        in dir: String, _ names: [String], trials: Int, seed: UInt64, _ body: () throws -> Void
+    ) throws {
+        var rng = SplitMix64(seed: seed)
+        let originals = try names.map { try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(dir)/\($0)"))) }
+        for trial in 0..<trials {
+            let f = trial % names.count
+            var bytes = originals[f]
+            let sections = 16..<(bytes.count - 32 - 72)
+            for _ in 0..<Int(rng.next() % 4 + 1) {
+                let at = sections.lowerBound + Int(rng.next() % UInt64(sections.count))
+                for k in at..<min(at + Int(rng.next() % 16 + 1), sections.upperBound) {
+                    bytes[k] = UInt8(truncatingIfNeeded: rng.next())
+                }
+            }
+            let path = "\(dir)/\(names[f])"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            defer { try? Data(originals[f]).write(to: URL(fileURLWithPath: path)) }
+            try body()
+        }
+    }
+
+    /// Random garbage over the dictionary, postings and positions of a field (checksums are not read when
+    /// querying): walking every term, cursor and position list must throw or succeed, never crash.
+    @Test func randomGarbageNeverCrashesReaders() throws {
+        let dir = try freshIndex()
+        var failures = 0
+        let names = [IndexFiles.terms("body"), IndexFiles.postings("body"), IndexFiles.positions("body")]
+        try Self.withGarbage(in: dir.path, names, trials: 150, seed: 31) {
+            do {
+                let reader = try FieldIndexReader(directory: dir.path, field: "body", documentCount: 400)
+                _ = try reader.prefixRange("s")
+                _ = try reader.lookup("security")
+                try reader.dictionary.forEachTerm(in: 0..<reader.termCount) { _, info in
+                    let cursor = try reader.cursor(info)
+                    _ = try cursor.shallowAdvance(to: 200)
+                    while cursor.doc != PostingCursor.end {
+                        _ = try cursor.positions()
+                        try cursor.next()
+                    }
+                    return true
+                }
+            } catch is CorpusIndexError {
+                failures += 1
+            }
+        }
+        #expect(failures > 50)
+    }
+
+    /// The same for the document store and the keyword fields.
+    @Test func randomGarbageNeverCrashesStoreOrKeywords() throws {
+        let dir = try freshIndex()
+        let names = [IndexFiles.documentStore, IndexFiles.terms("kw-tag"), IndexFiles.postings("kw-tag")]
+        try Self.withGarbage(in: dir.path, names, trials: 150, seed: 32) {
+            if let store = try? DocStoreReader(path: "\(dir.path)/\(IndexFiles.documentStore)") {
+                for d in stride(from: 0, to: 400, by: 37) { _ = try? store.document(UInt32(d)) }
+                try? store.forEachDocument(in: 0..<400) { _, _ in true }
+            }
+            if let tags = try? KeywordIndexReader(directory: dir.path, field: .tag, documentCount: 400) {
+                _ = try? tags.children(of: "", grouping: .character)
+                _ = try? tags.documents(in: 0..<tags.valueCount)
+                _ = try? tags.entries(in: 0..<tags.valueCount)
+            }
+        }
+    }
 }
