@@ -168,8 +168,13 @@ def ensure_dump(ci, cables, seed):
 
 
 def export_records(ci, dump, jsonl):
-    """`corpus-index records DUMP` as JSON Lines into `jsonl` (cached); returns the measurement or None."""
+    """`corpus-index records DUMP` as JSON Lines into `jsonl` (cached, with its measurement beside it in
+    `jsonl.export.json`); returns the measurement of the run that made it (a dict)."""
+    sidecar = jsonl + ".export.json"
     if os.path.exists(jsonl) and os.path.getsize(jsonl) > 0 and os.path.getmtime(jsonl) >= os.path.getmtime(dump):
+        if os.path.exists(sidecar):
+            with open(sidecar) as f:
+                return json.load(f)
         return None
     log(f"exporting records of {dump} -> {jsonl}")
     help_text = ci.help("records")
@@ -181,7 +186,8 @@ def export_records(ci, dump, jsonl):
     tmp = jsonl + ".tmp"
     m = run_measured(ci.cmd(*args), stdout_file=tmp)
     os.replace(tmp, jsonl)
-    return m
+    write_json(sidecar, m.as_dict())
+    return m.as_dict()
 
 
 def fixture_jsonl(jsonl, cables):

@@ -48,9 +48,9 @@ def stats(ci, index_dir):
 
 def latency_tool():
     """The in-process query-latency tool from the benchmark package (built on demand), or None."""
-    if not os.path.exists(os.path.join(BENCH_PKG, "Sources", "query-latency")) and \
-            not os.path.exists(os.path.join(BENCH_PKG, "Benchmarks", "query-latency")):
+    if not os.path.exists(os.path.join(BENCH_PKG, "Tools", "query-latency", "main.swift")):
         return None
+    log("swift build -c release --product query-latency (Benchmarks package; the first build takes minutes)")
     proc = subprocess.run(["swift", "build", "-c", "release", "--product", "query-latency"], cwd=BENCH_PKG,
                           capture_output=True, text=True)
     if proc.returncode != 0:

@@ -17,6 +17,8 @@ public enum RateMetrics {
     public static let postingsPerSecond = BenchmarkMetric.custom("Mpostings/s", polarity: .prefersLarger, useScalingFactor: false)
     /// Cables (documents) per second.
     public static let cablesPerSecond = BenchmarkMetric.custom("cables/s", polarity: .prefersLarger, useScalingFactor: false)
+    /// Queries per second.
+    public static let queriesPerSecond = BenchmarkMetric.custom("queries/s", polarity: .prefersLarger, useScalingFactor: false)
     /// Bits per encoded integer, times 100 (so 7.53 bits reads 753); smaller is better.
     public static let centibitsPerInteger = BenchmarkMetric.custom("bits/int x100", polarity: .prefersSmaller, useScalingFactor: false)
 

@@ -188,6 +188,12 @@ final class ChunkInverter {
             let m = mask
             let table = entries
             for t in 0..<count { touched &+= table[Int(truncatingIfNeeded: batchHashes[t]) & m].key8 }
+            // Then the postings tail of each entry that is already the token's term (the next write lands there).
+            let arena = arenaBase
+            for t in 0..<count {
+                let e = table + (Int(truncatingIfNeeded: batchHashes[t]) & m)
+                if e.pointee.key8 == batchWords[t] { touched &+= UInt64(arena[Int(e.pointee.write)]) }
+            }
             // Add the tokens in order.
             for t in 0..<count {
                 add(
@@ -259,8 +265,7 @@ final class ChunkInverter {
             e = entries + index
             let k = e.pointee.key8
             if k == first && Int(e.pointee.keyLength) == keyLength
-                && (keyLength <= 8
-                    || memcmp(arenaBase + Int(e.pointee.keyOffset) + 8, key + 8, keyLength - 8) == 0)
+                && (keyLength <= 8 || ChunkInverter.tailsEqual(UnsafeRawPointer(arenaBase + Int(e.pointee.keyOffset)), key, keyLength))
             {
                 break
             }
@@ -278,6 +283,20 @@ final class ChunkInverter {
         }
         putVarint(UInt32(bitPattern: position &- e.pointee.lastPosition), e)
         e.pointee.lastPosition = position
+    }
+
+    /// Whether two keys of `length` > 8 bytes agree past their first 8 (compared as 8-byte words, the last one
+    /// masked; both must be readable up to 7 bytes past `length`).
+    @inline(__always)
+    static func tailsEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ length: Int) -> Bool {
+        var k = 8
+        while k < length {
+            var x = a.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            if length - k < 8 { x &= (1 << (UInt64(length - k) &* 8)) &- 1 }
+            if x != 0 { return false }
+            k += 8
+        }
+        return true
     }
 
     /// Creates the entry for `key` at the empty slot `index`; returns it (after a table growth,

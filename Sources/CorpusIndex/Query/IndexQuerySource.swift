@@ -102,12 +102,12 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
             minFieldLength: info.minFieldLength)
     }
 
-    public func postings(field f: TextField, ordinal: Int) -> Postings {
+    public func termCursor(field f: TextField, ordinal: Int, statistics: TermStatistics) -> TermCursor {
         let cursor: PostingCursor? = attempt(nil) {
             let reader = field(f)
             return try reader.cursor(try reader.termInfo(ordinal: ordinal))
         }
-        return Postings(cursor: cursor, errors: errors)
+        return IndexTermCursor(cursor: cursor, statistics: statistics, errors: errors)
     }
 
     @inline(__always)
@@ -164,66 +164,61 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
     public func created(doc: DocID) -> Int64 { reader.columns.created(doc) }
 
     public func document(_ doc: DocID) throws -> CableRecord { try reader.documents.document(doc) }
+}
 
-    /// A term's postings for the query engine: the on-disk cursor, which starts on its first document, presented
-    /// as one positioned before it; errors stop the cursor and are recorded.
-    public struct Postings: TermPostings {
-        let cursor: PostingCursor?
-        let errors: QueryErrorRecord
-        var started = false
-        public private(set) var doc: DocID = 0
+/// A term's on-disk postings as the engine's `TermCursor`: `PostingCursor` starts on its first document, this
+/// one before it; an error stops the cursor and is recorded for `endQuery`.
+final class IndexTermCursor: TermCursor {
+    let cursor: PostingCursor?
+    let errors: QueryErrorRecord
+    var started = false
 
-        init(cursor: PostingCursor?, errors: QueryErrorRecord) {
-            self.cursor = cursor
-            self.errors = errors
-        }
-
-        @inline(__always)
-        public mutating func next() {
-            guard let cursor else {
-                doc = noMoreDocs
-                return
-            }
-            if !started {
-                started = true
-                doc = cursor.doc
-                return
-            }
-            do { doc = try cursor.next() } catch { stop(error) }
-        }
-
-        @inline(__always)
-        public mutating func advance(to target: DocID) {
-            guard let cursor else {
-                doc = noMoreDocs
-                return
-            }
-            started = true
-            do { doc = try cursor.advance(to: target) } catch { stop(error) }
-        }
-
-        mutating func stop(_ error: any Error) {
-            errors.record(error)
-            doc = noMoreDocs
-        }
-
-        public var freq: UInt32 { cursor?.freq ?? 0 }
-
-        public mutating func positions(into buffer: inout [UInt32]) {
-            buffer.removeAll(keepingCapacity: true)
-            guard let cursor else { return }
-            do { buffer.append(contentsOf: try cursor.positions()) } catch { stop(error) }
-        }
-
-        public mutating func shallowAdvance(to target: DocID) {
-            guard let cursor else { return }
-            do { try cursor.shallowAdvance(to: target) } catch { errors.record(error) }
-        }
-
-        public var blockMaxFreq: UInt32 { cursor?.blockMaxFreq ?? 0 }
-        public var blockMinFieldLength: UInt32 { cursor?.blockMinFieldLength ?? 0 }
-        public var blockLastDoc: DocID { cursor?.blockLastDoc ?? noMoreDocs }
+    init(cursor: PostingCursor?, statistics: TermStatistics, errors: QueryErrorRecord) {
+        self.cursor = cursor
+        self.errors = errors
+        super.init(statistics: statistics)
+        if cursor == nil { doc = noMoreDocs }
     }
+
+    override func next() -> DocID {
+        guard let cursor else { return noMoreDocs }
+        if !started {
+            started = true
+            doc = cursor.doc
+            return doc
+        }
+        do { doc = try cursor.next() } catch { stop(error) }
+        return doc
+    }
+
+    override func advance(to target: DocID) -> DocID {
+        guard let cursor else { return noMoreDocs }
+        started = true
+        do { doc = try cursor.advance(to: target) } catch { stop(error) }
+        return doc
+    }
+
+    func stop(_ error: any Error) {
+        errors.record(error)
+        doc = noMoreDocs
+    }
+
+    override var freq: UInt32 { cursor?.freq ?? 0 }
+
+    override func positions(into buffer: inout [UInt32]) {
+        buffer.removeAll(keepingCapacity: true)
+        guard let cursor else { return }
+        do { buffer.append(contentsOf: try cursor.positions()) } catch { stop(error) }
+    }
+
+    override func shallowAdvance(to target: DocID) {
+        guard let cursor else { return }
+        do { try cursor.shallowAdvance(to: target) } catch { errors.record(error) }
+    }
+
+    override var blockMaxFreq: UInt32 { cursor?.blockMaxFreq ?? 0 }
+    override var blockMinFieldLength: UInt32 { cursor?.blockMinFieldLength ?? 0 }
+    override var blockLastDoc: DocID { cursor?.blockLastDoc ?? noMoreDocs }
 }
 
 /// A keyword value's document list as a `DocCursor`.

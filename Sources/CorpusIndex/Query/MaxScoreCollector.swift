@@ -15,7 +15,10 @@ extension QueryEngine {
     /// field length). Once the k-th score reaches the summed bounds of the weakest terms, those become
     /// non-essential: candidates come only from the essential terms' cursors, and a non-essential term is
     /// probed (`advance(to:)`) only while the running score plus the remaining bounds can still beat the
-    /// threshold. Exact scores, the same results as exhaustive evaluation; ties to the lower document id.
+    /// threshold. Candidates are also taken in windows ending at the nearest block end of an essential term: when
+    /// the essential terms' block maxima plus the non-essential bounds cannot beat the threshold, the whole window
+    /// is skipped without decoding (block-max MaxScore, as in Lucene's MaxScoreBulkScorer). Exact scores, the
+    /// same results as exhaustive evaluation; ties to the lower document id.
     func collectMaxScore(_ scorers: [Scorer], _ collector: inout TopKCollector) {
         let sorted = scorers.sorted { $0.maxScore < $1.maxScore }
         let n = sorted.count
@@ -30,12 +33,38 @@ extension QueryEngine {
         for c in cursors { c.next() }
         var firstEssential = 0
         let slack = 1 + 1e-9
+        // The current window [.., windowEnd] where the essential terms' block bounds hold, and its bound.
+        var windowEnd: DocID = 0
+        var windowBound = Double.infinity
+        var haveWindow = false
         while firstEssential < n {
             // The candidate: the smallest current doc among essential terms.
             var d = noMoreDocs
             for i in firstEssential..<n where cursors[i].doc < d { d = cursors[i].doc }
             if d == noMoreDocs { break }
             let theta = collector.threshold
+            if collector.isFull {
+                // Block-max window: up to the nearest end of an essential term's block, every document scores at
+                // most the essential terms' block maxima plus the non-essential terms' whole-list bounds.
+                if !haveWindow || d > windowEnd {
+                    windowEnd = noMoreDocs
+                    windowBound = firstEssential > 0 ? prefixBound[firstEssential - 1] : 0
+                    for i in firstEssential..<n {
+                        let c = cursors[i]
+                        c.shallowAdvance(to: d)
+                        let last = c.blockLastDoc
+                        if last < windowEnd { windowEnd = last }
+                        windowBound += sorted[i].weight.score(
+                            tf: c.blockMaxFreq, fieldLength: c.blockMinFieldLength)
+                    }
+                    haveWindow = true
+                }
+                if windowBound * slack <= theta {
+                    if windowEnd == noMoreDocs { break }
+                    for i in firstEssential..<n where cursors[i].doc <= windowEnd { cursors[i].advance(to: windowEnd + 1) }
+                    continue
+                }
+            }
             var score = 0.0
             for i in firstEssential..<n where cursors[i].doc == d {
                 score += sorted[i].weight.score(tf: cursors[i].freq, fieldLength: source.fieldLength(field: sorted[i].field, doc: d))
@@ -58,7 +87,10 @@ extension QueryEngine {
                 collector.offer(ScoredDoc(doc: d, score: score))
                 let t = collector.threshold
                 if collector.isFull {
-                    while firstEssential < n && prefixBound[firstEssential] * slack <= t { firstEssential += 1 }
+                    while firstEssential < n && prefixBound[firstEssential] * slack <= t {
+                        firstEssential += 1
+                        haveWindow = false
+                    }
                 }
             }
             for j in firstEssential..<n where cursors[j].doc == d { cursors[j].next() }

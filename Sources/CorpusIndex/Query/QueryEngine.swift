@@ -20,12 +20,12 @@ public struct QueryEngine<S: QuerySource> {
 
     /// A term that contributes to scores, with its own cursor (separate from the filter's) and weight.
     final class Scorer {
-        let cursor: TermCursor<S.Postings>
+        let cursor: TermCursor
         let field: TextField
         let weight: BM25
         /// The term's best possible score in any document.
         let maxScore: Double
-        init(cursor: TermCursor<S.Postings>, field: TextField, weight: BM25) {
+        init(cursor: TermCursor, field: TextField, weight: BM25) {
             self.cursor = cursor
             self.field = field
             self.weight = weight
@@ -113,10 +113,10 @@ public struct QueryEngine<S: QuerySource> {
                     bound = 0
                     boundEnd = noMoreDocs
                     for s in scorers {
-                        s.cursor.postings.shallowAdvance(to: d)
-                        let last = s.cursor.postings.blockLastDoc
+                        s.cursor.shallowAdvance(to: d)
+                        let last = s.cursor.blockLastDoc
                         bound += s.weight.score(
-                            tf: s.cursor.postings.blockMaxFreq, fieldLength: s.cursor.postings.blockMinFieldLength)
+                            tf: s.cursor.blockMaxFreq, fieldLength: s.cursor.blockMinFieldLength)
                         if last < boundEnd { boundEnd = last }
                     }
                     haveBound = true

@@ -25,7 +25,7 @@ public struct QueryPlanner<S: QuerySource> {
         case let .term(field, term):
             return termCursor(field, term) ?? EmptyDocCursor()
         case let .phrase(field, terms):
-            var cursors: [TermCursor<S.Postings>] = []
+            var cursors: [TermCursor] = []
             for term in terms {
                 guard let c = termCursor(field, term) else { return EmptyDocCursor() }
                 cursors.append(c)
@@ -36,7 +36,7 @@ public struct QueryPlanner<S: QuerySource> {
             return union(count: range.count) { i in
                 let ordinal = range.lowerBound + i
                 let stats = source.termStatistics(field: field, ordinal: ordinal)
-                return TermCursor(source.postings(field: field, ordinal: ordinal), statistics: stats)
+                return source.termCursor(field: field, ordinal: ordinal, statistics: stats)
             }
         case let .metadata(field, value, prefix):
             let range = metadataOrdinals(field, value, prefix)
@@ -66,9 +66,9 @@ public struct QueryPlanner<S: QuerySource> {
     }
 
     /// A fresh cursor over one term, or nil if the field's dictionary lacks it.
-    public func termCursor(_ field: TextField, _ term: String) -> TermCursor<S.Postings>? {
+    public func termCursor(_ field: TextField, _ term: String) -> TermCursor? {
         guard let stats = source.termStatistics(field: field, term: Array(term.utf8)) else { return nil }
-        return TermCursor(source.postings(field: field, ordinal: stats.ordinal), statistics: stats)
+        return source.termCursor(field: field, ordinal: stats.ordinal, statistics: stats)
     }
 
     func metadataOrdinals(_ field: MetadataField, _ value: String, _ prefix: Bool) -> Range<Int> {
