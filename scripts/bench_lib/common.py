@@ -120,7 +120,12 @@ class CorpusIndex:
     """The corpus-index release binary, built on first use (`swift build -c release`)."""
 
     def __init__(self, build=True):
-        self.path = None
+        self.path = os.environ.get("CORPUS_INDEX_BIN")  # a prebuilt binary (e.g. from another checkout)
+        self._available = {}
+        if self.path:
+            if not os.access(self.path, os.X_OK):
+                raise SystemExit(f"CORPUS_INDEX_BIN={self.path} is not an executable")
+            return
         if build:
             log("swift build -c release (corpus-index)")
             subprocess.run(["swift", "build", "-c", "release", "--product", "corpus-index"], cwd=ROOT, check=True,
@@ -130,7 +135,6 @@ class CorpusIndex:
         self.path = os.path.join(bin_dir, "corpus-index")
         if not os.path.exists(self.path):
             raise SystemExit(f"no corpus-index binary at {self.path}")
-        self._available = {}
 
     def has(self, command):
         """Whether the subcommand exists in this build (the placeholders say 'not available')."""
@@ -164,8 +168,13 @@ def ensure_dump(ci, cables, seed):
 
 
 def export_records(ci, dump, jsonl):
-    """`corpus-index records DUMP` as JSON Lines into `jsonl` (cached); returns the measurement or None."""
+    """`corpus-index records DUMP` as JSON Lines into `jsonl` (cached, with its measurement beside it in
+    `jsonl.export.json`); returns the measurement of the run that made it (a dict)."""
+    sidecar = jsonl + ".export.json"
     if os.path.exists(jsonl) and os.path.getsize(jsonl) > 0 and os.path.getmtime(jsonl) >= os.path.getmtime(dump):
+        if os.path.exists(sidecar):
+            with open(sidecar) as f:
+                return json.load(f)
         return None
     log(f"exporting records of {dump} -> {jsonl}")
     help_text = ci.help("records")
@@ -177,7 +186,8 @@ def export_records(ci, dump, jsonl):
     tmp = jsonl + ".tmp"
     m = run_measured(ci.cmd(*args), stdout_file=tmp)
     os.replace(tmp, jsonl)
-    return m
+    write_json(sidecar, m.as_dict())
+    return m.as_dict()
 
 
 def fixture_jsonl(jsonl, cables):

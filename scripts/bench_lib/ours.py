@@ -24,7 +24,10 @@ def build(ci, dump, index_dir, threads, memory, extra=()):
         args += ["--memory", memory]
     m = common.run_measured(ci.cmd(*args, *extra))
     info = m.as_dict()
-    info["summary"] = (m.stdout.strip().splitlines() or [""])[-1]
+    # The one-line summary ("indexed N cables, ... MB/s, peak memory ..."), wherever the CLI prints it; progress
+    # lines end in carriage returns, so split on those too.
+    lines = [ln.strip() for ln in (m.stdout + "\n" + m.stderr).replace("\r", "\n").splitlines() if ln.strip()]
+    info["summary"] = next((ln for ln in reversed(lines) if ln.startswith("indexed")), lines[-1] if lines else "")
     info["index_bytes"] = common.dir_size(index_dir)
     info["engine_version"] = "corpus-index " + subprocess.run(ci.cmd("--version"), capture_output=True,
                                                               text=True).stdout.strip()
@@ -45,9 +48,9 @@ def stats(ci, index_dir):
 
 def latency_tool():
     """The in-process query-latency tool from the benchmark package (built on demand), or None."""
-    if not os.path.exists(os.path.join(BENCH_PKG, "Sources", "query-latency")) and \
-            not os.path.exists(os.path.join(BENCH_PKG, "Benchmarks", "query-latency")):
+    if not os.path.exists(os.path.join(BENCH_PKG, "Tools", "query-latency", "main.swift")):
         return None
+    log("swift build -c release --product query-latency (Benchmarks package; the first build takes minutes)")
     proc = subprocess.run(["swift", "build", "-c", "release", "--product", "query-latency"], cwd=BENCH_PKG,
                           capture_output=True, text=True)
     if proc.returncode != 0:

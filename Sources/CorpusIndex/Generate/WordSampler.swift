@@ -4,17 +4,18 @@
 /// alias table). With probability `tailShare` a word comes from the tail instead: a rank `r` drawn from the discrete
 /// power law `P(r) ∝ (r + q)^-a` by inverting its continuous CDF (one uniform, one `pow`), rendered as a pronounceable
 /// pseudo-word that is a bijective function of `r` (so distinct ranks are distinct tokens). The tail exponent sets
-/// Heaps' growth: types grow like tokens^(1/a); `a = 1.85`, `q = 3000`, 12% tail give about 58k types at 2M tokens
+/// Heaps' growth: types grow like tokens^(1/a); `a = 1.85`, `q = 3000`, a 10% tail give about 58k types at 2M tokens
 /// and 0.8M at 261M tokens (the real corpus size), as FORMATS.md §6 estimates.
 ///
-/// Rendering a word is allocation-free: the head lives in two pre-rendered arenas (lowercase and uppercase).
+/// Rendering a word is allocation-free: the head lives in two pre-rendered arenas (natural spelling and upper case).
 /// Immutable and `Sendable`; share one instance between workers.
 struct WordSampler: Sendable {
-    static let tailShare = 0.12
+    static let tailShare = 0.10
     static let tailExponent = 1.85
     static let tailOffset = 3000.0
 
-    private let lower: [UInt8]
+    /// The words as usually spelt in mixed-case cables (`the`, `Iraq`, `NATO`), and all upper-case.
+    private let natural: [UInt8]
     private let upper: [UInt8]
     private let starts: [Int32]
     private let head: AliasTable
@@ -24,20 +25,29 @@ struct WordSampler: Sendable {
     /// Words that would read as handling markings or structure if they began a line; left out of the vocabulary.
     static let excluded: Set<String> = [
         "sipdis", "noforn", "nodis", "exdis", "limdis", "orcon", "tags", "subject", "subj", "ref", "refs", "reftel",
-        "classified", "unclas", "section", "summary", "comment", "end", "declassified", "xxxxxxxxxxxx",
+        "classified", "unclas", "section", "summary", "comment", "end", "declassified",
     ]
 
+    /// Prefixes readers take for a keyword at a line start (`REFERENCE`, `REFS`, `SUMMARY`...): a subject or
+    /// heading line starting with such a word would end the SUBJECT early.
+    static let excludedPrefixes = ["reference", "refs", "reftel", "retel", "summar", "tags", "subj"]
+
     init(words: [String], counts: [Int]) {
-        var lower: [UInt8] = []
+        var spelt: [UInt8] = []
         var starts: [Int32] = [0]
         var weights: [Double] = []
-        for (word, count) in zip(words, counts) where !WordSampler.excluded.contains(word) && !word.isEmpty {
-            lower.append(contentsOf: word.utf8)
-            starts.append(Int32(lower.count))
+        for (word, count) in zip(words, counts)
+        where !word.isEmpty && !WordSampler.excluded.contains(word.lowercased())
+            && !WordSampler.excludedPrefixes.contains(where: { word.lowercased().hasPrefix($0) })
+            && !word.lowercased().allSatisfy({ $0 == "x" })  // redaction marks (cables.csv is unredacted)
+        {
+            spelt.append(contentsOf: word.utf8)
+            starts.append(Int32(spelt.count))
             weights.append(Double(count))
         }
-        self.lower = lower
-        upper = lower.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        spelt += [UInt8](repeating: 0, count: 16)  // padding for the 16-byte copies
+        natural = spelt
+        upper = spelt.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         self.starts = starts
         head = AliasTable(weights: weights)
         tailThreshold = UInt64(WordSampler.tailShare * 0x1.0p64)
@@ -86,7 +96,7 @@ struct WordSampler: Sendable {
         }
     }
 
-    /// Appends one word (uppercase if `uppercase`) and returns its length.
+    /// Appends one word (upper-case if `uppercase`, else in its natural spelling) and returns its length.
     @inline(__always)
     @discardableResult
     func appendWord(_ random: inout GeneratorRandom, to out: ByteBuffer, uppercase: Bool) -> Int {
@@ -102,14 +112,26 @@ struct WordSampler: Sendable {
     func appendHeadWord(_ index: Int, to out: ByteBuffer, uppercase: Bool) -> Int {
         let start = Int(starts[index])
         let length = Int(starts[index + 1]) - start
-        (uppercase ? upper : lower).withUnsafeBufferPointer { out.append($0.baseAddress! + start, length) }
+        // Most words fit 16 bytes: copy two unaligned words (the arenas are padded) instead of calling memmove.
+        out.reserve(length + 16)
+        (uppercase ? upper : natural).withUnsafeBytes { arena in
+            let source = arena.baseAddress! + start
+            let target = UnsafeMutableRawPointer(out.base + out.count)
+            if length <= 16 {
+                target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+            } else {
+                target.copyMemory(from: source, byteCount: length)
+            }
+        }
+        out.count += length
         return length
     }
 
     /// A head word drawn by frequency, as a `String` (for subjects and headings, not the hot path).
     func headWord(_ random: inout GeneratorRandom) -> String {
         let index = head.sample(&random)
-        return String(decoding: lower[Int(starts[index])..<Int(starts[index + 1])], as: UTF8.self)
+        return String(decoding: natural[Int(starts[index])..<Int(starts[index + 1])], as: UTF8.self)
     }
 
     /// A tail rank from the power law.

@@ -23,7 +23,10 @@ public struct BuildOptions: Sendable {
     /// its inverter (arenas of roughly half the chunk's size), the reader keeps a wave of chunks in flight, and
     /// the document store queues compressed blocks: about 6 chunk sizes per thread in all, so a chunk is the
     /// budget divided by 8 per thread, between 1 MiB and 64 MiB.
-    public var chunkBytes: Int { min(max(memoryBudget / (8 * threads), 1 << 20), 64 << 20) }
+    public var chunkBytes: Int { fixedChunkBytes ?? min(max(memoryBudget / (8 * threads), 1 << 20), 64 << 20) }
+
+    /// Overrides `chunkBytes` (tests use tiny chunks to force many runs).
+    var fixedChunkBytes: Int?
 
     /// Bytes the final merge may use (read buffers and batches in flight).
     var mergeBudget: Int { memoryBudget / 2 }

@@ -17,11 +17,7 @@ enum MergePipeline {
     static func run(merger: RunMerger, buckets: Range<Int>, threads: Int, batchBytes: Int, consume: Consumer) throws {
         if threads <= 1 {
             try merger.merge(buckets: buckets) { key, postings in
-                try postings.docs.withUnsafeBufferPointer { d in
-                    try postings.freqs.withUnsafeBufferPointer { f in
-                        try postings.positions.withUnsafeBufferPointer { p in try consume(key, d, f, p) }
-                    }
-                }
+                try consume(key, postings.docsBuffer, postings.freqsBuffer, postings.positionsBuffer)
             }
             return
         }

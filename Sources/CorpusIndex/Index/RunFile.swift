@@ -77,14 +77,7 @@ enum RunFile {
     /// Term ids in key byte order. Sorts (first 8 key bytes big-endian, id) pairs so that most comparisons are
     /// one integer compare; ties on the prefix fall back to comparing the rest of the keys.
     static func sortedTermIDs(_ inverter: ChunkInverter) -> [UInt32] {
-        let count = inverter.termCount
-        var entries = [SIMD2<UInt64>](repeating: .zero, count: count)
-        for id in 0..<count {
-            let key = inverter.key(of: id)
-            var prefix: UInt64 = 0
-            for j in 0..<8 { prefix = (prefix << 8) | UInt64(j < key.count ? key[j] : 0) }
-            entries[id] = SIMD2(prefix, UInt64(id))
-        }
+        var entries = inverter.termIDs().map { SIMD2(inverter.sortPrefix(of: Int($0)), UInt64($0)) }
         entries.sort { a, b in
             if a.x != b.x { return a.x < b.x }
             return compareKeys(inverter.key(of: Int(a.y)), inverter.key(of: Int(b.y))) < 0

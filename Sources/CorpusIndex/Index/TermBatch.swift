@@ -30,10 +30,10 @@ final class TermBatch {
     func append(key: UnsafeRawBufferPointer, postings: MergedPostings) {
         keys.append(contentsOf: key)
         keyEnds.append(keys.count)
-        docs.append(contentsOf: postings.docs)
-        freqs.append(contentsOf: postings.freqs)
+        docs.append(contentsOf: postings.docsBuffer)
+        freqs.append(contentsOf: postings.freqsBuffer)
         docEnds.append(docs.count)
-        positions.append(contentsOf: postings.positions)
+        positions.append(contentsOf: postings.positionsBuffer)
         positionEnds.append(positions.count)
     }
 

@@ -97,15 +97,17 @@ public final class DocStoreReader: @unchecked Sendable {
         }
     }
 
-    /// Decodes every document of every block (verify). - Returns: documents decoded.
-    func verifyAll() throws -> Int {
+    /// Decodes every document of every block, calling `check` with each (verify). - Returns: documents decoded.
+    func verifyAll(_ check: (_ doc: UInt32, _ record: CableRecord) throws -> Void = { _, _ in }) throws -> Int {
         var decoded = 0
         for b in 0..<blockCount {
             let (bytes, documents) = try decompress(block: b)
             try bytes.withUnsafeBytes { raw in
                 var r = ByteReader(raw, file: file.name, section: "DBLK block \(b)")
                 for _ in 0..<documents {
-                    _ = try StoredDocument.decode(try r.readLengthPrefixed(), file: file.name, section: "DBLK block \(b)")
+                    let record = try StoredDocument.decode(
+                        try r.readLengthPrefixed(), file: file.name, section: "DBLK block \(b)")
+                    try check(UInt32(decoded), record)
                     decoded += 1
                 }
                 guard r.isAtEnd else { throw r.corrupt("bytes left after the block's documents") }

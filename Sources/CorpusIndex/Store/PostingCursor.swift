@@ -16,7 +16,7 @@ public final class PostingCursor {
     public static let end: UInt32 = .max
 
     /// The current document, or `end`.
-    public private(set) var doc: UInt32 = PostingCursor.end
+    @exclusivity(unchecked) public private(set) var doc: UInt32 = PostingCursor.end
     /// The term this cursor iterates.
     public let termInfo: TermInfo
 
@@ -30,17 +30,17 @@ public final class PostingCursor {
     private let dataStart: Int
     private let docBuffer: UnsafeMutablePointer<UInt32>
     private let freqBuffer: UnsafeMutablePointer<UInt32>
-    private var positionBuffer: UnsafeMutablePointer<UInt32>
-    private var positionCapacity = 16
-    private var block = -1
-    private var blockDocs = 0
-    private var index = 0
-    private var shallow = 0
-    private var positionOffset = 0
-    private var positionDocIndex = 0
-    private var decodedPositionsFor = -1
-    private var decodedPositionCount = 0
-    private var consumedEnd = 0
+    @exclusivity(unchecked) private var positionBuffer: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) private var positionCapacity = 16
+    @exclusivity(unchecked) private var block = -1
+    @exclusivity(unchecked) private var blockDocs = 0
+    @exclusivity(unchecked) private var index = 0
+    @exclusivity(unchecked) private var shallow = 0
+    @exclusivity(unchecked) private var positionOffset = 0
+    @exclusivity(unchecked) private var positionDocIndex = 0
+    @exclusivity(unchecked) private var decodedPositionsFor = -1
+    @exclusivity(unchecked) private var decodedPositionCount = 0
+    @exclusivity(unchecked) private var consumedEnd = 0
 
     init(owner: FieldIndexReader, termInfo: TermInfo, data: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer)
         throws
