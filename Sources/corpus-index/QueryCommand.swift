@@ -54,7 +54,7 @@ extension CorpusIndexCommand {
         @Option(name: .long, help: "Skip this many hits first (paging).")
         var offset: Int = 0
 
-        @Option(name: .long, help: "Order: score, date (oldest first) or -date (newest first).")
+        @Option(name: .long, help: "Order: score, date (oldest first) or -date (newest first; write --sort=-date).")
         var sort: SearchOrder = .score
 
         @Flag(name: .long, help: "Print only the number of matching cables.")
