@@ -55,7 +55,7 @@ public func ci_search(
             throw CorpusIndexError.invalidArgument("order must be 0 (score), 1 (date) or 2 (-date)")
         }
         let node = try handle.session.parse(text)
-        let ranked = try handle.session.rank(node, top: Int(top), offset: Int(offset), order: orders[Int(order)])
+        let ranked = try handle.session.rank(node, top: Int(top), offset: Int(offset), order: orders[Int(order)]).hits
         out.pointee = OpaquePointer(resultSets.register(ResultsHandle(session: handle.session, node: node, ranked: ranked)))
         return CIStatus.ok.rawValue
     }

@@ -1,8 +1,9 @@
 """corpus-index's side of scripts/bench and scripts/compare: build an index with the CLI (measured as a child
 process) and run the query workload.
 
-Query latency is measured in-process when the benchmark package's `query-latency` tool is built (it opens the index
-once and times every query warm, like the peers' runners); until then it falls back to timing the `query` CLI per
+Query latency is measured in-process with the benchmark package's `query-latency` tool (built on demand; it opens
+the index once and times every query warm, like the peers' runners), in one of two modes (MODES); without the tool
+it falls back to timing the `query` CLI per
 run and subtracting the process start-up (the median wall time of `corpus-index --version`), and says so.
 """
 import json
@@ -62,15 +63,23 @@ def latency_tool():
     return path if os.path.exists(path) else None
 
 
-def run_queries(ci, index_dir, workload, repeat, budget):
+MODES = {
+    "engine": "in-process, query engine + top-10 reference ids from the document store (as the peers return ids)",
+    "session": "in-process, IndexSession.search as the CLI runs it (+ metadata and a highlighted snippet per hit)",
+}
+
+
+def run_queries(ci, index_dir, workload, repeat, budget, mode="engine"):
+    """Runs the workload on the index; each entry gets count, top, latency (or error) and the mode's description."""
     tool = latency_tool()
     if tool:
         path = os.path.join(os.path.dirname(index_dir), "workload-ours.json")
         common.write_json(path, workload)
-        m = common.run_measured([tool, index_dir, path, "--repeat", str(repeat), "--budget", str(budget)])
+        m = common.run_measured([tool, index_dir, path, "--repeat", str(repeat), "--budget", str(budget),
+                                 "--mode", mode])
         entries = json.loads(m.stdout)["queries"]
         for e in entries:
-            e["mode"] = "in-process (query-latency tool)"
+            e["mode"] = MODES[mode]
         return entries
     return _cli_fallback(ci, index_dir, workload, min(repeat, 30), budget)
 

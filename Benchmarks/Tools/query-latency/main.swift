@@ -1,6 +1,10 @@
 // query-latency: warm, in-process query latency of corpus-index, for scripts/bench and scripts/compare.
 //
-//     query-latency INDEX WORKLOAD.json [--repeat N] [--budget SECONDS]
+//     query-latency INDEX WORKLOAD.json [--repeat N] [--budget SECONDS] [--mode engine|session]
+//
+// Modes: `engine` (default) runs the query engine and fetches the top hits' reference ids from the document store —
+// what the peer engines in scripts/compare do (ranked ids); `session` runs `IndexSession.search`, the CLI's path,
+// which also decodes each hit's metadata and cuts a highlighted snippet from its body.
 //
 // WORKLOAD.json is a JSON array of {"class", "index", "ours" (the query), "top" (10, or 0 for count-only)}, as
 // scripts/bench_lib writes it. The index is opened once; each query runs once untimed (its match count and top
@@ -55,6 +59,7 @@ func fail(_ message: String) -> Never {
 var arguments = Array(CommandLine.arguments.dropFirst())
 var repeatLimit = 200
 var budget = 2.0
+var mode = "engine"
 var positional: [String] = []
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
@@ -67,8 +72,12 @@ while !arguments.isEmpty {
         guard let value = arguments.first.flatMap(Double.init), value > 0 else { fail("--budget needs seconds") }
         budget = value
         arguments.removeFirst()
+    case "--mode":
+        guard let value = arguments.first, ["engine", "session"].contains(value) else { fail("--mode engine|session") }
+        mode = value
+        arguments.removeFirst()
     case "-h", "--help":
-        print("usage: query-latency INDEX WORKLOAD.json [--repeat N] [--budget SECONDS]")
+        print("usage: query-latency INDEX WORKLOAD.json [--repeat N] [--budget SECONDS] [--mode engine|session]")
         exit(0)
     default:
         positional.append(argument)
@@ -84,9 +93,38 @@ do {
     fail("cannot read the workload \(positional[1]): \(error)")
 }
 
-let session: IndexSession
+/// The two ways of running a query: top reference ids, and the count.
+struct Runner {
+    var top: (String, Int) throws -> [String]
+    var count: (String) throws -> Int
+}
+
+let runner: Runner
 do {
-    session = try IndexSession(path: positional[0])
+    let reader = try IndexReader(path: positional[0])
+    let source = IndexQuerySource(reader: reader)
+    if mode == "session" {
+        let session = IndexSession(source: source)
+        runner = Runner(
+            top: { query, k in try session.search(query, top: k).map(\.referenceID) },
+            count: { query in try session.count(query) })
+    } else {
+        let parser = QueryParser()
+        runner = Runner(
+            top: { query, k in
+                let view = source.beginQuery()
+                let engine = QueryEngine(source: view, parser: parser)
+                let ids = try engine.search(query, top: k).hits.map { try view.document($0.doc).referenceID }
+                try view.endQuery()
+                return ids
+            },
+            count: { query in
+                let view = source.beginQuery()
+                let n = try QueryEngine(source: view, parser: parser).count(query)
+                try view.endQuery()
+                return n
+            })
+    }
 } catch {
     fail("cannot open the index \(positional[0]): \(error)")
 }
@@ -104,11 +142,11 @@ var entries: [Entry] = []
 for query in workload {
     var entry = Entry(class: query.class, index: query.index)
     do {
-        entry.count = try session.count(query.ours)
-        entry.top = query.top > 0 ? try session.search(query.ours, top: query.top).map(\.referenceID) : []
+        entry.count = try runner.count(query.ours)
+        entry.top = query.top > 0 ? try runner.top(query.ours, query.top) : []
         let run: () throws -> Void = query.top > 0
-            ? { _ = try session.search(query.ours, top: query.top) }
-            : { _ = try session.count(query.ours) }
+            ? { _ = try runner.top(query.ours, query.top) }
+            : { _ = try runner.count(query.ours) }
         var samples: [Int64] = []
         samples.reserveCapacity(repeatLimit)
         let deadline = ContinuousClock.now + .milliseconds(Int64(budget * 1000))

@@ -19,6 +19,10 @@ struct WordSampler: Sendable {
     private let upper: [UInt8]
     private let starts: [Int32]
     private let head: AliasTable
+    /// The head's alias table with the words folded in, two `UInt64`s per slot so that a draw touches one cache
+    /// line: `[2s]` = keep threshold << 32 | span of slot `s`'s word, `[2s+1]` = span of its alias's word, where a
+    /// span is length << 24 | offset in the arenas.
+    private let packedHead: [UInt64]
     private let tailThreshold: UInt64
     private let tailPower: Double
 
@@ -50,6 +54,16 @@ struct WordSampler: Sendable {
         upper = spelt.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         self.starts = starts
         head = AliasTable(weights: weights)
+        var packed: [UInt64] = []
+        packed.reserveCapacity(2 * weights.count)
+        func span(_ i: Int) -> UInt64 { UInt64(starts[i + 1] - starts[i]) << 24 | UInt64(starts[i]) }
+        for slot in 0..<head.count {
+            let keepAlways = head.threshold[slot] == UInt32.max
+            packed.append(UInt64(head.threshold[slot]) << 32 | span(slot))
+            packed.append(span(keepAlways ? slot : Int(head.alias[slot])))
+        }
+        packedHead = packed
+        precondition(spelt.count < 1 << 24, "head arena exceeds 16 MB")
         tailThreshold = UInt64(WordSampler.tailShare * 0x1.0p64)
         tailPower = -1 / (WordSampler.tailExponent - 1)
     }
@@ -57,7 +71,7 @@ struct WordSampler: Sendable {
     /// The number of head words.
     var headCount: Int { starts.count - 1 }
 
-    /// A drawn word: a head index or a tail rank.
+    /// A drawn word: a head word's span (length << 24 | arena offset) or a tail rank.
     struct Word {
         var isTail: Bool
         var value: UInt64
@@ -67,7 +81,13 @@ struct WordSampler: Sendable {
     @inline(__always)
     func draw(_ random: inout GeneratorRandom) -> Word {
         if random.next() < tailThreshold { return Word(isTail: true, value: tailRank(&random)) }
-        return Word(isTail: false, value: UInt64(head.sample(&random)))
+        let bits = random.next()
+        let slot = Int(truncatingIfNeeded: ((bits >> 32) &* UInt64(head.count)) >> 32)
+        return packedHead.withUnsafeBufferPointer { table in
+            let keep = table[2 * slot]
+            let chosen = UInt32(truncatingIfNeeded: bits) < UInt32(truncatingIfNeeded: keep >> 32) ? keep : table[2 * slot + 1]
+            return Word(isTail: false, value: chosen & 0xFFFF_FFFF)
+        }
     }
 
     /// The byte length `word` renders to.
@@ -82,8 +102,7 @@ struct WordSampler: Sendable {
             }
             return length
         }
-        let i = Int(word.value)
-        return starts.withUnsafeBufferPointer { Int($0[i + 1] - $0[i]) }
+        return Int(truncatingIfNeeded: word.value >> 24)
     }
 
     /// Appends a drawn word.
@@ -92,26 +111,16 @@ struct WordSampler: Sendable {
         if word.isTail {
             appendTailWord(rank: word.value, to: out, uppercase: uppercase)
         } else {
-            appendHeadWord(Int(word.value), to: out, uppercase: uppercase)
+            appendHeadSpan(word.value, to: out, uppercase: uppercase)
         }
     }
 
-    /// Appends one word (upper-case if `uppercase`, else in its natural spelling) and returns its length.
+    /// Appends the head word at `span` (length << 24 | arena offset), upper-case or in its natural spelling.
     @inline(__always)
     @discardableResult
-    func appendWord(_ random: inout GeneratorRandom, to out: ByteBuffer, uppercase: Bool) -> Int {
-        if random.next() < tailThreshold {
-            return appendTailWord(rank: tailRank(&random), to: out, uppercase: uppercase)
-        }
-        return appendHeadWord(head.sample(&random), to: out, uppercase: uppercase)
-    }
-
-    /// Appends head word `index` (0 = most frequent).
-    @inline(__always)
-    @discardableResult
-    func appendHeadWord(_ index: Int, to out: ByteBuffer, uppercase: Bool) -> Int {
-        let start = Int(starts[index])
-        let length = Int(starts[index + 1]) - start
+    func appendHeadSpan(_ span: UInt64, to out: ByteBuffer, uppercase: Bool) -> Int {
+        let start = Int(truncatingIfNeeded: span & 0xFF_FFFF)
+        let length = Int(truncatingIfNeeded: span >> 24)
         // Most words fit 16 bytes: copy two unaligned words (the arenas are padded) instead of calling memmove.
         out.reserve(length + 16)
         (uppercase ? upper : natural).withUnsafeBytes { arena in

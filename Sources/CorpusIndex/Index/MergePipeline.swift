@@ -28,6 +28,11 @@ enum MergePipeline {
             channel.produce { emit in
                 var batch = channel.emptyBatch()
                 try merger.merge(buckets: buckets) { key, postings in
+                    if batch.count > 0 && 4 * postings.positionCount >= batchBytes {
+                        // A very large term travels alone, so no batch keeps its memory for long.
+                        try emit(batch)
+                        batch = channel.emptyBatch()
+                    }
                     batch.append(key: key, postings: postings)
                     if batch.byteCount >= batchBytes {
                         try emit(batch)
@@ -43,7 +48,7 @@ enum MergePipeline {
         do {
             while let batch = try channel.next() {
                 try batch.forEach(consume)
-                channel.recycle(batch)
+                channel.recycle(batch, limit: batchBytes)
             }
         } catch {
             channel.cancel()
@@ -118,8 +123,8 @@ private final class BatchChannel: @unchecked Sendable {
         return nil
     }
 
-    func recycle(_ batch: TermBatch) {
-        batch.removeAll()
+    func recycle(_ batch: TermBatch, limit: Int) {
+        batch.removeAll(limit: limit)
         condition.lock()
         empty.append(batch)
         condition.unlock()

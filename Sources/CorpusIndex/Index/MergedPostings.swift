@@ -29,10 +29,26 @@ final class MergedPostings {
     var freqsBuffer: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: freqs, count: documentCount) }
     var positionsBuffer: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: positions, count: positionCount) }
 
+    /// Empties the buffers; after an exceptionally large term, their memory is given back.
     func removeAll() {
         documentCount = 0
         positionCount = 0
+        if positionCapacity > MergedPostings.retainedPositions {
+            positions.deallocate()
+            positionCapacity = 4096
+            positions = .allocate(capacity: positionCapacity)
+        }
+        if documentCapacity > MergedPostings.retainedPositions / 4 {
+            docs.deallocate()
+            freqs.deallocate()
+            documentCapacity = 1024
+            docs = .allocate(capacity: documentCapacity)
+            freqs = .allocate(capacity: documentCapacity)
+        }
     }
+
+    /// Buffer capacity kept from term to term (4 M positions = 16 MiB).
+    static let retainedPositions = 4 << 20
 
     private func reserve(documents: Int, positions extra: Int) {
         if documentCount + documents > documentCapacity {

@@ -13,27 +13,31 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
     let keywords: [KeywordIndexReader]
     let averages: [Double]
     let errors: QueryErrorRecord
-    public let isSortedByCreated: Bool
+    let createdOrder: CreatedOrder
 
-    /// Opens the fields of `reader` and checks whether the created column is in order (one pass over it).
+    /// Gathers the fields of `reader`. Cheap: nothing is scanned until a query needs it.
     public init(reader: IndexReader) {
         self.reader = reader
         fields = TextField.allCases.map { reader.field($0) }
         keywords = KeywordField.allCases.map { reader.keyword($0) }
         averages = fields.map(\.averageFieldLength)
         errors = QueryErrorRecord()
-        let columns = reader.columns
-        var sorted = true
-        var previous = Int64.min
-        for d in 0..<reader.documentCount {
-            let c = columns.created(UInt32(d))
-            if c < previous {
-                sorted = false
-                break
+        createdOrder = CreatedOrder()
+    }
+
+    /// Whether the created column is non-decreasing: one pass over it on first use (the first `date:` query),
+    /// then remembered.
+    public var isSortedByCreated: Bool {
+        createdOrder.value {
+            let columns = reader.columns
+            var previous = Int64.min
+            for d in 0..<reader.documentCount {
+                let c = columns.created(UInt32(d))
+                if c < previous { return false }
+                previous = c
             }
-            previous = c
+            return true
         }
-        isSortedByCreated = sorted
     }
 
     init(copying other: IndexQuerySource, errors: QueryErrorRecord) {
@@ -41,7 +45,7 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
         fields = other.fields
         keywords = other.keywords
         averages = other.averages
-        isSortedByCreated = other.isSortedByCreated
+        createdOrder = other.createdOrder
         self.errors = errors
     }
 
@@ -256,6 +260,21 @@ final class PostingDocCursor: DocCursor {
     }
 
     override var cost: Int { cursor.documentFrequency }
+}
+
+/// A flag computed once, on first use, by whichever thread asks first (guarded by a lock).
+final class CreatedOrder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var computed: Bool?
+
+    func value(_ compute: () -> Bool) -> Bool {
+        lock.withLock {
+            if let computed { return computed }
+            let v = compute()
+            computed = v
+            return v
+        }
+    }
 }
 
 /// The first error met while running one query (thread-safe; cursors record, `endQuery` rethrows).

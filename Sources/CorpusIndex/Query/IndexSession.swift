@@ -8,7 +8,7 @@ public final class IndexSession: @unchecked Sendable {
     /// Documents in the index.
     public let documentCount: Int
     let parser: QueryParser
-    let _rank: (QueryNode, Int, Int, SearchOrder) throws -> [ScoredDoc]
+    let _rank: (QueryNode, Int, Int, SearchOrder) throws -> SearchResult
     let _details: ([ScoredDoc], QueryNode) throws -> [SearchHit]
     let _count: (QueryNode) throws -> Int
     let _facets: (MetadataField, String, QueryNode?) throws -> [FacetValue]
@@ -27,7 +27,7 @@ public final class IndexSession: @unchecked Sendable {
             return result
         }
         _rank = { node, top, offset, order in
-            try run { try $0.search(node, top: top, offset: offset, order: order).hits }
+            try run { try $0.search(node, top: top, offset: offset, order: order) }
         }
         _details = { hits, node in try run { try $0.details(SearchResult(hits: hits), for: node) } }
         _count = { node in try run { $0.count(node) } }
@@ -42,12 +42,12 @@ public final class IndexSession: @unchecked Sendable {
     /// The hits `offset ..< offset + top` of `query` in `order`, with metadata and snippets.
     public func search(_ query: String, top: Int = 10, offset: Int = 0, order: SearchOrder = .score) throws -> [SearchHit] {
         let node = try parser.parse(query)
-        return try _details(try _rank(node, top, offset, order), node)
+        return try _details(try _rank(node, top, offset, order).hits, node)
     }
 
     /// The document ids and scores of hits `offset ..< offset + top` of a parsed query, without touching the
-    /// document store (see `details`).
-    public func rank(_ node: QueryNode, top: Int = 10, offset: Int = 0, order: SearchOrder = .score) throws -> [ScoredDoc] {
+    /// document store (see `details`), and how many documents were scored to find them.
+    public func rank(_ node: QueryNode, top: Int = 10, offset: Int = 0, order: SearchOrder = .score) throws -> SearchResult {
         try _rank(node, top, offset, order)
     }
 

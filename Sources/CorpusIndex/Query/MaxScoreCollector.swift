@@ -24,6 +24,7 @@ extension QueryEngine {
         let n = sorted.count
         guard n > 0 else { return }
         let cursors = sorted.map(\.cursor)
+        let weights = sorted.map(\.weight)
         var prefixBound = [Double](repeating: 0, count: n)  // sum of maxScore of terms 0...i
         var running = 0.0
         for i in 0..<n {
@@ -32,7 +33,7 @@ extension QueryEngine {
         }
         for c in cursors { c.next() }
         var firstEssential = 0
-        let slack = 1 + 1e-9
+        let slack = Self.slack
         // The current window [.., windowEnd] where the essential terms' block bounds hold, and its bound.
         var windowEnd: DocID = 0
         var windowBound = Double.infinity
@@ -46,22 +47,17 @@ extension QueryEngine {
             if collector.isFull {
                 // Block-max window: up to the nearest end of an essential term's block, every document scores at
                 // most the essential terms' block maxima plus the non-essential terms' whole-list bounds.
+                let base = firstEssential > 0 ? prefixBound[firstEssential - 1] : 0
                 if !haveWindow || d > windowEnd {
-                    windowEnd = noMoreDocs
-                    windowBound = firstEssential > 0 ? prefixBound[firstEssential - 1] : 0
-                    for i in firstEssential..<n {
-                        let c = cursors[i]
-                        c.shallowAdvance(to: d)
-                        let last = c.blockLastDoc
-                        if last < windowEnd { windowEnd = last }
-                        windowBound += sorted[i].weight.score(
-                            tf: c.blockMaxFreq, fieldLength: c.blockMinFieldLength)
-                    }
+                    (windowBound, windowEnd) = Self.blockBound(cursors, weights, firstEssential..<n, at: d, base: base)
                     haveWindow = true
                 }
                 if windowBound * slack <= theta {
-                    if windowEnd == noMoreDocs { break }
-                    for i in firstEssential..<n where cursors[i].doc <= windowEnd { cursors[i].advance(to: windowEnd + 1) }
+                    guard let next = Self.nextViableWindow(
+                        cursors, weights, firstEssential..<n, after: windowEnd, base: base, threshold: theta)
+                    else { break }
+                    (windowBound, windowEnd) = (next.bound, next.end)
+                    for i in firstEssential..<n where cursors[i].doc < next.start { cursors[i].advance(to: next.start) }
                     continue
                 }
             }

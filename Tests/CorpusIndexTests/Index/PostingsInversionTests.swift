@@ -66,3 +66,35 @@ import Testing
         #expect(got == NaiveIndex(records: [record, record]))
     }
 }
+
+@Suite struct MergePipelineTests {
+    /// Tiny batches (every large term alone, capacity given back) must hand the consumer exactly the sequence the
+    /// inline merge gives.
+    @Test func tinyBatchesGiveTheInlineSequence() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let records = SyntheticCorpus.records(count: 120, seed: 9)
+        let inversion = PostingsInversion(runDirectory: dir.path, expectedChunkBytes: 1 << 16)
+        for start in stride(from: 0, to: records.count, by: 17) {
+            try inversion.collect(try inversion.invertChunk(records: records[start..<min(start + 17, records.count)]))
+        }
+        func sequence(threads: Int, batchBytes: Int) throws -> [[UInt32]] {
+            let readers = try inversion.runs.enumerated().map { rank, run in
+                try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: 4096)
+            }
+            var out: [[UInt32]] = []
+            try MergePipeline.run(
+                merger: RunMerger(readers: readers), buckets: 0..<RunFile.bucketCount, threads: threads,
+                batchBytes: batchBytes
+            ) { key, docs, freqs, positions in
+                out.append(key.map { UInt32($0) } + [0xFFFF_FFFF] + Array(docs) + Array(freqs) + Array(positions))
+            }
+            return out
+        }
+        let inline = try sequence(threads: 1, batchBytes: 1 << 20)
+        #expect(inline.count > 100)
+        #expect(try sequence(threads: 2, batchBytes: 64) == inline)
+        #expect(try sequence(threads: 2, batchBytes: 1 << 30) == inline)
+        inversion.removeRuns()
+    }
+}
