@@ -46,6 +46,15 @@ let package = Package(
             ],
             path: "Benchmarks/BenchSupport"),
         suite("TokenizerBenchmarks"),
+        suite("CodecBenchmarks"),
+        suite("ReaderBenchmarks"),
+        suite("BuildBenchmarks"),
+        suite("QueryBenchmarks"),
+        // Not a benchmark: the in-process latency probe scripts/bench and scripts/compare run (see its header).
+        .executableTarget(
+            name: "query-latency",
+            dependencies: [.product(name: "CorpusIndex", package: root)],
+            path: "Tools/query-latency"),
     ],
     swiftLanguageModes: [.v6]
 )

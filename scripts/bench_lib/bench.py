@@ -7,6 +7,7 @@ results.json and PNG charts (throughput vs threads, latency per class, index siz
 --publish (implied at full size) the charts are copied to docs/ for docs/benchmarks.md.
 """
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -21,11 +22,10 @@ def components_from_stats(stats):
     {bytes: n}, or a list of {name, bytes}, under a key such as components/sections/files (or at the top)."""
     if not isinstance(stats, (dict, list)):
         return []
-    candidates = [stats]
+    candidates = []
     if isinstance(stats, dict):
-        for key in ("components", "sections", "files", "sizes", "bytes"):
-            if key in stats:
-                candidates.insert(0, stats[key])
+        candidates = [stats[key] for key in ("components", "sections", "sizes", "files") if key in stats]
+    candidates.append(stats)
     for c in candidates:
         out = []
         if isinstance(c, dict):
@@ -61,7 +61,15 @@ def main(argv=None):
     ap.add_argument("--budget", type=float, default=2.0, help="seconds of timed runs per query (default 2)")
     ap.add_argument("--publish", action="store_true", help="copy the charts to docs/ (default at full size)")
     ap.add_argument("--out", default=common.RESULTS)
+    ap.add_argument("--from-results", action="store_true",
+                    help="only redraw the report and charts from an earlier run's results.json")
     args = ap.parse_args(argv)
+    if args.from_results:
+        with open(os.path.join(args.out, "results.json")) as f:
+            results = json.load(f)
+        results["components"] = components_from_stats(results.get("stats")) or results["components"]
+        finish(results, args)
+        return
     thread_counts = [int(t) for t in args.threads.split(",")]
     os.makedirs(args.out, exist_ok=True)
     work = os.path.join(common.WORK, "bench", f"{args.cables}-s{args.seed}")
@@ -95,14 +103,22 @@ def main(argv=None):
     results["components"] = components_from_stats(results["stats"]) or [("index (total)", common.dir_size(index_dir))]
     results["index_bytes"] = common.dir_size(index_dir)
 
-    log("queries")
     workload = queries.workload()
-    entries = ours.run_queries(ci, index_dir, workload, args.repeat, args.budget)
-    results["queries"] = [dict(e, query=q["ours"]) for e, q in zip(entries, workload)]
-    results["latency_mode"] = entries[0].get("mode") if entries else None
     from .compare import class_latency
-    results["classes"] = class_latency(entries)
+    results["load_average_before_queries"] = os.getloadavg()
+    for mode in ("engine", "session"):
+        log(f"queries ({mode})")
+        entries = ours.run_queries(ci, index_dir, workload, args.repeat, args.budget, mode=mode)
+        results.setdefault("modes", {})[mode] = {
+            "description": ours.MODES[mode], "classes": class_latency(entries),
+            "queries": [dict(e, query=q["ours"]) for e, q in zip(entries, workload)]}
+    results["load_average_after_queries"] = os.getloadavg()
 
+    finish(results, args)
+
+
+def finish(results, args):
+    """Writes results.json, the charts and report.md; copies the charts to docs/ when publishing."""
     common.write_json(os.path.join(args.out, "results.json"), results)
     charts = write_charts(results, args.out)
     with open(os.path.join(args.out, "report.md"), "w") as f:
@@ -125,11 +141,23 @@ def write_charts(results, out):
     n = f"{results['cables']:,} cables, {human_bytes(results['dump_bytes'])}"
     charts.throughput_vs_threads(results["builds"], os.path.join(out, "throughput.png"), f"Index build ({n})")
     labels = dict(queries.CLASSES)
-    rows = [(labels[k], v["p50_us"], v["p99_us"]) for k, v in results["classes"].items()]
-    charts.latency_per_class(rows, os.path.join(out, "latency.png"), f"Query latency per class ({n})")
-    charts.index_size(results["components"], os.path.join(out, "index-size.png"),
+    rows = [(labels[k], v["p50_us"], v["p99_us"]) for k, v in results["modes"]["engine"]["classes"].items()]
+    charts.latency_per_class(rows, os.path.join(out, "latency.png"), f"Query latency per class, top-10 ids ({n})")
+    components = list(results["components"])
+    total = sum(b for _, b in components) or 1
+    major = [(name, b) for name, b in components if b / total >= 0.005]
+    minor = sum(b for _, b in components if b / total < 0.005)
+    if minor:
+        major.append(("other (< 0.5% each)", minor))
+    charts.index_size(major, os.path.join(out, "index-size.png"),
                       f"Index size per component ({human_bytes(results['index_bytes'])} total)")
     return ["throughput.png", "latency.png", "index-size.png"]
+
+
+def fmt(us):
+    if us is None:
+        return "—"
+    return f"{us / 1000:.2f} ms" if us >= 1000 else f"{us:.0f} µs"
 
 
 def render(r, charts):
@@ -150,16 +178,23 @@ def render(r, charts):
     lines.append(md_table(["component", "bytes", "share", "bytes/cable"],
                           [[n, f"{b:,}", f"{100 * b / total:.1f}%", f"{b / r['cables']:.0f}"]
                            for n, b in r["components"]]))
-    lines += ["", f"## Query latency per class ({r['latency_mode']})", ""]
-    lines.append(md_table(["class", "queries", "p50", "p99"],
-                          [[labels[k], v["queries"], f"{v['p50_us']:.0f} µs", f"{v['p99_us']:.0f} µs"]
-                           for k, v in r["classes"].items()]))
-    lines += ["", "Per query:", ""]
+    engine, session = r["modes"]["engine"], r["modes"]["session"]
+    load = ", ".join(f"{x:.1f}" for x in r.get("load_average_before_queries", []))
+    lines += ["", "## Query latency per class", "",
+              f"Warm, in-process, p50 / p99 over up to the configured repetitions per query; per class, the median of "
+              f"its queries' p50 and the worst p99. **ids**: {engine['description']}. **CLI path**: "
+              f"{session['description']}. Load average when the queries started: {load} (on 2 cores).", ""]
+    lines.append(md_table(["class", "queries", "ids p50", "ids p99", "CLI path p50", "CLI path p99"],
+                          [[labels[k], v["queries"], fmt(v["p50_us"]), fmt(v["p99_us"]),
+                            fmt(session["classes"].get(k, {}).get("p50_us")),
+                            fmt(session["classes"].get(k, {}).get("p99_us"))]
+                           for k, v in engine["classes"].items()]))
+    lines += ["", "Per query (ids mode):", ""]
     lines.append(md_table(["query", "matches", "p50", "p99", "runs"],
                           [[f"`{q['query']}`", q.get("count", "—"),
-                            f"{q['latency']['p50_us']:.0f} µs" if "latency" in q else q.get("error", "—"),
-                            f"{q['latency']['p99_us']:.0f} µs" if "latency" in q else "",
-                            q.get("latency", {}).get("runs", "")] for q in r["queries"]]))
+                            fmt(q["latency"]["p50_us"]) if "latency" in q else q.get("error", "—"),
+                            fmt(q["latency"]["p99_us"]) if "latency" in q else "",
+                            q.get("latency", {}).get("runs", "")] for q in engine["queries"]]))
     lines += [""] + [f"![{c}]({c})" for c in charts]
     return "\n".join(lines) + "\n"
 

@@ -34,36 +34,31 @@ class Measured:
                 "peak_rss_bytes": self.peak_rss}
 
 
+LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launcher.py")
+
+
 def run_measured(cmd, env=None, check=True, stdout_file=None):
-    """Runs `cmd`, returning a Measured with its own rusage (wait4 on its pid, so only that process tree's
-    waited-for children are counted, and ru_maxrss is the largest single process's peak)."""
+    """Runs `cmd` through launcher.py (a fresh small process, so the peak RSS is the command's own and not this
+    harness's; see there) and returns a Measured: wall time, user and system CPU, peak resident memory."""
     full_env = dict(os.environ)
     if env:
         full_env.update(env)
+    import tempfile
+    fd, result_path = tempfile.mkstemp(prefix="measure-", suffix=".json")
+    os.close(fd)
+    launch = [sys.executable, "-S", LAUNCHER, result_path, "--"] + [str(c) for c in cmd]
     out = open(stdout_file, "wb") if stdout_file else subprocess.PIPE
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=full_env)
-    # Read stderr (and stdout) in threads so the child never blocks on a full pipe.
-    import threading
-    chunks = {"out": b"", "err": b""}
-
-    def drain(stream, key):
-        chunks[key] = stream.read()
-
-    threads = [threading.Thread(target=drain, args=(proc.stderr, "err"))]
-    if not stdout_file:
-        threads.append(threading.Thread(target=drain, args=(proc.stdout, "out")))
-    for t in threads:
-        t.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    for t in threads:
-        t.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if stdout_file:
-        out.close()
-    m = Measured(proc.returncode, wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss * 1024,
-                 chunks["out"].decode("utf-8", "replace"), chunks["err"].decode("utf-8", "replace"))
+    try:
+        proc = subprocess.run(launch, stdout=out, stderr=subprocess.PIPE, env=full_env)
+        with open(result_path) as f:
+            r = json.load(f)
+    finally:
+        if stdout_file:
+            out.close()
+        os.remove(result_path)
+    stdout = "" if stdout_file else proc.stdout.decode("utf-8", "replace")
+    m = Measured(proc.returncode, r["wall_s"], r["cpu_user_s"], r["cpu_sys_s"], r["peak_rss_bytes"], stdout,
+                 proc.stderr.decode("utf-8", "replace"))
     if check and m.rc != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} exited {m.rc}:\n{m.stderr[-3000:]}")
     return m
@@ -120,7 +115,12 @@ class CorpusIndex:
     """The corpus-index release binary, built on first use (`swift build -c release`)."""
 
     def __init__(self, build=True):
-        self.path = None
+        self.path = os.environ.get("CORPUS_INDEX_BIN")  # a prebuilt binary (e.g. from another checkout)
+        self._available = {}
+        if self.path:
+            if not os.access(self.path, os.X_OK):
+                raise SystemExit(f"CORPUS_INDEX_BIN={self.path} is not an executable")
+            return
         if build:
             log("swift build -c release (corpus-index)")
             subprocess.run(["swift", "build", "-c", "release", "--product", "corpus-index"], cwd=ROOT, check=True,
@@ -130,7 +130,6 @@ class CorpusIndex:
         self.path = os.path.join(bin_dir, "corpus-index")
         if not os.path.exists(self.path):
             raise SystemExit(f"no corpus-index binary at {self.path}")
-        self._available = {}
 
     def has(self, command):
         """Whether the subcommand exists in this build (the placeholders say 'not available')."""
@@ -164,8 +163,13 @@ def ensure_dump(ci, cables, seed):
 
 
 def export_records(ci, dump, jsonl):
-    """`corpus-index records DUMP` as JSON Lines into `jsonl` (cached); returns the measurement or None."""
+    """`corpus-index records DUMP` as JSON Lines into `jsonl` (cached, with its measurement beside it in
+    `jsonl.export.json`); returns the measurement of the run that made it (a dict)."""
+    sidecar = jsonl + ".export.json"
     if os.path.exists(jsonl) and os.path.getsize(jsonl) > 0 and os.path.getmtime(jsonl) >= os.path.getmtime(dump):
+        if os.path.exists(sidecar):
+            with open(sidecar) as f:
+                return json.load(f)
         return None
     log(f"exporting records of {dump} -> {jsonl}")
     help_text = ci.help("records")
@@ -177,7 +181,8 @@ def export_records(ci, dump, jsonl):
     tmp = jsonl + ".tmp"
     m = run_measured(ci.cmd(*args), stdout_file=tmp)
     os.replace(tmp, jsonl)
-    return m
+    write_json(sidecar, m.as_dict())
+    return m.as_dict()
 
 
 def fixture_jsonl(jsonl, cables):

@@ -101,7 +101,7 @@ def main(argv=None):
         m = common.export_records(ci, dump, jsonl)
         report["dump"] = {"path": os.path.relpath(dump, common.ROOT), "bytes": os.path.getsize(dump)}
         if m:
-            report["export"] = m.as_dict()
+            report["export"] = m
     else:
         report["notes"].append("FALLBACK: `generate`/`records` are not in this build; the peers index the "
                                "fixture's 12 real cables repeated, and corpus-index is skipped.")
@@ -138,6 +138,8 @@ def main(argv=None):
                     continue
                 log("corpus-index: build")
                 entry["build"] = ours.build(ci, dump, index_dir, args.threads, args.memory)
+                from .bench import components_from_stats
+                entry["build"]["components"] = components_from_stats(ours.stats(ci, index_dir))
                 log("corpus-index: queries")
                 entry["queries"] = ours.run_queries(ci, index_dir, workload, args.repeat, args.budget)
                 entry["latency_mode"] = entry["queries"][0].get("mode") if entry["queries"] else None
@@ -193,7 +195,14 @@ def render_markdown(report, workload, input_bytes):
                      human_bytes(b["index_bytes"]), ratio(b["index_bytes"], base_build and base_build["index_bytes"])])
     lines.append(md_table(["engine", "build", "vs ours", "MB/s", "MB/CPU-s", "peak RSS", "vs ours", "index size",
                            "vs ours"], rows))
-    lines += ["", "Ratios are peer ÷ corpus-index (above 1 = corpus-index is faster or smaller).", ""]
+    lines += ["", "Ratios are peer ÷ corpus-index (above 1 = corpus-index is faster or smaller)."]
+    store = dict((base_build or {}).get("components") or []).get("document store")
+    if store:
+        lines.append(f"corpus-index's size includes its compressed document store ({human_bytes(store)}: every "
+                     f"cable's full text and metadata, for `show` and snippets); without it the index is "
+                     f"{human_bytes(base_build['index_bytes'] - store)}. The peers store only the reference id "
+                     "(FTS5 is contentless; Xapian also keeps per-document term lists).")
+    lines.append("")
     lines += ["## Query latency per class (warm, in-process)", "",
               "p50 = median over the class's queries of each query's median; p99 = the worst per-query p99. "
               "Ratio = peer p50 ÷ corpus-index p50.", ""]

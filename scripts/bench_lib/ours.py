@@ -1,8 +1,9 @@
 """corpus-index's side of scripts/bench and scripts/compare: build an index with the CLI (measured as a child
 process) and run the query workload.
 
-Query latency is measured in-process when the benchmark package's `query-latency` tool is built (it opens the index
-once and times every query warm, like the peers' runners); until then it falls back to timing the `query` CLI per
+Query latency is measured in-process with the benchmark package's `query-latency` tool (built on demand; it opens
+the index once and times every query warm, like the peers' runners), in one of two modes (MODES); without the tool
+it falls back to timing the `query` CLI per
 run and subtracting the process start-up (the median wall time of `corpus-index --version`), and says so.
 """
 import json
@@ -24,7 +25,10 @@ def build(ci, dump, index_dir, threads, memory, extra=()):
         args += ["--memory", memory]
     m = common.run_measured(ci.cmd(*args, *extra))
     info = m.as_dict()
-    info["summary"] = (m.stdout.strip().splitlines() or [""])[-1]
+    # The one-line summary ("indexed N cables, ... MB/s, peak memory ..."), wherever the CLI prints it; progress
+    # lines end in carriage returns, so split on those too.
+    lines = [ln.strip() for ln in (m.stdout + "\n" + m.stderr).replace("\r", "\n").splitlines() if ln.strip()]
+    info["summary"] = next((ln for ln in reversed(lines) if ln.startswith("indexed")), lines[-1] if lines else "")
     info["index_bytes"] = common.dir_size(index_dir)
     info["engine_version"] = "corpus-index " + subprocess.run(ci.cmd("--version"), capture_output=True,
                                                               text=True).stdout.strip()
@@ -45,9 +49,9 @@ def stats(ci, index_dir):
 
 def latency_tool():
     """The in-process query-latency tool from the benchmark package (built on demand), or None."""
-    if not os.path.exists(os.path.join(BENCH_PKG, "Sources", "query-latency")) and \
-            not os.path.exists(os.path.join(BENCH_PKG, "Benchmarks", "query-latency")):
+    if not os.path.exists(os.path.join(BENCH_PKG, "Tools", "query-latency", "main.swift")):
         return None
+    log("swift build -c release --product query-latency (Benchmarks package; the first build takes minutes)")
     proc = subprocess.run(["swift", "build", "-c", "release", "--product", "query-latency"], cwd=BENCH_PKG,
                           capture_output=True, text=True)
     if proc.returncode != 0:
@@ -59,15 +63,23 @@ def latency_tool():
     return path if os.path.exists(path) else None
 
 
-def run_queries(ci, index_dir, workload, repeat, budget):
+MODES = {
+    "engine": "in-process, query engine + top-10 reference ids from the document store (as the peers return ids)",
+    "session": "in-process, IndexSession.search as the CLI runs it (+ metadata and a highlighted snippet per hit)",
+}
+
+
+def run_queries(ci, index_dir, workload, repeat, budget, mode="engine"):
+    """Runs the workload on the index; each entry gets count, top, latency (or error) and the mode's description."""
     tool = latency_tool()
     if tool:
         path = os.path.join(os.path.dirname(index_dir), "workload-ours.json")
         common.write_json(path, workload)
-        m = common.run_measured([tool, index_dir, path, "--repeat", str(repeat), "--budget", str(budget)])
+        m = common.run_measured([tool, index_dir, path, "--repeat", str(repeat), "--budget", str(budget),
+                                 "--mode", mode])
         entries = json.loads(m.stdout)["queries"]
         for e in entries:
-            e["mode"] = "in-process (query-latency tool)"
+            e["mode"] = MODES[mode]
         return entries
     return _cli_fallback(ci, index_dir, workload, min(repeat, 30), budget)
 

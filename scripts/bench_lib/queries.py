@@ -1,5 +1,6 @@
-"""The query workload shared by scripts/bench and scripts/compare: query classes, their queries as a small AST,
-the corpus-index query string of each, and a brute-force oracle with corpus-index's analyzer semantics.
+"""The query workload shared by scripts/bench, scripts/compare and the QueryBenchmarks suite, loaded from
+Benchmarks/Workload/queries.json (query classes, each query in corpus-index syntax and as a small AST), and a
+brute-force oracle with corpus-index's analyzer semantics.
 
 AST nodes are tuples (JSON-serialisable as lists, so peers in other interpreters can read them):
   ("term", "nuclear")                      a body term
@@ -12,53 +13,35 @@ AST nodes are tuples (JSON-serialisable as lists, so peers in other interpreters
 Every query also says whether it asks for the top 10 (scored) or only the count.
 Standard library only.
 """
+import json
+import os
 import re
 
-# Query classes, in report order: (key, label).
-CLASSES = [
-    ("term", "single term, top 10"),
-    ("and2", "AND of 2 terms"),
-    ("and3", "AND of 3 terms"),
-    ("or2", "OR of 2 terms"),
-    ("phrase", "phrase"),
-    ("prefix", "prefix"),
-    ("tag_term", "tag filter + term"),
-    ("origin_date_term", "origin + date range + term"),
-    ("count", "count only"),
-]
+WORKLOAD_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                             "Benchmarks", "Workload", "queries.json")
 
 
-def T(word):
-    return ("term", word)
+def _load():
+    with open(WORKLOAD_FILE) as f:
+        doc = json.load(f)
+    classes = [(c["key"], c["label"]) for c in doc["classes"]]
+    by_class = {key: [] for key, _ in classes}
+    for q in doc["queries"]:
+        by_class[q["class"]].append(_tuples(q["ast"]))
+        if render(by_class[q["class"]][-1]) != q["query"]:
+            raise ValueError(f"{WORKLOAD_FILE}: AST {q['ast']} renders as {render(q['ast'])!r}, not {q['query']!r}")
+    return classes, by_class
 
 
-# Words of real cables (the generator draws from the real dump's vocabulary), from very common to rarer, so each
-# class spans several posting-list lengths. Tags and origins are real ones.
-QUERIES = {
-    "term": [T("government"), T("nuclear"), T("corruption"), T("elections"), T("refugees")],
-    "and2": [("and", [T("nuclear"), T("iran")]), ("and", [T("oil"), T("russia")]),
-             ("and", [T("minister"), T("visit")]), ("and", [T("police"), T("arrested")])],
-    "and3": [("and", [T("nuclear"), T("iran"), T("sanctions")]),
-             ("and", [T("president"), T("election"), T("opposition")]),
-             ("and", [T("trade"), T("agreement"), T("china")])],
-    "or2": [("or", [T("taliban"), T("afghanistan")]), ("or", [T("beijing"), T("china")]),
-            ("or", [T("corruption"), T("bribery")])],
-    "phrase": [("phrase", ["human", "rights"]), ("phrase", ["prime", "minister"]),
-               ("phrase", ["security", "council"]), ("phrase", ["foreign", "direct", "investment"])],
-    "prefix": [("prefix", "nucl"), ("prefix", "terror"), ("prefix", "elect"), ("prefix", "diplom")],
-    "tag_term": [("and", [("tag", "PHUM"), T("prison")]), ("and", [("tag", "KNNP"), T("iran")]),
-                 ("and", [("tag", "ECON"), T("oil")]), ("and", [("tag", "PREL"), T("visit")])],
-    "origin_date_term": [
-        ("and", [("origin_prefix", "Embassy B"), ("date", 200601, 200706), T("minister")]),
-        ("and", [("origin_prefix", "Embassy Ba"), ("date", 200801, 200912), T("security")]),
-        ("and", [("origin_prefix", "Secretary of State"), ("date", 200501, 201002), T("embassy")]),
-    ],
-    "count": [T("government"), T("the"), ("and", [T("nuclear"), T("iran")]), ("phrase", ["human", "rights"])],
-}
+def _tuples(node):
+    """JSON lists back to the tuple form (nested children lists stay lists)."""
+    if node[0] in ("and", "or"):
+        return (node[0], [_tuples(c) for c in node[1]])
+    return tuple(node)
 
 
 def workload():
-    """The list of queries: dicts with class, index, ast, top (10 or 0 for count-only) and ours (query string)."""
+    """The list of queries: dicts with class, index, ast, top (10, or 0 for count-only) and ours (query string)."""
     out = []
     for key, _ in CLASSES:
         for i, ast in enumerate(QUERIES[key]):
@@ -92,6 +75,9 @@ def render(node, nested=False):
     raise ValueError(f"unknown query node {node!r}")
 
 
+CLASSES, QUERIES = None, None  # set below, once render() exists
+
+
 def describe(node):
     """A short label for reports (the corpus-index form)."""
     return render(node)
@@ -105,8 +91,19 @@ _TOKEN = rb"[a-z0-9\x80-\xff]"
 _SEP = rb"[^a-z0-9\x80-\xff]"
 
 
-def _term_regex(word):
-    return re.compile(rb"(?<!" + _TOKEN + rb")" + re.escape(word.lower().encode()) + rb"(?!" + _TOKEN + rb")")
+_IS_TOKEN = bytes(1 if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A or b >= 0x80) else 0 for b in range(256))
+
+
+def _has_token(text, needle, whole):
+    """Whether `needle` occurs in `text` (lowercased) starting a token, and ending one if `whole`."""
+    i = text.find(needle)
+    n = len(needle)
+    while i >= 0:
+        end = i + n
+        if (i == 0 or not _IS_TOKEN[text[i - 1]]) and (not whole or end == len(text) or not _IS_TOKEN[text[end]]):
+            return True
+        i = text.find(needle, i + 1)
+    return False
 
 
 class Oracle:
@@ -119,16 +116,18 @@ class Oracle:
 
     def _pred(self, node):
         kind = node[0]
+        # Each text predicate first checks a plain substring (bytes.find, fast), then the exact regex.
         if kind == "term":
-            rx = _term_regex(node[1])
-            return lambda d: rx.search(d[0]) is not None
+            needle = node[1].lower().encode()
+            return lambda d: _has_token(d[0], needle, True)
         if kind == "phrase":
             words = [re.escape(w.lower().encode()) for w in node[1]]
             rx = re.compile(rb"(?<!" + _TOKEN + rb")" + (_SEP + b"+").join(words) + rb"(?!" + _TOKEN + rb")")
-            return lambda d: rx.search(d[0]) is not None
+            needle = node[1][-1].lower().encode()
+            return lambda d: needle in d[0] and rx.search(d[0]) is not None
         if kind == "prefix":
-            rx = re.compile(rb"(?<!" + _TOKEN + rb")" + re.escape(node[1].lower().encode()))
-            return lambda d: rx.search(d[0]) is not None
+            needle = node[1].lower().encode()
+            return lambda d: _has_token(d[0], needle, False)
         if kind == "tag":
             tag = node[1].upper()
             return lambda d: tag in d[1]
@@ -154,3 +153,6 @@ class Oracle:
             pred = self._pred(node)
             self._cache[key] = sum(1 for d in self.docs if pred(d))
         return self._cache[key]
+
+
+CLASSES, QUERIES = _load()

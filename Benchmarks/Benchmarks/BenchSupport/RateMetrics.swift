@@ -17,17 +17,35 @@ public enum RateMetrics {
     public static let postingsPerSecond = BenchmarkMetric.custom("Mpostings/s", polarity: .prefersLarger, useScalingFactor: false)
     /// Cables (documents) per second.
     public static let cablesPerSecond = BenchmarkMetric.custom("cables/s", polarity: .prefersLarger, useScalingFactor: false)
+    /// Queries per second.
+    public static let queriesPerSecond = BenchmarkMetric.custom("queries/s", polarity: .prefersLarger, useScalingFactor: false)
     /// Bits per encoded integer, times 100 (so 7.53 bits reads 753); smaller is better.
     public static let centibitsPerInteger = BenchmarkMetric.custom("bits/int x100", polarity: .prefersSmaller, useScalingFactor: false)
 
-    /// Runs `work` once, timing it, and returns its result with the elapsed nanoseconds (at least 1).
+    /// Runs `work` once as the benchmark's measured region (between `startMeasurement()` and
+    /// `stopMeasurement()`), timing it with a monotonic clock, and returns its result with the elapsed
+    /// nanoseconds (at least 1). Record rates with `benchmark.measurement(_:_:)` afterwards: recording allocates,
+    /// and outside the measured region it does not count against the benchmark's malloc metrics.
+    ///
+    /// For benchmarks whose closure runs once per sample (scaling factor `.one`).
     @inline(__always)
-    public static func timed<R>(_ work: () throws -> R) rethrows -> (result: R, nanoseconds: Int64) {
+    public static func measure<R>(_ benchmark: Benchmark, _ work: () throws -> R) rethrows
+        -> (result: R, nanoseconds: Int64)
+    {
+        benchmark.startMeasurement()
         let start = ContinuousClock.now
         let result = try work()
         let elapsed = ContinuousClock.now - start
+        benchmark.stopMeasurement()
         let (seconds, attoseconds) = elapsed.components
         return (result, max(1, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+    }
+
+    /// Records `count` per second (divided by `unit`) as `metric`.
+    public static func record(
+        _ benchmark: Benchmark, _ metric: BenchmarkMetric, count: Int, nanoseconds: Int64, unit: Double = 1
+    ) {
+        benchmark.measurement(metric, rate(count, nanoseconds: nanoseconds, unit: unit))
     }
 
     /// `count` per second given `nanoseconds`, divided by `unit` (1 for plain rates, 1_000_000 for M-rates).

@@ -19,23 +19,21 @@ let benchmarks: @Sendable () -> Void = {
         let bodies = BenchCorpus.bodies
         let totalBytes = bodies.reduce(0) { $0 + $1.count }
         var scratch = TokenScratch()
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
+        let ((tokens, checksum), ns) = RateMetrics.measure(benchmark) { () -> (Int, Int) in
             var tokens = 0
             var checksum = 0
-            let (_, ns) = RateMetrics.timed {
-                for body in bodies {
-                    body.withUnsafeBytes { raw in
-                        tokens += Analyzer.forEachToken(in: raw, scratch: &scratch) { token, _, _ in
-                            checksum &+= token.count
-                        }
+            for body in bodies {
+                body.withUnsafeBytes { raw in
+                    tokens += Analyzer.forEachToken(in: raw, scratch: &scratch) { token, _, _ in
+                        checksum &+= token.count
                     }
                 }
             }
-            blackHole(checksum)
-            benchmark.measurement(RateMetrics.megabytesPerSecond, RateMetrics.rate(totalBytes, nanoseconds: ns, unit: 1e6))
-            benchmark.measurement(RateMetrics.tokensPerSecond, RateMetrics.rate(tokens, nanoseconds: ns, unit: 1e6))
+            return (tokens, checksum)
         }
+        blackHole(checksum)
+        RateMetrics.record(benchmark, RateMetrics.megabytesPerSecond, count: totalBytes, nanoseconds: ns, unit: 1e6)
+        RateMetrics.record(benchmark, RateMetrics.tokensPerSecond, count: tokens, nanoseconds: ns, unit: 1e6)
     }
 
     Benchmark("Analyzer.forEachToken (one 64 KiB block)", configuration: .init(scalingFactor: .kilo)) { benchmark in

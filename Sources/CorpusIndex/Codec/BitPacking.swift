@@ -2,7 +2,9 @@
 ///
 /// Layout: the block is 4 groups of 32 values; group `g` occupies `bitWidth` little-endian 32-bit words, and
 /// value `j` of the group sits at bits `j*bitWidth ..< (j+1)*bitWidth` of the group's bit stream (least
-/// significant bit first, spilling into the next word). A block therefore takes exactly `16 * bitWidth` bytes and
+/// significant bit first, spilling into the next word). Since the groups are consecutive this is the same as one
+/// little-endian bit stream with value `i` at bits `i*bitWidth ..< (i+1)*bitWidth`. A block takes exactly
+/// `16 * bitWidth` bytes and
 /// width 0 takes no bytes (all values 0). Unpacking is specialised per width (the width becomes a constant
 /// inside the inlined loop), reads with `loadUnaligned`, and never touches bytes outside the block.
 /// Stateless; thread-safe; no allocation.
@@ -66,11 +68,21 @@ public enum BitPacking {
             out.update(repeating: 0, count: 128)
             return offset
         }
-        unpackBlock(input.baseAddress! + offset, out, bitWidth)
+        if input.count - offset - byteCount >= 8 {
+            unpackBlock(input.baseAddress! + offset, out, bitWidth)
+        } else {
+            withUnsafeTemporaryAllocation(byteCount: 16 * 32 + 8, alignment: 8) { padded in
+                padded.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[offset..<(offset + byteCount)]))
+                unpackBlock(UnsafeRawPointer(padded.baseAddress!), out, bitWidth)
+            }
+        }
         return offset + byteCount
     }
 
-    /// Unpacks 128 values of width `b` (1–32) from `src` (exactly `16 * b` readable bytes).
+    /// Unpacks 128 values of width `b` (1–32) from `src` (exactly `16 * b` readable bytes). The bytes form one
+    /// little-endian bit stream (the 4 groups of `b` words are consecutive), so value `i` is read with one unaligned
+    /// 64-bit load at byte `(i*b) / 8`; a block too close to the end of its buffer is first copied into a padded
+    /// stack buffer so those loads never leave the buffer.
     @usableFromInline
     static func unpackBlock(_ src: UnsafeRawPointer, _ out: UnsafeMutablePointer<UInt32>, _ b: Int) {
         switch b {
@@ -112,22 +124,10 @@ public enum BitPacking {
     @inline(__always)
     static func unpackFixed(_ src: UnsafeRawPointer, _ out: UnsafeMutablePointer<UInt32>, _ b: Int) {
         let mask: UInt64 = b == 32 ? 0xFFFF_FFFF : (UInt64(1) << UInt64(b)) - 1
-        for g in 0..<4 {
-            let words = src + g * b * 4
-            var acc: UInt64 = 0
-            var bits = 0
-            var w = 0
-            for j in 0..<32 {
-                if bits < b {
-                    acc |= UInt64(UInt32(littleEndian: words.loadUnaligned(fromByteOffset: w * 4, as: UInt32.self)))
-                        << UInt64(bits)
-                    w += 1
-                    bits += 32
-                }
-                out[g * 32 + j] = UInt32(truncatingIfNeeded: acc & mask)
-                acc >>= UInt64(b)
-                bits -= b
-            }
+        for i in 0..<128 {
+            let bit = i &* b
+            let word = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
         }
     }
 }

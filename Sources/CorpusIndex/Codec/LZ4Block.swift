@@ -20,22 +20,19 @@ public enum LZ4Block {
     public static func compress(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         precondition(input.count <= maxInputSize, "LZ4 block too large")
         let bound = Int(LZ4_compressBound(Int32(input.count)))
-        let start = out.count
-        out.reserveCapacity(start + 8 + bound)
-        appendLE(UInt32(input.count), &out)
-        appendLE(UInt32(0), &out)
         var written = 0
-        out.append(contentsOf: repeatElement(0, count: bound))
-        out.withUnsafeMutableBytes { raw in
-            let dst = raw.baseAddress!.advanced(by: start + 8).assumingMemoryBound(to: CChar.self)
-            let src = input.baseAddress?.assumingMemoryBound(to: CChar.self)
-            written = input.count == 0 ? 0 : Int(LZ4_compress_default(src, dst, Int32(input.count), Int32(bound)))
+        let packed = [UInt8](unsafeUninitializedCapacity: max(bound, 1)) { buffer, count in
+            if input.count > 0 {
+                written = Int(
+                    LZ4_compress_default(
+                        input.baseAddress!.assumingMemoryBound(to: CChar.self),
+                        UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self),
+                        Int32(input.count), Int32(bound)))
+            }
+            count = written
         }
         precondition(input.count == 0 || written > 0, "LZ4_compress_default failed")
-        out.removeLast(bound - written)
-        withUnsafeBytes(of: UInt32(written).littleEndian) { le in
-            for i in 0..<4 { out[start + 4 + i] = le[i] }
-        }
+        appendFrame(rawLength: input.count, payload: packed, to: &out)
     }
 
     /// Decompresses the framed block at `offset` in `input`, appending the bytes to `out`.
@@ -51,17 +48,17 @@ public enum LZ4Block {
         let end = offset + 8 + packedLength
         if rawLength == 0 { return packedLength == 0 ? end : nil }
         guard packedLength > 0, packedLength <= Int(Int32.max) else { return nil }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: rawLength))
-        let produced = out.withUnsafeMutableBytes { raw -> Int32 in
-            let dst = raw.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self)
-            let src = input.baseAddress!.advanced(by: offset + 8).assumingMemoryBound(to: CChar.self)
-            return LZ4_decompress_safe(src, dst, Int32(packedLength), Int32(rawLength))
+        var ok = false
+        let decoded = [UInt8](unsafeUninitializedCapacity: rawLength) { buffer, count in
+            let produced = LZ4_decompress_safe(
+                input.baseAddress!.advanced(by: offset + 8).assumingMemoryBound(to: CChar.self),
+                UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self),
+                Int32(packedLength), Int32(rawLength))
+            ok = Int(produced) == rawLength
+            count = ok ? rawLength : 0
         }
-        guard Int(produced) == rawLength else {
-            out.removeLast(rawLength)
-            return nil
-        }
+        guard ok else { return nil }
+        if out.isEmpty { out = decoded } else { out.append(contentsOf: decoded) }
         return end
     }
 }
@@ -69,4 +66,13 @@ public enum LZ4Block {
 @inline(__always)
 func appendLE(_ value: UInt32, _ out: inout [UInt8]) {
     withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+}
+
+/// Appends the 8-byte frame header (uncompressed length, compressed length) and the payload.
+func appendFrame(rawLength: Int, payload: [UInt8], to out: inout [UInt8]) {
+    let needed = out.count + 8 + payload.count
+    if out.capacity < needed { out.reserveCapacity(max(needed, out.capacity * 2)) }
+    appendLE(UInt32(rawLength), &out)
+    appendLE(UInt32(payload.count), &out)
+    out.append(contentsOf: payload)
 }

@@ -9,24 +9,17 @@ public enum ZlibBlock {
     public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = 6, into out: inout [UInt8]) {
         precondition(input.count < Int(UInt32.max))
         var bound = compressBound(uLong(input.count))
-        let start = out.count
-        appendLE(UInt32(input.count), &out)
-        appendLE(UInt32(0), &out)
-        out.append(contentsOf: repeatElement(0, count: Int(bound)))
-        let status = out.withUnsafeMutableBytes { raw -> Int32 in
-            let dst = raw.baseAddress!.advanced(by: start + 8).assumingMemoryBound(to: Bytef.self)
+        var status: Int32 = Z_OK
+        let packed = [UInt8](unsafeUninitializedCapacity: Int(bound)) { buffer, count in
             var empty: UInt8 = 0
-            return withUnsafeMutablePointer(to: &empty) { emptyPointer in
+            status = withUnsafeMutablePointer(to: &empty) { emptyPointer in
                 let src = input.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? UnsafePointer(emptyPointer)
-                return compress2(dst, &bound, src, uLong(input.count), level)
+                return compress2(buffer.baseAddress!, &bound, src, uLong(input.count), level)
             }
+            count = status == Z_OK ? Int(bound) : 0
         }
         precondition(status == Z_OK, "compress2 failed (\(status))")
-        let written = Int(bound)
-        out.removeLast(out.count - (start + 8 + written))
-        withUnsafeBytes(of: UInt32(written).littleEndian) { le in
-            for i in 0..<4 { out[start + 4 + i] = le[i] }
-        }
+        appendFrame(rawLength: input.count, payload: packed, to: &out)
     }
 
     /// Decompresses the framed block at `offset` in `input`, appending the bytes to `out`.
@@ -39,19 +32,17 @@ public enum ZlibBlock {
         let rawLength = Int(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
         let packedLength = Int(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
         guard rawLength <= maxOutput, packedLength <= input.count - offset - 8, packedLength > 0 else { return nil }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: max(rawLength, 1)))
-        var produced = uLongf(rawLength)
-        let status = out.withUnsafeMutableBytes { raw -> Int32 in
-            let dst = raw.baseAddress!.advanced(by: start).assumingMemoryBound(to: Bytef.self)
-            let src = input.baseAddress!.advanced(by: offset + 8).assumingMemoryBound(to: Bytef.self)
-            return uncompress(dst, &produced, src, uLong(packedLength))
+        var ok = false
+        let decoded = [UInt8](unsafeUninitializedCapacity: max(rawLength, 1)) { buffer, count in
+            var produced = uLongf(rawLength)
+            let status = uncompress(
+                buffer.baseAddress!, &produced, input.baseAddress!.advanced(by: offset + 8).assumingMemoryBound(to: Bytef.self),
+                uLong(packedLength))
+            ok = status == Z_OK && Int(produced) == rawLength
+            count = ok ? rawLength : 0
         }
-        out.removeLast(max(rawLength, 1) - rawLength)
-        guard status == Z_OK, Int(produced) == rawLength else {
-            out.removeLast(rawLength)
-            return nil
-        }
+        guard ok else { return nil }
+        if out.isEmpty { out = decoded } else { out.append(contentsOf: decoded) }
         return offset + 8 + packedLength
     }
 }

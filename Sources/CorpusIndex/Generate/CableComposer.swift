@@ -48,7 +48,7 @@ struct CableComposer: Sendable {
         let old = year < 1995
 
         // Size plan first: the header's DE line and the body's first line need the section count.
-        let targetWords = min(max(Int(random.logNormal(median: 690, sigma: 0.86)), 25), 16_000)
+        let targetWords = min(max(Int(random.logNormal(median: 675, sigma: 0.86)), 25), 16_000)
         let kind = headerComposer.kind(year: year, random: &random)
         let sections = kind == .acp127 && targetWords > 1_100 ? min(1 + targetWords / 1_100, 60) : 1
 
@@ -131,7 +131,7 @@ struct CableComposer: Sendable {
         }
 
         // TAGS and SUBJECT.
-        draft.tags = tagComposer.choose(&random)
+        draft.tags = tagComposer.choose(&random, country: station.countryTag)
         draft.firstLineTagRanges = tagComposer.write(draft.tags, oldStyle: old, random: &random, writer: &writer)
         draft.subject = writeSubject(stationText: stationText, classified: draft.classification < 4, &random, &writer)
         writer.blank()

@@ -71,14 +71,21 @@ public final class DumpReader: Sendable {
         }
     }
 
-    /// The total input bytes when every input is a plain regular file or tree (for progress and ETA), else `nil`.
+    /// The total input bytes when every input is an uncompressed regular file or a tree of pages (for progress and
+    /// ETA: compare with `ReadSummary.bytes` / the `progress` callback), else `nil`.
     public var totalBytes: Int? {
         var total = 0
         for input in inputs {
             switch input {
             case let .file(path):
                 var st = stat()
-                guard stat(path, &st) == 0 else { return nil }
+                guard stat(path, &st) == 0, let source = try? FileDescriptorSource(path: path) else { return nil }
+                var magic = [UInt8](repeating: 0, count: 4)
+                let got = (try? magic.withUnsafeMutableBytes { try source.readFully(into: $0) }) ?? 0
+                let compression = options.compression ?? magic.withUnsafeBytes {
+                    DumpCompression.detect(UnsafeRawBufferPointer(rebasing: $0.prefix(got)))
+                }
+                guard compression == .none else { return nil }  // progress counts decompressed bytes
                 total += Int(st.st_size)
             case .stream: return nil
             case let .pages(pages): total += pages.reduce(0) { $0 + $1.1 }
@@ -88,7 +95,9 @@ public final class DumpReader: Sendable {
     }
 
     /// Reads every record in input order with `threads` workers, in waves of up to `threads` chunks cut at record
-    /// boundaries (about `chunkBytes` each; boundaries depend only on the input and `chunkBytes`).
+    /// boundaries (about `chunkBytes` each; boundaries depend only on the input and `chunkBytes`). Waves are
+    /// pipelined: at most two waves (2 × `threads` chunks) are in memory, one being parsed while the calling thread
+    /// collects the previous one and cuts the next.
     ///
     /// `work` runs on worker threads, concurrently for different chunks, and must iterate its chunk once with
     /// `chunk.forEachRecord`. `collect` runs on the calling thread in chunk order with `work`'s result, the chunk's
@@ -101,24 +110,19 @@ public final class DumpReader: Sendable {
         collect: (R, ChunkSummary, _ firstRecordIndex: Int) throws -> Void
     ) throws -> ReadSummary {
         let width = max(1, threads)
-        let summaries = DisjointSlots<ChunkSummary>(count: width)
+        // Two waves are in flight at most (one running, one being collected): their chunk indices differ modulo 2w.
+        let summaries = DisjointSlots<ChunkSummary>(count: 2 * width)
         let producer = ChunkProducer(inputs: inputs, options: options, chunkBytes: chunkBytes, slots: summaries)
         var total = ReadSummary()
-        var numbered = 0  // records + skipped before the next chunk
-        var wave: [DumpChunk] = []
-        while true {
-            wave.removeAll(keepingCapacity: true)
+        var numbered = 0  // records + skipped before the next chunk to collect
+
+        func nextWave() throws -> [DumpChunk] {
+            var wave: [DumpChunk] = []
             while wave.count < width, let chunk = try producer.nextChunk() { wave.append(chunk) }
-            if wave.isEmpty { break }
-            let results = DisjointSlots<Result<R, Error>>(count: wave.count)
-            let chunks = wave
-            if chunks.count == 1 {
-                results[0] = Result { try work(chunks[0]) }
-            } else {
-                DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-                    results[i] = Result { try work(chunks[i]) }
-                }
-            }
+            return wave
+        }
+
+        func collectWave(_ chunks: [DumpChunk], _ results: DisjointSlots<Result<R, Error>>) throws {
             for (i, chunk) in chunks.enumerated() {
                 let value: R
                 switch results[i]! {
@@ -126,8 +130,9 @@ public final class DumpReader: Sendable {
                 case let .failure(error as CorpusIndexError): throw error.rebasingRecord(by: numbered)
                 case let .failure(error): throw error
                 }
-                var summary = summaries[chunk.index % width] ?? ChunkSummary()
-                summaries[chunk.index % width] = nil
+                let slot = chunk.index % summaries.count
+                var summary = summaries[slot] ?? ChunkSummary()
+                summaries[slot] = nil
                 summary.bytes = chunk.byteCount
                 summary.errors = summary.errors.map { $0.rebasingRecord(by: numbered) }
                 let first = total.records
@@ -137,7 +142,38 @@ public final class DumpReader: Sendable {
                 options.progress?(total.bytes)
             }
         }
-        return total
+
+        // Pipelined waves: while the workers parse wave k+1, this thread collects wave k and then cuts (or
+        // decompresses) wave k+2. Errors surface in chunk order: a read error found while cutting a later wave is
+        // thrown only after the earlier chunks were collected.
+        return try withoutActuallyEscaping(work) { work in
+            let group = DispatchGroup()
+            defer { group.wait() }  // never return or throw while a wave still runs
+            func start(_ chunks: [DumpChunk]) -> DisjointSlots<Result<R, Error>> {
+                let results = DisjointSlots<Result<R, Error>>(count: chunks.count)
+                DispatchQueue.global().async(group: group) {
+                    DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
+                        results[i] = Result { try work(chunks[i]) }
+                    }
+                }
+                return results
+            }
+            var current = try nextWave()
+            guard !current.isEmpty else { return total }
+            var results = start(current)
+            while true {
+                var readError: Error? = nil
+                var next: [DumpChunk] = []
+                do { next = try nextWave() } catch { readError = error }
+                group.wait()
+                let nextResults = next.isEmpty ? nil : start(next)
+                try collectWave(current, results)
+                if let readError { throw readError }
+                guard let nextResults else { return total }
+                current = next
+                results = nextResults
+            }
+        }
     }
 
     /// Reads every record in input order on the calling thread.

@@ -16,6 +16,15 @@ enum ByteValidation {
         var i = 0
         let high: UInt64 = 0x8080_8080_8080_8080
         let ones: UInt64 = 0x0101_0101_0101_0101
+        @inline(__always) func zeroOrHigh(_ w: UInt64) -> UInt64 { (w | ((w &- ones) & ~w)) & high }
+        while i + 32 <= n {
+            let w0 = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let w1 = base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            let w2 = base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+            let w3 = base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            if zeroOrHigh(w0) | zeroOrHigh(w1) | zeroOrHigh(w2) | zeroOrHigh(w3) != 0 { break }
+            i += 32
+        }
         while i + 8 <= n {
             let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             if w & high != 0 || (w &- ones) & ~w & high != 0 { break }

@@ -90,7 +90,7 @@ public struct CableBodyFields: Sendable, Equatable {
             start = line.next
         }
         if let tagsText { fields.tags = normalizedTags(tagsText) }
-        if let subjectText { fields.subject = collapsedSpaces(subjectText) }
+        if let subjectText { fields.subject = collapsedSpaces(cutAtInlineMarker(subjectText)) }
         fields.markings = markings(body, 0..<min(blockStart ?? scanLimit, count))
         return fields
     }
@@ -272,32 +272,43 @@ public struct CableBodyFields: Sendable, Equatable {
 
     // MARK: Markings
 
+    /// First letters and lengths of the markings' first words: a cheap filter before comparing phrases.
+    private static let firstLetters: Set<UInt8> = Set(markingWords.map { $0[0][0] })
+    private static let firstLengths: Set<Int> = Set(markingWords.map { $0[0].count })
+
     private static func markings(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> [String] {
-        var words: [Range<Int>] = []
-        var i = range.lowerBound
-        while i < range.upperBound {
-            while i < range.upperBound && !ByteText.isLetter(b[i]) { i += 1 }
-            let s = i
-            while i < range.upperBound && ByteText.isLetter(b[i]) { i += 1 }
-            if i > s { words.append(s..<i) }
-        }
         var found: [String] = []
-        var w = 0
-        while w < words.count {
-            var matched = 1
-            for (index, phrase) in markingWords.enumerated() where w + phrase.count <= words.count {
-                var ok = true
-                for (k, word) in phrase.enumerated() where !equalsUpper(b, words[w + k], word) {
-                    ok = false
-                    break
+        let end = range.upperBound
+        /// The next word (letters only) at or after `i`.
+        func word(from i: Int) -> Range<Int>? {
+            var s = i
+            while s < end && !ByteText.isLetter(b[s]) { s += 1 }
+            var e = s
+            while e < end && ByteText.isLetter(b[e]) { e += 1 }
+            return e > s ? s..<e : nil
+        }
+        var position = range.lowerBound
+        while let first = word(from: position) {
+            position = first.upperBound
+            guard firstLengths.contains(first.count), firstLetters.contains(ByteText.upper(b[first.lowerBound])) else {
+                continue
+            }
+            for (index, phrase) in markingWords.enumerated() where equalsUpper(b, first, phrase[0]) {
+                var next = first.upperBound
+                var matched = true
+                for part in phrase.dropFirst() {
+                    guard let w = word(from: next), equalsUpper(b, w, part) else {
+                        matched = false
+                        break
+                    }
+                    next = w.upperBound
                 }
-                if ok {
+                if matched {
                     if !found.contains(knownMarkings[index]) { found.append(knownMarkings[index]) }
-                    matched = phrase.count
+                    position = next
                     break
                 }
             }
-            w += matched
         }
         return found
     }
@@ -339,10 +350,31 @@ public struct CableBodyFields: Sendable, Equatable {
     {
         let n = literal.utf8CodeUnitCount
         guard range.count >= n else { return nil }
-        for i in range.lowerBound...(range.upperBound - n) where ByteText.hasPrefix(b, at: i, end: range.upperBound, literal) {
+        let first = ByteText.upper(literal.utf8Start[0])
+        for i in range.lowerBound...(range.upperBound - n)
+        where ByteText.upper(b[i]) == first && ByteText.hasPrefix(b, at: i, end: range.upperBound, literal) {
             return i
         }
         return nil
+    }
+
+    /// Reflowed (media-edited) pages run the SUBJECT into what follows it on one line: it ends at an inline
+    /// `Classified By`, `REF:`/`REFS:`/`REFTEL`, or a date line such as `Friday, 18 December 2009`.
+    static func cutAtInlineMarker(_ text: [UInt8]) -> [UInt8] {
+        text.withUnsafeBytes { b -> [UInt8] in
+            var end = b.count
+            for marker: StaticString in [" CLASSIFIED BY", " REF:", " REFS:", " REFTEL", " REF(S):", " (U) CLASSIFIED BY"] {
+                if let at = findCaseInsensitive(marker, b, 0..<end) { end = at }
+            }
+            for day: StaticString in [" MONDAY, ", " TUESDAY, ", " WEDNESDAY, ", " THURSDAY, ", " FRIDAY, ", " SATURDAY, ", " SUNDAY, "] {
+                if let at = findCaseInsensitive(day, b, 0..<end), at + day.utf8CodeUnitCount < end,
+                    ByteText.isDigit(b[at + day.utf8CodeUnitCount])
+                {
+                    end = at
+                }
+            }
+            return Array(UnsafeRawBufferPointer(rebasing: b[0..<end]))
+        }
     }
 
     /// White-space runs collapsed to one space, trimmed.

@@ -25,7 +25,9 @@ public struct CableRecord: Sendable, Equatable {
     public var header: [UInt8]
     /// The cable text, raw bytes.
     public var body: [UInt8]
-    /// The TAGS of the body, in order, as written (`PHUM`, `OVIP (STEINBERG, JAMES B.)`, `HUMAN RIGHTS`).
+    /// The TAGS of the body, in order, normalised by `CableBodyFields.normalizedTags` so that every form agrees:
+    /// split on commas and spaces, parenthesised person tags kept whole (`OVIP (STEINBERG, JAMES B.)`), ASCII
+    /// upper-cased (`PHUM`; a multi-word tag such as `HUMAN RIGHTS` gives two tags).
     public var tags: [String]
     /// The SUBJECT of the body with its wrapped lines joined by single spaces; empty when the cable has none.
     public var subject: String

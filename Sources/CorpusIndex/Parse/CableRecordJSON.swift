@@ -68,40 +68,50 @@ public enum JSONText {
         out.append(UInt8(ascii: "]"))
     }
 
+    /// 1 for bytes that end a run copied verbatim: controls, `"`, `\\` and non-ASCII (checked as UTF-8).
+    private static let special: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x80 }
+
     public static func appendString(bytes b: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         let n = b.count
-        var i = 0
-        var run = 0  // start of the pending run of bytes copied as they are
-        while i < n {
-            let c = b[i]
-            if c >= 0x20 && c < 0x80 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") {
-                i += 1
-                continue
-            }
-            if c >= 0x80, let base = b.baseAddress {
-                let length = ByteValidation.sequenceLength(base, i, n)
-                if length > 0 {
-                    i += length
+        guard n > 0, let base = b.baseAddress else {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        special.withUnsafeBufferPointer { special in
+            var i = 0
+            var run = 0  // start of the pending run of bytes copied as they are
+            while i < n {
+                let c = p[i]
+                if !special[Int(c)] {
+                    i += 1
                     continue
                 }
+                if c >= 0x80 {
+                    let length = ByteValidation.sequenceLength(base, i, n)
+                    if length > 0 {
+                        i += length
+                        continue
+                    }
+                }
+                out.append(contentsOf: UnsafeBufferPointer(start: p + run, count: i - run))
+                switch c {
+                case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0..<0x20:
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+                default:
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // invalid UTF-8
+                }
+                i += 1
+                run = i
             }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
-            switch c {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
-            default:
-                out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // invalid UTF-8
-            }
-            i += 1
-            run = i
+            out.append(contentsOf: UnsafeBufferPointer(start: p + run, count: n - run))
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<n]))
         out.append(UInt8(ascii: "\""))
     }
 }

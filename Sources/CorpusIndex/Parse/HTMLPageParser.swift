@@ -86,6 +86,10 @@ enum HTMLPageParser {
             let c = b[i]
             if c == UInt8(ascii: "<") {
                 let isAnchor = ByteText.hasPrefix(b, at: i, end: end, "<a ") || ByteText.hasPrefix(b, at: i, end: end, "</a>")
+                if !stripAllTags && !isAnchor, let length = emphasisTagLength(b, i, end) {
+                    i += length  // `<strong>` and kin in media-edited pages
+                    continue
+                }
                 if stripAllTags || isAnchor {
                     let gt = ByteText.index(of: UInt8(ascii: ">"), in: b, from: i, end: end)
                     if gt < end {
@@ -111,6 +115,16 @@ enum HTMLPageParser {
             return out.withUnsafeBytes { Array(UnsafeRawBufferPointer(rebasing: $0[ByteText.trimmed($0, 0..<$0.count)])) }
         }
         return out
+    }
+
+    /// The length of an exact `<strong>`, `</strong>`, `<b>`, `<em>`, `<i>`, `<br />`, `<p>` (and closing) tag at `i`.
+    private static func emphasisTagLength(_ b: UnsafeRawBufferPointer, _ i: Int, _ end: Int) -> Int? {
+        for tag: StaticString in [
+            "<strong>", "</strong>", "<b>", "</b>", "<em>", "</em>", "<i>", "</i>", "<br />", "<br/>", "<br>", "<p>", "</p>",
+        ] where ByteText.hasExactPrefix(b, at: i, end: end, tag) {
+            return tag.utf8CodeUnitCount
+        }
+        return nil
     }
 
     private static let namedEntities: [(StaticString, UInt32)] = [

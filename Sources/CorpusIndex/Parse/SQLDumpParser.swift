@@ -22,10 +22,26 @@ enum SQLDumpParser {
             if let afterInto = insertKeyword(b, pos) {
                 pos = afterInto
                 try parseInsert(b, &pos, statementStart: statementStart, into: &sink)
+            } else if isKnownStatement(b, pos) {
+                skipStatement(b, &pos)
             } else {
+                let lineEnd = ByteText.index(of: 0x0A, in: b, from: pos, end: min(n, pos + 60))
+                try sink.malformed(
+                    offset: statementStart, reason: "not an SQL statement: '\(ByteText.string(b, pos..<lineEnd))'")
                 skipStatement(b, &pos)
             }
         }
+    }
+
+    /// Statements of a MySQL dump that carry no cables.
+    private static func isKnownStatement(_ b: UnsafeRawBufferPointer, _ pos: Int) -> Bool {
+        for keyword: StaticString in [
+            "CREATE", "DROP", "SET", "LOCK", "UNLOCK", "USE", "ALTER", "START", "BEGIN", "COMMIT", "ROLLBACK",
+            "DELIMITER", "INSERT", "REPLACE", "TRUNCATE", "DELETE", "UPDATE", "GRANT", "FLUSH",
+        ] where ByteText.hasPrefix(b, at: pos, end: b.count, keyword) {
+            return true
+        }
+        return false
     }
 
     /// The next `INSERT` statement that starts a line after `from` (its first byte), for cutting chunks.
@@ -101,7 +117,7 @@ enum SQLDumpParser {
                 try sink.malformed(offset: tupleStart, reason: error.reason)
                 // Resume at the next tuple or statement.
                 let next = ByteText.find("),(", in: b, from: max(pos, tupleStart + 1), end: n)
-                let end = ByteText.find(");\n", in: b, from: max(pos, tupleStart + 1), end: n)
+                let end = ByteText.find(");\n", in: b, from: max(pos, tupleStart + 1), end: next.map { $0 + 3 } ?? n)
                 if let next, next < (end ?? n) {
                     pos = next + 2
                     continue

@@ -32,10 +32,15 @@ enum TextPageParser {
             try sink.malformed(offset: 0, reason: "no 'Reference ID Created Released Classification Origin' line")
             return
         }
+        var v = 0  // moves forward only: marks and viewing lines are both in input order
         for (k, mark) in marks.enumerated() {
             var end = n
             if k + 1 < marks.count {
-                end = viewing.last(where: { $0 > mark && $0 < marks[k + 1] }) ?? marks[k + 1]
+                end = marks[k + 1]
+                while v < viewing.count && viewing[v] < marks[k + 1] {
+                    if viewing[v] > mark { end = viewing[v] }
+                    v += 1
+                }
             }
             switch parseRecord(b, mark, end) {
             case let .record(record, invalid): try sink.record(record, offset: mark, invalidUTF8: invalid)

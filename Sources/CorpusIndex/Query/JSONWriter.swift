@@ -1,7 +1,7 @@
 /// Minimal JSON output with a fixed key order, for the stable `--json` schemas and the C API.
 ///
-/// Strings are escaped per RFC 8259 (quote, backslash, control characters as `\u00XX`); non-ASCII is written as
-/// UTF-8. Value type; build one object or line at a time.
+/// Strings are escaped by `JSONText` (quote, backslash, control characters); non-ASCII is written as UTF-8.
+/// Value type; build one object or line at a time.
 public struct JSONWriter {
     public private(set) var text = "{"
     var first = true
@@ -48,21 +48,10 @@ public struct JSONWriter {
     /// The finished object.
     public var object: String { text + "}" }
 
+    /// Appends `s` as a JSON string (escaping by `JSONText`).
     public static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
+        var bytes: [UInt8] = []
+        JSONText.appendString(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 }

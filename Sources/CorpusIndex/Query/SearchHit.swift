@@ -46,24 +46,11 @@ public struct SearchHit: Sendable, Equatable {
 }
 
 extension CableRecord {
-    /// The whole cable as one JSON object: `reference_id`, `row_id`, `created`, `released`, `classification`,
-    /// `origin`, `references`, `tags`, `subject`, `markings`, `header`, `body`. Header and body bytes that are
-    /// not valid UTF-8 become U+FFFD (use the raw body for exact bytes).
+    /// The whole cable as one JSON object, the schema of `corpus-index records` / `show --json` (`appendJSON`).
     public var json: String {
-        var w = JSONWriter()
-        w.field("reference_id", referenceID)
-        w.field("row_id", rowID)
-        w.field("created", created.iso8601)
-        w.field("released", released?.iso8601)
-        w.field("classification", classification)
-        w.field("origin", origin)
-        w.field("references", references)
-        w.field("tags", tags)
-        w.field("subject", subject)
-        w.field("markings", markings)
-        w.field("header", String(decoding: header, as: UTF8.self))
-        w.field("body", String(decoding: body, as: UTF8.self))
-        return w.object
+        var out: [UInt8] = []
+        appendJSON(to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -17,6 +17,8 @@ public struct ScoredDoc: Sendable, Equatable {
 public struct TopKCollector {
     public let capacity: Int
     private(set) var heap: [ScoredDoc] = []
+    /// How many hits were offered (documents fully scored): pruning keeps this far below the match count.
+    public private(set) var offered = 0
 
     public init(capacity: Int) {
         self.capacity = max(capacity, 0)
@@ -37,6 +39,7 @@ public struct TopKCollector {
     /// Offers a hit; returns whether it was kept.
     @discardableResult
     public mutating func offer(_ hit: ScoredDoc) -> Bool {
+        offered &+= 1
         if capacity == 0 { return false }
         if heap.count < capacity {
             heap.append(hit)

@@ -94,8 +94,10 @@ public final class ContainerFile: @unchecked Sendable {
     }
 
     /// Reads every byte and compares the CRC-32 with the footer's.
-    /// - Throws: `.corrupt(file:section: "footer", ...)` on a mismatch.
-    public func verifyChecksum() throws {
+    /// - Returns: the CRC-32 of the whole file (footer included), as the manifest records it.
+    /// - Throws: `.corrupt(file:section: "checksum", ...)` on a mismatch.
+    @discardableResult
+    public func verifyChecksum() throws -> UInt32 {
         let bytes = mapped.bytes
         let crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)]))
         guard crc == storedChecksum else {
@@ -103,10 +105,8 @@ public final class ContainerFile: @unchecked Sendable {
                 file: name, section: "checksum",
                 reason: "CRC-32 of the contents is \(hex(crc)), the footer says \(hex(storedChecksum))")
         }
+        return CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - 8)...]), continuing: crc)
     }
-
-    /// The CRC-32 of the whole file (as the manifest records it).
-    public func wholeFileChecksum() -> UInt32 { CRC32.checksum(mapped.bytes) }
 }
 
 func hex(_ value: UInt32) -> String {

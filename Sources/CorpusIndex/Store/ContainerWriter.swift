@@ -98,7 +98,7 @@ public final class ContainerWriter {
         crc = CRC32.checksum(bytes, continuing: crc)
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CorpusIndexError.io(path: path, errno: errno, operation: "write")
@@ -142,4 +142,14 @@ public final class ContainerWriter {
         fd = -1
         return r == 0
     }
+}
+
+/// `write(2)`, named apart from `ContainerWriter.write`.
+@inline(__always)
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, buffer, count)
+    #else
+    return Darwin.write(fd, buffer, count)
+    #endif
 }

@@ -7,8 +7,8 @@
 /// `blockMinFieldLength` and `blockLastDoc` describe the block under it (the block of the current doc until the
 /// first shallow move). A list of at most 128 docs is one block whose bounds are the term's.
 ///
-/// A cursor owns two 128-value buffers (allocated once at creation) and a positions buffer, and keeps the mapped
-/// files alive. Not thread-safe: one cursor per thread. Every block is checked as it is decoded (offsets inside
+/// A cursor makes one allocation (two 128-value buffers and room for 16 positions; a longer position list gets
+/// its own buffer) and keeps the mapped files alive. Not thread-safe: one cursor per thread. Every block is checked as it is decoded (offsets inside
 /// the file, doc ids increasing and below the document count, the last doc equal to the skip entry's); bad bytes
 /// throw `.corrupt` naming the postings file, and a cursor that threw is spent.
 public final class PostingCursor {
@@ -16,7 +16,7 @@ public final class PostingCursor {
     public static let end: UInt32 = .max
 
     /// The current document, or `end`.
-    public private(set) var doc: UInt32 = PostingCursor.end
+    @exclusivity(unchecked) public private(set) var doc: UInt32 = PostingCursor.end
     /// The term this cursor iterates.
     public let termInfo: TermInfo
 
@@ -30,17 +30,17 @@ public final class PostingCursor {
     private let dataStart: Int
     private let docBuffer: UnsafeMutablePointer<UInt32>
     private let freqBuffer: UnsafeMutablePointer<UInt32>
-    private var positionBuffer: UnsafeMutablePointer<UInt32>
-    private var positionCapacity = 16
-    private var block = -1
-    private var blockDocs = 0
-    private var index = 0
-    private var shallow = 0
-    private var positionOffset = 0
-    private var positionDocIndex = 0
-    private var decodedPositionsFor = -1
-    private var decodedPositionCount = 0
-    private var consumedEnd = 0
+    @exclusivity(unchecked) private var positionBuffer: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) private var positionCapacity = 16
+    @exclusivity(unchecked) private var block = -1
+    @exclusivity(unchecked) private var blockDocs = 0
+    @exclusivity(unchecked) private var index = 0
+    @exclusivity(unchecked) private var shallow = 0
+    @exclusivity(unchecked) private var positionOffset = 0
+    @exclusivity(unchecked) private var positionDocIndex = 0
+    @exclusivity(unchecked) private var decodedPositionsFor = -1
+    @exclusivity(unchecked) private var decodedPositionCount = 0
+    @exclusivity(unchecked) private var consumedEnd = 0
 
     init(owner: FieldIndexReader, termInfo: TermInfo, data: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer)
         throws
@@ -52,9 +52,10 @@ public final class PostingCursor {
         documentCount = UInt64(owner.documentCount)
         count = Int(termInfo.documentFrequency)
         blockCount = (count + 127) / 128
-        docBuffer = .allocate(capacity: 256)
+        // One allocation: 128 doc ids, 128 frequencies and the first 16 positions.
+        docBuffer = .allocate(capacity: 256 + 16)
         freqBuffer = docBuffer + 128
-        positionBuffer = .allocate(capacity: positionCapacity)
+        positionBuffer = docBuffer + 256
         guard count > 0, termInfo.postingsOffset <= UInt64(data.count) else {
             skipStart = 0
             dataStart = 0
@@ -71,8 +72,8 @@ public final class PostingCursor {
     }
 
     deinit {
+        if positionBuffer != docBuffer + 256 { positionBuffer.deallocate() }
         docBuffer.deallocate()
-        positionBuffer.deallocate()
     }
 
     /// The number of documents in the list.
@@ -133,8 +134,10 @@ public final class PostingCursor {
                 throw corruptPositions("positions run past the section")
             }
             let freq = Int(freqBuffer[index])
+            // Each position takes at least one byte: a larger frequency is corrupt (and must not be allocated).
+            guard freq <= positionData.count - at else { throw corruptPositions("frequency \(freq) of doc \(doc)") }
             if freq > positionCapacity {
-                positionBuffer.deallocate()
+                if positionBuffer != docBuffer + 256 { positionBuffer.deallocate() }
                 positionCapacity = max(freq, positionCapacity * 2)
                 positionBuffer = .allocate(capacity: positionCapacity)
             }

@@ -24,15 +24,15 @@ struct PostingListEncoder {
     /// - Throws: `.invalidArgument` naming `context` if the input breaks the contract.
     mutating func encode(
         docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>?, positions input: UnsafeBufferPointer<UInt32>?,
-        documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, context: String
+        documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, context: @autoclosure () -> String
     ) throws -> Summary {
         skip.removeAll()
         data.removeAll()
         positions.removeAll()
         let n = docs.count
-        guard n > 0 else { throw CorpusIndexError.invalidArgument("\(context): empty posting list") }
+        guard n > 0 else { throw CorpusIndexError.invalidArgument("\(context()): empty posting list") }
         if let freqs, freqs.count != n {
-            throw CorpusIndexError.invalidArgument("\(context): \(freqs.count) frequencies for \(n) docs")
+            throw CorpusIndexError.invalidArgument("\(context()): \(freqs.count) frequencies for \(n) docs")
         }
         var summary = Summary()
         let blockCount = (n + 127) / 128
@@ -48,10 +48,10 @@ struct PostingListEncoder {
                 let doc = docs[start + i]
                 guard Int(doc) < documentCount, start + i == 0 || doc > previousDoc else {
                     throw CorpusIndexError.invalidArgument(
-                        "\(context): doc \(doc) at index \(start + i) is out of order or >= \(documentCount)")
+                        "\(context()): doc \(doc) at index \(start + i) is out of order or >= \(documentCount)")
                 }
                 let freq = freqs?[start + i] ?? 1
-                guard freq >= 1 else { throw CorpusIndexError.invalidArgument("\(context): frequency 0") }
+                guard freq >= 1 else { throw CorpusIndexError.invalidArgument("\(context()): frequency 0") }
                 scratch[i] = doc - previousDoc
                 freqScratch[i] = freq - 1
                 previousDoc = doc
@@ -59,7 +59,7 @@ struct PostingListEncoder {
                 minLength = min(minLength, lengths.isEmpty ? 0 : lengths[Int(doc)])
                 summary.collectionFrequency += UInt64(freq)
                 if let input {
-                    try encodePositions(input, from: positionCursor, count: Int(freq), context: context)
+                    try encodePositions(input, from: positionCursor, count: Int(freq), context: context())
                     positionCursor += Int(freq)
                 }
             }
@@ -92,25 +92,25 @@ struct PostingListEncoder {
         }
         if let input, positionCursor != input.count {
             throw CorpusIndexError.invalidArgument(
-                "\(context): \(input.count) positions given, frequencies sum to \(positionCursor)")
+                "\(context()): \(input.count) positions given, frequencies sum to \(positionCursor)")
         }
         if data.count > Int(UInt32.max) {
-            throw CorpusIndexError.invalidArgument("\(context): posting list over 4 GiB")
+            throw CorpusIndexError.invalidArgument("\(context()): posting list over 4 GiB")
         }
         return summary
     }
 
     private mutating func encodePositions(
-        _ input: UnsafeBufferPointer<UInt32>, from start: Int, count: Int, context: String
+        _ input: UnsafeBufferPointer<UInt32>, from start: Int, count: Int, context: @autoclosure () -> String
     ) throws {
         guard start + count <= input.count else {
-            throw CorpusIndexError.invalidArgument("\(context): fewer positions than the frequencies need")
+            throw CorpusIndexError.invalidArgument("\(context()): fewer positions than the frequencies need")
         }
         var previous: UInt32 = 0
         for k in 0..<count {
             let p = input[start + k]
             guard k == 0 || p > previous else {
-                throw CorpusIndexError.invalidArgument("\(context): positions not strictly increasing")
+                throw CorpusIndexError.invalidArgument("\(context()): positions not strictly increasing")
             }
             positions.appendVarInt(UInt64(p - previous))
             previous = p

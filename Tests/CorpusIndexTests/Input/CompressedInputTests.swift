@@ -81,3 +81,31 @@ import Glibc
         }
     }
 }
+
+extension CompressedInputTests {
+    /// A truncated stream read in parallel: the chunks before the damage are collected, in order, then the error.
+    @Test func truncatedStreamInParallelCollectsTheEarlierChunksFirst() throws {
+        let csv = try ReaderFixtures.repeatedCSV(copies: 10)
+        let packed = ReaderFixtures.gzip(csv)
+        let dir = try ReaderFixtures.temporaryDirectory()
+        defer { ReaderFixtures.remove(dir) }
+        try ReaderFixtures.write(Array(packed.prefix(packed.count * 3 / 4)), to: dir + "/t.gz")
+        let reader = try DumpReader(paths: [dir + "/t.gz"])
+        var collected: [Int] = []
+        #expect(throws: CorpusIndexError.self) {
+            _ = try reader.processInParallel(
+                threads: 2, chunkBytes: 20_000,
+                work: { chunk -> [Int] in
+                    var ids: [Int] = []
+                    _ = try chunk.forEachRecord { ids.append($0.rowID ?? 0) }
+                    return ids
+                },
+                collect: { ids, _, first in
+                    #expect(first == collected.count)
+                    collected += ids
+                })
+        }
+        #expect(collected.count > 12)
+        #expect(collected == Array(1...collected.count))
+    }
+}

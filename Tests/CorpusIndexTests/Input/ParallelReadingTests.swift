@@ -112,3 +112,25 @@ import Testing
         #expect(collected.withLock { $0 } == 29)
     }
 }
+
+extension ParallelReadingTests {
+    @Test func progressAndTotalBytes() throws {
+        let csv = try ReaderFixtures.repeatedCSV(copies: 6)
+        let dir = try ReaderFixtures.temporaryDirectory()
+        defer { ReaderFixtures.remove(dir) }
+        try ReaderFixtures.write(csv, to: dir + "/p.csv")
+        try ReaderFixtures.write(ReaderFixtures.gzip(csv), to: dir + "/p.csv.gz")
+        let seen = Mutex<[Int]>([])
+        let options = ReaderOptions(progress: { bytes in seen.withLock { $0.append(bytes) } })
+        let reader = try DumpReader(paths: [dir + "/p.csv"], options: options)
+        #expect(reader.totalBytes == csv.count)
+        _ = try Self.parallelRecords(reader, threads: 2, chunkBytes: 30_000)
+        let progress = seen.withLock { $0 }
+        #expect(progress.count > 3 && progress == progress.sorted() && progress.last == csv.count)
+        #expect(try DumpReader(paths: [dir + "/p.csv", ReaderFixtures.path("html/2010-12")]).totalBytes
+            == csv.count + 42045 + 50374 + 50144)
+        #expect(try DumpReader(paths: ["-"]).totalBytes == nil)
+        #expect(try DumpReader(paths: [dir + "/p.csv.gz"]).totalBytes == nil)
+        #expect(throws: CorpusIndexError.self) { try DumpReader(paths: [dir + "/missing.csv"]) }
+    }
+}

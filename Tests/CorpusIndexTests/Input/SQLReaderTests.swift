@@ -104,3 +104,11 @@ import Testing
         #expect(numbers == [2, 3, 5])
     }
 }
+
+extension SQLReaderTests {
+    @Test func aCSVForcedAsSQLIsAnError() throws {
+        #expect(throws: CorpusIndexError.self) {
+            _ = try ReaderFixtures.records([ReaderFixtures.path("cables-first12.csv")], options: ReaderOptions(format: .sql))
+        }
+    }
+}

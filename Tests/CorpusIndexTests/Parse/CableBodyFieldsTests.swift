@@ -34,6 +34,9 @@ import Testing
         ("SUBJECT: (C) A TITLE\nClassified By: POLITICAL COUNSELOR\n", "(C) A TITLE"),
         ("SUBJECT: A\nB\n1. (C) SUMMARY: TEXT\n", "A B"),
         ("NO SUBJECT HERE\n\n1. TEXT\n", ""),
+        ("Subject: brazil: blackout Classified By: Charge d'Affaires, Reasons 1.4 (b) REFTELS: A) X\n\n", "brazil: blackout"),
+        ("SUBJECT: RUSSIAN DRAFT BILL REF: MOSCOW 00079\n", "RUSSIAN DRAFT BILL"),
+        ("SUBJECT: BALOCH REQUEST Friday, 18 December 2009, 11:04 S E C R E T\n", "BALOCH REQUEST"),
     ])
     func subjectVariants(text: String, expected: String) {
         #expect(Self.fields("C O N F I D E N T I A L PARIS 1\nTAGS: PREL\n" + text).subject == expected)

@@ -8,16 +8,28 @@ struct QueryOracle {
     let records: [CableRecord]
     /// tokens[field][doc]
     let tokens: [TextField: [[String]]]
+    /// Distinct tokens per document, and document frequencies, for speed (derived from `tokens`).
+    let tokenSets: [TextField: [Set<String>]]
+    let documentFrequency: [TextField: [String: Int]]
 
     init(records: [CableRecord]) {
         self.records = records
         var tokens: [TextField: [[String]]] = [:]
+        var sets: [TextField: [Set<String>]] = [:]
+        var df: [TextField: [String: Int]] = [:]
         for field in TextField.allCases {
-            tokens[field] = records.map { r in
+            let perDoc = records.map { r in
                 Analyzer.tokens(of: String(decoding: MemoryQuerySource.text(r, field), as: UTF8.self))
             }
+            tokens[field] = perDoc
+            sets[field] = perDoc.map(Set.init)
+            var counts: [String: Int] = [:]
+            for set in sets[field]! { for t in set { counts[t, default: 0] += 1 } }
+            df[field] = counts
         }
         self.tokens = tokens
+        tokenSets = sets
+        documentFrequency = df
     }
 
     func values(_ field: MetadataField, _ doc: Int) -> [String] { MemoryQuerySource.metadataValues(records[doc], field) }
@@ -33,19 +45,17 @@ struct QueryOracle {
     func matches(_ node: QueryNode, _ doc: Int) -> Bool {
         switch node {
         case let .term(field, term):
-            return tokens[field]![doc].contains(term)
+            return tokenSets[field]![doc].contains(term)
         case let .phrase(field, terms):
+            guard terms.allSatisfy({ tokenSets[field]![doc].contains($0) }) else { return false }
             let t = tokens[field]![doc]
-            guard t.count >= terms.count else { return false }
             return (0...(t.count - terms.count)).contains { s in terms.indices.allSatisfy { t[s + $0] == terms[$0] } }
         case let .prefix(field, prefix):
-            return tokens[field]![doc].contains { Array($0.utf8).starts(with: Array(prefix.utf8)) }
+            return tokenSets[field]![doc].contains { $0.utf8.starts(with: prefix.utf8) }
         case let .metadata(field, value, prefix):
-            let v = effective(field, value, prefix: prefix)
-            return values(field, doc).contains { prefix ? Array($0.utf8).starts(with: Array(v.utf8)) : $0 == v }
+            return values(field, doc).contains { prefix ? $0.utf8.starts(with: value.utf8) : $0 == value }
         case let .referenceID(id):
-            let exists = records.contains { $0.referenceID == id }
-            return records[doc].referenceID == (exists ? id : id.uppercased())
+            return records[doc].referenceID == id
         case let .created(from, to):
             let c = records[doc].created.minutesSinceEpoch
             return c >= from && c < to
@@ -56,14 +66,30 @@ struct QueryOracle {
     }
 
     func matchingDocuments(_ node: QueryNode) -> [DocID] {
-        records.indices.filter { matches(node, $0) }.map { DocID($0) }
+        let resolved = resolve(node)
+        return records.indices.filter { matches(resolved, $0) }.map { DocID($0) }
+    }
+
+    /// The node with metadata values and reference ids replaced by the ones actually looked up (upper-cased
+    /// when the value as written does not exist), so `matches` need not rescan the corpus per document.
+    func resolve(_ node: QueryNode) -> QueryNode {
+        switch node {
+        case let .metadata(field, value, prefix):
+            return .metadata(field, value: effective(field, value, prefix: prefix), prefix: prefix)
+        case let .referenceID(id):
+            return .referenceID(records.contains { $0.referenceID == id } ? id : id.uppercased())
+        case let .and(children): return .and(children.map(resolve))
+        case let .or(children): return .or(children.map(resolve))
+        case let .not(inner): return .not(resolve(inner))
+        default: return node
+        }
     }
 
     func weights(_ node: QueryNode) -> [(ScoringTerm, BM25?)] {
         let n = records.count
         return node.scoringTerms.map { t in
             let all = tokens[t.field]!
-            let df = all.filter { $0.contains(t.term) }.count
+            let df = documentFrequency[t.field]![t.term] ?? 0
             let avg = Double(all.reduce(0) { $0 + $1.count }) / Double(n)
             return (t, df == 0 ? nil : BM25(documentCount: n, documentFrequency: df, averageFieldLength: avg))
         }
@@ -98,7 +124,8 @@ struct QueryOracle {
 
     func facetCounts(_ field: MetadataField, prefix: String, node: QueryNode?) -> [String: Int] {
         var counts: [String: Int] = [:]
-        for d in records.indices where node.map({ matches($0, d) }) ?? true {
+        let resolved = node.map(resolve)
+        for d in records.indices where resolved.map({ matches($0, d) }) ?? true {
             for v in Set(values(field, d)) where Array(v.utf8).starts(with: Array(prefix.utf8)) { counts[v, default: 0] += 1 }
         }
         return counts

@@ -38,6 +38,12 @@ func writeRandomField(
     }
     // Field lengths at least cover the frequencies (not required by the format, but realistic).
     for list in lists { for (d, f) in zip(list.docs, list.freqs) { lengths[Int(d)] = max(lengths[Int(d)], f) } }
+    return (lists, lengths, try writeModel(lists, lengths: lengths, directory: directory, field: field))
+}
+
+/// Writes model lists with a `FieldIndexWriter`.
+func writeModel(_ lists: [ModelList], lengths: [UInt32], directory: String, field: String = "body") throws -> FieldIndexStats {
+    let documentCount = lengths.count
     let writer = try lengths.withUnsafeBufferPointer {
         try FieldIndexWriter(directory: directory, field: field, documentCount: documentCount, fieldLengths: $0)
     }
@@ -51,7 +57,7 @@ func writeRandomField(
             }
         }
     }
-    return (lists, lengths, try writer.finish())
+    return try writer.finish()
 }
 
 func randomTerms(_ count: Int, rng: inout SplitMix64) -> [[UInt8]] {

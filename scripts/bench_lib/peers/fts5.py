@@ -66,16 +66,16 @@ def _fts_expr(node):
 
 
 def _sql(node):
-    """(MATCH expression, [SQL conditions], [parameters]) for a query AST."""
+    """(MATCH expression, [SQL conditions on f.id and m.*], [parameters]) for a query AST."""
     children = node[1] if node[0] == "and" else [node]
     text = [c for c in children if c[0] not in META_KINDS]
     conds, params = [], []
     for c in children:
         if c[0] == "tag":
-            conds.append("fts.rowid IN (SELECT doc FROM tags WHERE tag = ?)")
+            conds.append("EXISTS (SELECT 1 FROM tags WHERE tag = ? AND doc = f.id)")
             params.append(c[1].upper())
         elif c[0] == "origin_prefix":
-            # Range on the indexed column (a GLOB or LIKE would scan); origins in the data are in canonical case.
+            # A range on the indexed column (GLOB/LIKE would not use the index); origins are in canonical case.
             conds.append("m.origin >= ? AND m.origin < ?")
             params += [c[1], c[1][:-1] + chr(ord(c[1][-1]) + 1)]
         elif c[0] == "date":
@@ -85,25 +85,34 @@ def _sql(node):
     return match, conds, params
 
 
+# The full-text part runs first, once, materialised (with its bm25 rank); metadata filters then apply to its rows.
+# Without MATERIALIZED, SQLite may push `rowid IN (...)` or rowid joins into FTS5 and re-run the MATCH once per
+# candidate row (measured here: 25 s instead of 60 ms for `tag:PREL AND visit` on 25,000 cables).
+_WITH = "WITH f AS MATERIALIZED (SELECT rowid AS id, rank FROM fts WHERE fts MATCH ?) "
+
+
 class Searcher:
     def __init__(self, index_dir):
         self.con = sqlite3.connect(os.path.join(index_dir, "index.sqlite"))
         self.con.execute("PRAGMA cache_size=-262144")
 
-    def _query(self, ast, select, tail):
-        match, conds, params = _sql(ast)
-        where = " AND ".join(["fts MATCH ?"] + conds)
-        sql = f"SELECT {select} FROM fts JOIN meta m ON m.id = fts.rowid WHERE {where} {tail}"
-        return self.con.execute(sql, [match] + params)
-
     def top(self, ast, k):
-        return [row[0] for row in self._query(ast, "m.refid", f"ORDER BY rank LIMIT {int(k)}")]
+        match, conds, params = _sql(ast)
+        if not conds:  # FTS5 orders by rank itself
+            sql = ("SELECT m.refid FROM (SELECT rowid AS id FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?) f "
+                   "JOIN meta m ON m.id = f.id")
+            return [row[0] for row in self.con.execute(sql, [match, int(k)])]
+        where = " AND ".join(conds)
+        sql = _WITH + f"SELECT m.refid FROM f JOIN meta m ON m.id = f.id WHERE {where} ORDER BY f.rank LIMIT ?"
+        return [row[0] for row in self.con.execute(sql, [match] + params + [int(k)])]
 
     def count(self, ast):
         match, conds, params = _sql(ast)
-        if not conds:  # no join needed
+        if not conds:
             return self.con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", [match]).fetchone()[0]
-        return self._query(ast, "count(*)", "").fetchone()[0]
+        where = " AND ".join(conds)
+        sql = _WITH + f"SELECT count(*) FROM f JOIN meta m ON m.id = f.id WHERE {where}"
+        return self.con.execute(sql, [match] + params).fetchone()[0]
 
 
 def open_searcher(index_dir):

@@ -99,5 +99,6 @@ def open_searcher(index_dir, threads=2):
     return Searcher(index_dir, threads)
 
 
-ANALYZER_NOTE = ("a regex over each whole JSON line: matches in any field (ids, origin, header, subject), treats "
-                 "only ASCII letters/digits as word characters, and cannot rank (a 'top 10' costs a full scan).")
+ANALYZER_NOTE = ("a regex over each whole JSON line, so it matches in every field, not only the body (e.g. "
+                 "`beijing` in a header's `AMEMBASSY BEIJING`); only ASCII letters and digits are word characters; "
+                 "it cannot rank, so a 'top 10' query costs a full scan like a count.")
