@@ -79,6 +79,7 @@ extension QueryEngine {
                 }
                 i -= 1
             }
+            if !(viable && (!collector.isFull || score > theta)) { collector.countRejected() }
             if viable && (!collector.isFull || score > theta) {
                 collector.offer(ScoredDoc(doc: d, score: score))
                 let t = collector.threshold
