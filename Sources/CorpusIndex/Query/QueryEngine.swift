@@ -70,7 +70,7 @@ public struct QueryEngine<S: QuerySource> {
         var collector = TopKCollector(capacity: min(k, max(source.documentCount, 1)))
         if order == .score && Self.isPureDisjunction(node) {
             collectMaxScore(scorers(for: node, planner: planner), &collector)
-            return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.offered)
+            return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.scored)
         }
         var shared: [ScoringTerm: TermCursor] = [:]
         let filter = planner.cursor(for: node, sharing: .conjunctive, scoring: &shared)
@@ -88,9 +88,9 @@ public struct QueryEngine<S: QuerySource> {
             let page = collector.sorted().dropFirst(offset)
             return SearchResult(
                 hits: page.map { ScoredDoc(doc: $0.doc, score: rescore($0.doc, node, planner)) },
-                scoredDocuments: collector.offered)
+                scoredDocuments: collector.scored)
         }
-        return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.offered)
+        return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.scored)
     }
 
     func rescore(_ doc: DocID, _ node: QueryNode, _ planner: QueryPlanner<S>) -> Double {

@@ -31,6 +31,22 @@ open class TermCursor: DocCursor {
     open var blockLastDoc: DocID { fatalError("TermCursor.blockLastDoc is abstract") }
 }
 
+/// A term cursor with no documents (a term whose postings could not be opened; the error is recorded).
+public final class EmptyTermCursor: TermCursor {
+    public override init(statistics: TermStatistics) {
+        super.init(statistics: statistics)
+        doc = noMoreDocs
+    }
+    public override func next() -> DocID { noMoreDocs }
+    public override func advance(to target: DocID) -> DocID { noMoreDocs }
+    public override var freq: UInt32 { 0 }
+    public override func positions(into buffer: inout [UInt32]) { buffer.removeAll(keepingCapacity: true) }
+    public override func shallowAdvance(to target: DocID) {}
+    public override var blockMaxFreq: UInt32 { 0 }
+    public override var blockMinFieldLength: UInt32 { .max }
+    public override var blockLastDoc: DocID { noMoreDocs }
+}
+
 /// The documents where several terms occur at consecutive positions (`"trafficking in persons"`).
 ///
 /// A conjunction of the terms' cursors (rarest leads); positions are decoded only for documents that contain every

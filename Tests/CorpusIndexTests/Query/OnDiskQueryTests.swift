@@ -93,6 +93,31 @@ import Testing
         }
     }
 
+    @Test func pruningScoresFewDocumentsOnRealPostings() throws {
+        // Like real text: most cables name "kosovo" or "serbia" once, a few (here, neighbours) dwell on them. Once
+        // the top 10 hold those, the 128-document blocks without them (block max frequency 1) are skipped on the
+        // skip data alone.
+        var rng = TestCorpus.RNG(state: 41)
+        let records = (0..<4000).map { i -> CableRecord in
+            let dwell = (20..<32).contains(i)
+            var words = (0..<40).map { _ in TestCorpus.words[rng.below(12)] }
+            words += Array(repeating: "kosovo", count: dwell ? 12 : 1)
+            if i % 3 == 0 { words += Array(repeating: "serbia", count: (30..<69).contains(i) ? 9 : 1) }
+            if i % 5 == 0 { words.append("police") }
+            return CableRecord(
+                rowID: i, referenceID: "R\(i)", created: CableDate(year: 2006, month: 1 + i % 12, day: 1)!,
+                classification: "SECRET", origin: "X", header: [], body: Array(words.joined(separator: " ").utf8))
+        }
+        let fixture = try Fixture(records)
+        for q in ["kosovo", "kosovo OR serbia", "kosovo serbia", "kosovo -police", "(kosovo serbia) OR (serbia kosovo)"] {
+            let node = try QueryParser().parse(q)
+            let result = try fixture.engine.search(node, top: 10)
+            let matches = fixture.engine.count(node)
+            #expect(result.scoredDocuments * 4 < matches, "\(q): scored \(result.scoredDocuments) of \(matches)")
+            #expect(result.hits.map(\.doc) == fixture.oracle.ranking(node).prefix(10).map(\.doc), "\(q)")
+        }
+    }
+
     @Test func realSampleCables() throws {
         let records = try Self.realSamples()
         #expect(records.count == 12)
