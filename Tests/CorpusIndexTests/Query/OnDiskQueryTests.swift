@@ -137,6 +137,30 @@ import Testing
         #expect(try session.document(doc) == records[Int(doc)])
     }
 
+    @Test func realSiteCables() throws {
+        // The 1,295 cables of the December 2010 WikiLeaks site (real text, real metadata), read from its pages.
+        let root = try ReaderFixtures.extractSiteTarball()
+        defer { ReaderFixtures.remove(root) }
+        var records: [CableRecord] = []
+        _ = try DumpReader(paths: [root]).forEachRecord { records.append($0) }
+        #expect(records.count == 1295)
+        let fixture = try Fixture(records)
+        let sample = records[100]
+        let queries = [
+            "embassy", "secretary", "iran nuclear", "iran OR iraq", "\"human rights\"", "\"prime minister\"",
+            "\"e o\"", "E.O.", "nuclear -iran", "NOT embassy", "negotiat*", "subject:iran", "header:priority",
+            "tag:PREL", "tag:K*", "tag:prel iran", "origin:\"Embassy Tehran\"", "origin:\"Embassy B*\"",
+            "class:SECRET*", "class:CONFIDENTIAL", "refid:\(sample.referenceID)", "date:2009", "date:2009-12",
+            "date:2008-01..2009-06", "date:..2005", "(iran OR iraq) (nuclear OR oil) -russia",
+            "\"secretary of state\" OR (clinton visit)", "ref:\(sample.references.first ?? "09STATE1")",
+            "president", "president minister government", "the OR of OR and",
+        ]
+        try fixture.check(queries, name: "site")
+        let facets = fixture.engine.facets(.tags, restrictedTo: try QueryParser().parse("iran"))
+        let want = fixture.oracle.facetCounts(.tags, prefix: "", node: try QueryParser().parse("iran"))
+        #expect(Dictionary(uniqueKeysWithValues: facets.map { ($0.value, $0.count) }) == want)
+    }
+
     @Test func corruptPostingsAreReportedNotCrashed() throws {
         let records = TestCorpus.records(count: 300, seed: 5)
         let directory = TestDirectory("query-corrupt")
