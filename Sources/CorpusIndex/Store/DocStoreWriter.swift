@@ -57,6 +57,7 @@ public final class DocStoreWriter {
     private var encodeScratch: [UInt8] = []
     private var count = 0
     private var blockCount = 0
+    private let compressors: [BlockCompressor]
 
     /// Starts `documents.store` in `directory`.
     public init(directory: String, compression: StoreCompression = .lz4, blockSize: Int = 64 * 1024, threads: Int = 2)
@@ -66,6 +67,7 @@ public final class DocStoreWriter {
         self.compression = compression
         self.blockSize = blockSize
         self.threads = threads
+        compressors = (0..<threads).map { _ in BlockCompressor(compression) }
         out = try ContainerWriter(path: "\(directory)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
         try out.beginSection(Self.blocksSection)
         current.reserveCapacity(blockSize + blockSize / 2)
@@ -104,12 +106,14 @@ public final class DocStoreWriter {
         let work = pending
         pending.removeAll(keepingCapacity: true)
         let slots = DisjointSlots<[UInt8]>(count: work.count)
-        let compression = compression
-        if threads == 1 || work.count == 1 {
-            for i in work.indices { slots[i] = Self.compress(work[i].bytes, compression) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: work.count) { i in
-                slots[i] = Self.compress(work[i].bytes, compression)
+        let workers = min(threads, work.count)
+        let compressors = compressors
+        // Worker w compresses blocks w, w + workers, ... with its own compressor (reused state and buffers).
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for i in stride(from: w, to: work.count, by: workers) {
+                var packed: [UInt8] = []
+                work[i].bytes.withUnsafeBytes { compressors[w].compress($0, into: &packed) }
+                slots[i] = packed
             }
         }
         for (i, packed) in slots.takeAll().enumerated() {
@@ -119,13 +123,6 @@ public final class DocStoreWriter {
             try out.write(packed)
             blockCount += 1
         }
-    }
-
-    private static func compress(_ bytes: [UInt8], _ compression: StoreCompression) -> [UInt8] {
-        var packed: [UInt8] = []
-        packed.reserveCapacity(bytes.count / 2 + 64)
-        bytes.withUnsafeBytes { compression.compress($0, into: &packed) }
-        return packed
     }
 
     /// Compresses and writes what is left, the block index and the header section.
