@@ -12,7 +12,8 @@ let benchmarks: @Sendable () -> Void = {
                   RateMetrics.megabytesPerSecond, RateMetrics.tokensPerSecond],
         warmupIterations: 1,
         maxDuration: .seconds(5),
-        maxIterations: 50
+        maxIterations: 50,
+        thresholds: [.mallocCountTotal: RateMetrics.allocationFree]
     )
 
     Benchmark("Analyzer.forEachToken (bodies)") { benchmark in
