@@ -8,7 +8,7 @@ import CorpusIndex
 /// indexer does, with one reused `TokenScratch`.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, .throughput,
+        metrics: [.wallClock, .mallocCountTotal, .throughput,
                   RateMetrics.megabytesPerSecond, RateMetrics.tokensPerSecond],
         warmupIterations: 1,
         maxDuration: .seconds(5),
