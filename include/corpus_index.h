@@ -58,14 +58,15 @@ int ci_close(ci_index *index);
 /* The number of documents in the index. */
 int ci_document_count(ci_index *index, int64_t *out_count);
 
-/* Runs `query` (UTF-8) and keeps hits offset ..< offset + top in `order`. */
+/* Runs `query` (UTF-8) and keeps hits offset ..< offset + top in `order` (document ids and scores; each hit's
+ * stored metadata is read from the document store the first time ci_result_refid / ci_result_json asks). */
 int ci_search(ci_index *index, const char *query, int64_t top, int64_t offset, int order, ci_results **out_results);
 /* Counts the documents `query` matches. */
 int ci_count(ci_index *index, const char *query, int64_t *out_count);
 
 /* The number of hits held. */
 int ci_results_count(const ci_results *results, size_t *out_count);
-/* Hit i's reference id (owned by results). */
+/* Hit i's reference id (owned by results; reads the document store on first access). */
 int ci_result_refid(const ci_results *results, size_t i, const char **out_refid);
 /* Hit i's score (BM25; 0 for queries with no scoring terms). */
 int ci_result_score(const ci_results *results, size_t i, double *out_score);

@@ -54,8 +54,9 @@ public func ci_search(
         guard (0..<Int32(orders.count)).contains(order) else {
             throw CorpusIndexError.invalidArgument("order must be 0 (score), 1 (date) or 2 (-date)")
         }
-        let hits = try handle.session.search(text, top: Int(top), offset: Int(offset), order: orders[Int(order)])
-        out.pointee = OpaquePointer(resultSets.register(ResultsHandle(hits: hits)))
+        let node = try handle.session.parse(text)
+        let ranked = try handle.session.rank(node, top: Int(top), offset: Int(offset), order: orders[Int(order)]).hits
+        out.pointee = OpaquePointer(resultSets.register(ResultsHandle(session: handle.session, node: node, ranked: ranked)))
         return CIStatus.ok.rawValue
     }
 }
@@ -73,8 +74,8 @@ public func ci_count(_ index: OpaquePointer?, _ query: UnsafePointer<CChar>?, _ 
 /// The hit `i` of `results`, validated.
 func hit(_ results: OpaquePointer?, _ i: Int) throws -> (ResultsHandle, Int) {
     let handle = try resultSets.object(UnsafeRawPointer(results), "results")
-    guard i >= 0 && i < handle.hits.count else {
-        throw CorpusIndexError.invalidArgument("hit index \(i) is out of range (\(handle.hits.count) hits)")
+    guard i >= 0 && i < handle.ranked.count else {
+        throw CorpusIndexError.invalidArgument("hit index \(i) is out of range (\(handle.ranked.count) hits)")
     }
     return (handle, i)
 }
@@ -87,14 +88,14 @@ func put<T>(_ value: T, _ out: UnsafeMutablePointer<T>?, _ name: String) throws 
 
 @_cdecl("ci_results_count")
 public func ci_results_count(_ results: OpaquePointer?, _ out: UnsafeMutablePointer<Int>?) -> Int32 {
-    guarded { try put(try resultSets.object(UnsafeRawPointer(results), "results").hits.count, out, "out_count") }
+    guarded { try put(try resultSets.object(UnsafeRawPointer(results), "results").ranked.count, out, "out_count") }
 }
 
 @_cdecl("ci_result_refid")
 public func ci_result_refid(_ results: OpaquePointer?, _ i: Int, _ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
     guarded {
         let (h, i) = try hit(results, i)
-        return try put(UnsafePointer(h.refids[i]), out, "out_refid")
+        return try put(try h.refid(i), out, "out_refid")
     }
 }
 
@@ -102,7 +103,7 @@ public func ci_result_refid(_ results: OpaquePointer?, _ i: Int, _ out: UnsafeMu
 public func ci_result_score(_ results: OpaquePointer?, _ i: Int, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     guarded {
         let (h, i) = try hit(results, i)
-        return try put(h.hits[i].score, out, "out_score")
+        return try put(h.ranked[i].score, out, "out_score")
     }
 }
 
@@ -110,7 +111,7 @@ public func ci_result_score(_ results: OpaquePointer?, _ i: Int, _ out: UnsafeMu
 public func ci_result_doc(_ results: OpaquePointer?, _ i: Int, _ out: UnsafeMutablePointer<UInt32>?) -> Int32 {
     guarded {
         let (h, i) = try hit(results, i)
-        return try put(h.hits[i].doc, out, "out_doc")
+        return try put(h.ranked[i].doc, out, "out_doc")
     }
 }
 
@@ -118,7 +119,7 @@ public func ci_result_doc(_ results: OpaquePointer?, _ i: Int, _ out: UnsafeMuta
 public func ci_result_json(_ results: OpaquePointer?, _ i: Int, _ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
     guarded {
         let (h, i) = try hit(results, i)
-        return try put(UnsafePointer(h.jsons[i]), out, "out_json")
+        return try put(try h.json(i), out, "out_json")
     }
 }
 

@@ -7,16 +7,39 @@ final class IndexHandle {
     init(session: IndexSession) { self.session = session }
 }
 
-/// The hits behind a `ci_results *`, with C strings (owned here, freed in `deinit`) for the accessors.
+/// The hits behind a `ci_results *`: document ids and scores from the engine; each hit's metadata and JSON
+/// are fetched from the document store on first access and kept, with their C strings (owned here, freed in
+/// `deinit`). Used by one thread at a time (as the header says).
 final class ResultsHandle {
-    let hits: [SearchHit]
-    let refids: [UnsafeMutablePointer<CChar>]
-    let jsons: [UnsafeMutablePointer<CChar>]
+    let session: IndexSession
+    let node: QueryNode
+    let ranked: [ScoredDoc]
+    private var refids: [UnsafeMutablePointer<CChar>?]
+    private var jsons: [UnsafeMutablePointer<CChar>?]
 
-    init(hits: [SearchHit]) {
-        self.hits = hits
-        refids = hits.map { strdup($0.referenceID)! }
-        jsons = hits.map { strdup($0.json)! }
+    init(session: IndexSession, node: QueryNode, ranked: [ScoredDoc]) {
+        self.session = session
+        self.node = node
+        self.ranked = ranked
+        refids = Array(repeating: nil, count: ranked.count)
+        jsons = Array(repeating: nil, count: ranked.count)
+    }
+
+    private func load(_ i: Int) throws {
+        guard refids[i] == nil else { return }
+        let hit = try session.details([ranked[i]], for: node)[0]
+        refids[i] = strdup(hit.referenceID)
+        jsons[i] = strdup(hit.json)
+    }
+
+    func refid(_ i: Int) throws -> UnsafePointer<CChar> {
+        try load(i)
+        return UnsafePointer(refids[i]!)
+    }
+
+    func json(_ i: Int) throws -> UnsafePointer<CChar> {
+        try load(i)
+        return UnsafePointer(jsons[i]!)
     }
 
     deinit {

@@ -11,9 +11,10 @@ extension CorpusIndexCommand {
             commandName: "generate",
             abstract: "Write a deterministic synthetic Cablegate dump (csv, sql, html pages or text pages).",
             discussion: """
-                The same --cables, --seed and --format give byte-identical output whatever --threads is.
-                csv and sql go to the file -o (or stdout with -o -), optionally compressed; html and text
-                write one page per cable under the directory -o (cable/YYYY/MM/REFID.html or .txt).
+                The same --cables, --seed, --format and --compress give byte-identical output whatever \
+                --threads is. csv, sql and text (the site pages' text renderings, one after another) go to \
+                the file -o (or stdout with -o -), optionally compressed; html writes one page per cable \
+                under the directory -o (cable/YYYY/MM/REFID.html).
                 """)
 
         @Option(help: "Number of cables (the real dump has 251,287).")
@@ -25,16 +26,16 @@ extension CorpusIndexCommand {
         @Option(help: "Dump form: csv, sql, html or text.")
         var format: DumpFormat = .csv
 
-        @Option(help: "Compression for csv and sql: gz or lz4.")
+        @Option(help: "Compression for csv, sql and text: gz or lz4.")
         var compress: String?
 
-        @Option(name: .shortAndLong, help: "Output file (csv, sql; '-' = stdout) or directory (html, text).")
+        @Option(name: .shortAndLong, help: "Output file (csv, sql, text; '-' = stdout) or directory (html).")
         var output: String?
 
         @Flag(help: "Write nothing; print the body token count and distinct-token count (the project's analyzer).")
         var measureVocabulary = false
 
-        @Option(help: "Worker threads (default: all cores).")
+        @Option(help: "Worker threads (default: all cores; the output does not depend on it).")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {
@@ -61,12 +62,17 @@ extension CorpusIndexCommand {
                 return
             }
             guard let output else { throw ValidationError("give -o PATH (or --measure-vocabulary)") }
-            try generator.write(format: format, compression: try compression(), to: output, threads: threads)
+            let size = try generator.write(format: format, compression: try compression(), to: output, threads: threads)
             if output != "-" {
                 let seconds = Date().timeIntervalSince(start)
-                let line = "generated \(cables) cables (\(format.rawValue)) to \(output) in \(String(format: "%.2f", seconds)) s\n"
+                let mb = Double(size.renderedBytes) / 1_000_000
+                var line = "generated \(cables) cables (\(format.rawValue)) to \(output): \(size.renderedBytes) bytes"
+                if size.writtenBytes != size.renderedBytes { line += " (\(size.writtenBytes) compressed)" }
+                if size.files > 1 { line += " in \(size.files) files" }
+                line += String(format: ", %.2f s, %.0f MB/s\n", seconds, seconds > 0 ? mb / seconds : 0)
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
     }
 }
+

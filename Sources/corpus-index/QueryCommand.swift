@@ -54,7 +54,7 @@ extension CorpusIndexCommand {
         @Option(name: .long, help: "Skip this many hits first (paging).")
         var offset: Int = 0
 
-        @Option(name: .long, help: "Order: score, date (oldest first) or -date (newest first).")
+        @Option(name: .long, help: "Order: score, date (oldest first) or -date (newest first; write --sort=-date).")
         var sort: SearchOrder = .score
 
         @Flag(name: .long, help: "Print only the number of matching cables.")
@@ -62,6 +62,9 @@ extension CorpusIndexCommand {
 
         @Flag(name: .long, help: "Print JSON Lines instead of a table.")
         var json = false
+
+        @Flag(name: .long, help: "Also print to stderr how the query ran (parse tree, time, documents scored).")
+        var explain = false
 
         func validate() throws {
             guard top >= 0 else { throw ValidationError("--top must not be negative") }
@@ -77,7 +80,16 @@ extension CorpusIndexCommand {
                     print(json ? "{\"count\":\(n)}" : "\(n)")
                     return
                 }
-                let hits = try session.search(query, top: top, offset: offset, order: sort)
+                let node = try session.parse(query)
+                let started = DispatchTime.now().uptimeNanoseconds
+                let ranked = try session.rank(node, top: top, offset: offset, order: sort)
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                let hits = try session.details(ranked.hits, for: node)
+                if explain {
+                    let matches = try session.count(query)
+                    let text = "query: \(node)\nranked in \(elapsed) ms: scored \(ranked.scoredDocuments) of \(matches) matching documents\n"
+                    FileHandle.standardError.write(Data(text.utf8))
+                }
                 if json {
                     var out = ""
                     for hit in hits {

@@ -3,9 +3,11 @@
 ///
 /// Built once (O(n)), then read-only and safe to share between threads.
 struct AliasTable: Sendable {
-    /// Per slot: the probability (scaled to 2^32) of keeping the slot rather than taking its alias.
-    private let threshold: [UInt32]
-    private let alias: [Int32]
+    /// Per slot: the probability (scaled to 2^32) of keeping the slot rather than taking its alias
+    /// (`UInt32.max`: always kept).
+    let threshold: [UInt32]
+    /// Per slot: the outcome taken when the slot is not kept.
+    let alias: [Int32]
 
     /// The number of outcomes.
     var count: Int { threshold.count }

@@ -49,7 +49,7 @@ struct CableComposer: Sendable {
 
         // Size plan first: the header's DE line and the body's first line need the section count.
         let targetWords = min(max(Int(random.logNormal(median: 675, sigma: 0.86)), 25), 16_000)
-        let kind = headerComposer.kind(year: year, random: &random)
+        let kind = headerComposer.kind(year: year, fromState: parsed.station == "STATE", random: &random)
         let sections = kind == .acp127 && targetWords > 1_100 ? min(1 + targetWords / 1_100, 60) : 1
 
         let headerStart = out.count
@@ -131,7 +131,7 @@ struct CableComposer: Sendable {
         }
 
         // TAGS and SUBJECT.
-        draft.tags = tagComposer.choose(&random)
+        draft.tags = tagComposer.choose(&random, country: station.countryTag)
         draft.firstLineTagRanges = tagComposer.write(draft.tags, oldStyle: old, random: &random, writer: &writer)
         draft.subject = writeSubject(stationText: stationText, classified: draft.classification < 4, &random, &writer)
         writer.blank()

@@ -24,13 +24,19 @@ struct CableDraft {
     /// Body-relative offsets of numbered-paragraph starts (the HTML form anchors them), with their numbers.
     var paragraphAnchors: [(offset: Int, number: Int)] = []
 
-    /// The record a reader of `format` returns for this cable.
+    /// The record a reader of `format` returns for this cable. Pages (HTML, text) carry a release date but neither
+    /// the row id nor the references column; a text rendering runs header lines straight into body lines, so the
+    /// header's own trailing line ends are not recoverable from it.
     func record(in buffer: ByteBuffer, origins: [String], format: DumpFormat) -> CableRecord {
         let pageForm = format == .html || format == .text
+        var headerBytes = buffer.bytes(header)
+        if format == .text {
+            while let last = headerBytes.last, last == 0x0A || last == 0x0D { headerBytes.removeLast() }
+        }
         return CableRecord(
             rowID: pageForm ? nil : index + 1, referenceID: referenceID, created: created,
             released: pageForm ? released : nil, classification: Classification.knownValues[classification],
-            origin: origins[origin], references: references, header: buffer.bytes(header), body: buffer.bytes(body),
+            origin: origins[origin], references: pageForm ? [] : references, header: headerBytes, body: buffer.bytes(body),
             tags: tags, subject: subject, markings: markings)
     }
 }

@@ -81,8 +81,9 @@ struct CablePlanner: Sendable {
             markings: [])
     }
 
-    /// About 56% of cables cite 1–6 earlier cables: mostly real ids of the preceding months (same station
-    /// preferred by proximity), some MRNs outside the dump (lower serials of the same station, or STATE).
+    /// About 56% of cables cite 1–6 earlier cables (FORMATS.md §6: 232k edges). About 60% of the cited ids are
+    /// real rows of the dump: mostly recent cables of the same station, else of STATE, else any recent cable; the
+    /// rest are MRNs outside the dump (lower serials of the same station, or STATE). Sorted as strings, unique.
     private func references(realRow: Int, parsed: ParsedID, random: inout GeneratorRandom) -> [String] {
         guard realRow > 0, random.chance(0.56) else { return [] }
         var count = 1
@@ -90,10 +91,15 @@ struct CablePlanner: Sendable {
         var refs: [String] = []
         for _ in 0..<count {
             if random.chance(0.6) {
-                let back = 1 + Int(-log(max(random.unit(), 1e-12)) * 900)
-                let row = max(0, realRow - back)
-                let id = resources.refid(row)
-                if CablePlanner.isWellFormed(id) { refs.append(id) }
+                let pick = random.unit()
+                let station = pick < 0.65 ? parsed.station : pick < 0.85 ? "STATE" : nil
+                if let station, let row = earlierRow(of: station, before: realRow, &random) {
+                    refs.append(resources.refid(row))
+                } else {
+                    let back = 1 + Int(-log(max(random.unit(), 1e-12)) * 900)
+                    let id = resources.refid(max(0, realRow - back))
+                    if CablePlanner.isWellFormed(id) { refs.append(id) }
+                }
             } else {
                 let serial = max(1, (Int(parsed.serial) ?? 1000) - 1 - random.below(4000))
                 let station = random.chance(0.7) ? parsed.station : "STATE"
@@ -102,6 +108,20 @@ struct CablePlanner: Sendable {
             }
         }
         return Array(Set(refs)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// A real row of `station` before `row`, usually a recent one (geometric distance back in the station's rows).
+    private func earlierRow(of station: String, before row: Int, _ random: inout GeneratorRandom) -> Int? {
+        guard let rows = resources.rowsByStation[station] else { return nil }
+        var lo = 0
+        var hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(rows[mid]) < row { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return nil }
+        let back = min(lo - 1, Int(-log(max(random.unit(), 1e-12)) * 25))
+        return Int(rows[lo - 1 - back])
     }
 
     /// `^\d{2}[A-Z]+\d{1,7}$`.

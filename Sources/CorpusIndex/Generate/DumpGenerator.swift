@@ -1,6 +1,16 @@
 import Dispatch
 import Foundation
 
+/// What `DumpGenerator.write` produced.
+public struct GeneratedDumpSize: Sendable, Equatable {
+    /// Bytes of the dump form before compression (for HTML, of all pages).
+    public var renderedBytes: Int
+    /// Bytes written to disk (or standard output) after compression.
+    public var writtenBytes: Int
+    /// Files written (1 for the stream forms, one per page for HTML).
+    public var files: Int
+}
+
 /// A deterministic generator of realistic, full-size Cablegate dumps (CSV, SQL, HTML pages, text pages).
 ///
 /// Every cable is a pure function of `(seed, row)`: the real reference ids and creation months (all 251,287 in
@@ -49,8 +59,8 @@ public struct DumpGenerator: Sendable {
         data(format: .csv)
     }
 
-    /// The whole dump of a single-stream form (`.csv` or `.sql`) in memory, or one page after another for `.html`
-    /// and `.text` (for tests at small sizes).
+    /// The whole dump in memory (for tests at small sizes): the stream forms as `write` writes them, `.html` as
+    /// one page after another.
     public func data(format: DumpFormat) -> [UInt8] {
         let out = ByteBuffer()
         if format == .sql { out.append(DumpRenderers.sqlPreamble(cables: cables, seed: seed)) }
@@ -59,31 +69,33 @@ public struct DumpGenerator: Sendable {
         return out.bytes(0..<out.count)
     }
 
-    /// The relative path of row `index`'s page in an `.html` or `.text` output directory.
-    public func pagePath(at index: Int, format: DumpFormat) -> String {
+    /// The relative path of row `index`'s page in an `.html` output directory (`cable/YYYY/MM/REFID.html`).
+    public func htmlPagePath(at index: Int) -> String {
         let buffer = ByteBuffer()
-        return DumpRenderers.pagePath(composer.compose(index, into: buffer), ext: format == .html ? "html" : "txt")
+        return DumpRenderers.pagePath(composer.compose(index, into: buffer), ext: "html")
     }
 
-    /// Writes the dump. `.csv` and `.sql` go to the file `path` (`-` = standard output), compressed if asked;
-    /// `.html` and `.text` write one page per cable under the directory `path` (`cable/YYYY/MM/REFID.html|txt`)
-    /// and take no compression. `threads` workers render in parallel; the bytes do not depend on it.
+    /// Writes the dump. `.csv`, `.sql` and `.text` (the pages' text renderings, one after another) go to the file
+    /// `path` (`-` = standard output), compressed if asked; `.html` writes one page per cable under the directory
+    /// `path` (`cable/YYYY/MM/REFID.html`) and takes no compression. `threads` workers render in parallel; the
+    /// bytes do not depend on it. Returns how many bytes were rendered and written.
+    @discardableResult
     public func write(
         format: DumpFormat, compression: DumpCompression = .none, to path: String,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    ) throws {
+    ) throws -> GeneratedDumpSize {
         let threads = max(1, threads)
         switch format {
-        case .csv, .sql:
-            try writeStream(format: format, compression: compression, to: path, threads: threads)
-        case .html, .text:
+        case .csv, .sql, .text:
+            return try writeStream(format: format, compression: compression, to: path, threads: threads)
+        case .html:
             guard compression == .none else {
-                throw CorpusIndexError.invalidArgument("--compress applies to csv and sql output, not \(format.rawValue) pages")
+                throw CorpusIndexError.invalidArgument("--compress applies to csv, sql and text output, not html pages")
             }
             guard path != "-" else {
-                throw CorpusIndexError.invalidArgument("\(format.rawValue) output is a directory; give -o DIR, not -")
+                throw CorpusIndexError.invalidArgument("html output is a directory of pages; give -o DIR, not -")
             }
-            try writePages(format: format, to: path, threads: threads)
+            return try writeHTMLPages(to: path, threads: threads)
         }
     }
 

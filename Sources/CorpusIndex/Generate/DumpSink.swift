@@ -133,7 +133,7 @@ final class DumpSink: @unchecked Sendable {
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            let n = posixWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CorpusIndexError.io(path: path, errno: errno, operation: "write")
@@ -145,5 +145,38 @@ final class DumpSink: @unchecked Sendable {
 
     private func lz4Error(_ code: Int, _ call: String) -> CorpusIndexError {
         .internalError("\(call) failed (\(String(cString: LZ4F_getErrorName(code)))) writing \(path)")
+    }
+}
+
+/// `write(2)`, named apart from the methods called `write`.
+@inline(__always)
+func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, buffer, count)
+    #else
+    return Darwin.write(fd, buffer, count)
+    #endif
+}
+
+extension DumpSink {
+    /// Compresses `input` into one complete gzip member appended to `out` (one `deflate(Z_FINISH)` call into a
+    /// `deflateBound`-sized buffer). Concatenated members are a valid gzip file (RFC 1952 §2.2; gzip, pigz and the
+    /// project's readers read them all), which lets workers compress their own units in parallel while the output
+    /// stays the same whatever the thread count.
+    static func appendGzipMember(_ input: UnsafeRawBufferPointer, level: Int32 = 1, to out: ByteBuffer) throws {
+        var stream = z_stream()
+        let status = deflateInit2_(
+            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw CorpusIndexError.internalError("deflateInit2 failed (\(status))") }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, UInt(input.count))) + 64
+        out.reserve(bound)
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.avail_in = UInt32(input.count)
+        stream.next_out = out.base + out.count
+        stream.avail_out = UInt32(bound)
+        let result = deflate(&stream, Z_FINISH)
+        guard result == Z_STREAM_END else { throw CorpusIndexError.internalError("deflate of a gzip member failed (\(result))") }
+        out.count += bound - Int(stream.avail_out)
     }
 }

@@ -10,6 +10,8 @@ final class GeneratorResources: Sendable {
     /// The 251,287 real reference ids in `cables.csv` row order, in one arena.
     let refidBytes: [UInt8]
     let refidStarts: [Int32]
+    /// The real rows of each station (as spelt in the ids), ascending: where a cable's references come from.
+    let rowsByStation: [String: [Int32]]
     /// Per creation month, chronological: (year, month, first real row, cable count).
     let months: [(year: Int, month: Int, firstRow: Int, count: Int)]
     /// The 275 origin strings.
@@ -34,6 +36,8 @@ final class GeneratorResources: Sendable {
         var originIndex: Int?
         var routingIndicator: String
         var plainName: String
+        /// The 2-letter country tag of the station's cables, when known.
+        var countryTag: String? = nil
     }
 
     /// The number of real cables (rows of the real `cables.csv`).
@@ -84,6 +88,11 @@ final class GeneratorResources: Sendable {
         }
         refidBytes = arena
         refidStarts = starts
+        var byStation: [String: [Int32]] = [:]
+        for (row, id) in refids.enumerated() where CablePlanner.isWellFormed(id) {
+            byStation[CablePlanner.parse(id).station, default: []].append(Int32(row))
+        }
+        rowsByStation = byStation
 
         var months: [(year: Int, month: Int, firstRow: Int, count: Int)] = []
         var row = 0
@@ -106,13 +115,15 @@ final class GeneratorResources: Sendable {
         var originWeights = [Double](repeating: 0, count: origins.count)
         for line in try Self.lines("stations.tsv") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard f.count == 5, let n = Int(f[1]), let oi = Int(f[2]), oi < origins.count else {
+            guard f.count == 5 || f.count == 6, let n = Int(f[1]), let oi = Int(f[2]), oi < origins.count else {
                 throw CorpusIndexError.corrupt(file: "stations.tsv.gz", section: "resource", reason: "bad line '\(line)'")
             }
             let station = String(f[0])
             var ri = String(f[3])
             if ri.isEmpty { ri = "RUEH" + String(station.prefix(3)) }
-            stations[station] = Station(originIndex: oi >= 0 ? oi : nil, routingIndicator: ri, plainName: String(f[4]))
+            let country = f.count == 6 && !f[5].isEmpty ? String(f[5]) : nil
+            stations[station] = Station(
+                originIndex: oi >= 0 ? oi : nil, routingIndicator: ri, plainName: String(f[4]), countryTag: country)
             if oi >= 0 { originWeights[oi] += Double(n) }
         }
         self.stations = stations
@@ -165,7 +176,7 @@ final class GeneratorResources: Sendable {
         return String(decoding: text, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
-    /// Inflates a gzip (or zlib) stream.
+    /// Inflates a gzip (or zlib) stream; concatenated gzip members are inflated one after another.
     static func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -191,6 +202,11 @@ final class GeneratorResources: Sendable {
                 }
                 if status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0 {
                     throw CorpusIndexError.corrupt(file: name, section: "gzip", reason: "truncated stream")
+                }
+                if status == Z_STREAM_END && stream.avail_in > 0 {
+                    // Another gzip member follows.
+                    inflateReset(&stream)
+                    status = Z_OK
                 }
             } while status != Z_STREAM_END
         }

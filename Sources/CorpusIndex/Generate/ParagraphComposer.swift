@@ -37,7 +37,7 @@ extension CableComposer {
                 for i in 0..<(2 + random.below(4)) {
                     let word = words.headWord(&random)
                     heading += i == 0 ? "" : " "
-                    heading += uppercase ? word.uppercased() : (i == 0 ? word.capitalized : word)
+                    heading += uppercase ? word.uppercased() : (i == 0 ? word.prefix(1).uppercased() + word.dropFirst() : word)
                 }
                 writer.line(heading)
                 writer.blank()

@@ -73,8 +73,8 @@ struct TagComposer: Sendable {
         return b.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || (allowHyphen && $0 == 0x2D) }
     }
 
-    /// Draws the tags of one cable.
-    func choose(_ random: inout GeneratorRandom) -> [String] {
+    /// Draws the tags of one cable; `country` (the station's country tag, if known) is usually among them.
+    func choose(_ random: inout GeneratorRandom, country: String?) -> [String] {
         var tags: [String] = []
         func add(_ tag: String) { if !tags.contains(tag) { tags.append(tag) } }
         for (tag, share) in TagComposer.top where random.chance(share) { add(tag) }
@@ -91,6 +91,10 @@ struct TagComposer: Sendable {
         if random.chance(0.006) { add(junk[random.below(junk.count)]) }
         var countryCount = 1
         while countryCount < 4 && random.chance(0.3) { countryCount += 1 }
+        if let country, random.chance(0.85) {
+            add(country)
+            countryCount -= 1
+        }
         for _ in 0..<countryCount { add(countries[countryPicker.sample(&random)]) }
         return tags
     }

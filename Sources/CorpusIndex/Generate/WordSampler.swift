@@ -7,24 +7,29 @@
 /// Heaps' growth: types grow like tokens^(1/a); `a = 1.85`, `q = 3000`, a 10% tail give about 58k types at 2M tokens
 /// and 0.8M at 261M tokens (the real corpus size), as FORMATS.md §6 estimates.
 ///
-/// Rendering a word is allocation-free: the head lives in two pre-rendered arenas (lowercase and uppercase).
+/// Rendering a word is allocation-free: the head lives in two pre-rendered arenas (natural spelling and upper case).
 /// Immutable and `Sendable`; share one instance between workers.
 struct WordSampler: Sendable {
     static let tailShare = 0.10
     static let tailExponent = 1.85
     static let tailOffset = 3000.0
 
-    private let lower: [UInt8]
+    /// The words as usually spelt in mixed-case cables (`the`, `Iraq`, `NATO`), and all upper-case.
+    private let natural: [UInt8]
     private let upper: [UInt8]
     private let starts: [Int32]
     private let head: AliasTable
+    /// The head's alias table with the words folded in, two `UInt64`s per slot so that a draw touches one cache
+    /// line: `[2s]` = keep threshold << 32 | span of slot `s`'s word, `[2s+1]` = span of its alias's word, where a
+    /// span is length << 24 | offset in the arenas.
+    private let packedHead: [UInt64]
     private let tailThreshold: UInt64
     private let tailPower: Double
 
     /// Words that would read as handling markings or structure if they began a line; left out of the vocabulary.
     static let excluded: Set<String> = [
         "sipdis", "noforn", "nodis", "exdis", "limdis", "orcon", "tags", "subject", "subj", "ref", "refs", "reftel",
-        "classified", "unclas", "section", "summary", "comment", "end", "declassified", "xxxxxxxxxxxx",
+        "classified", "unclas", "section", "summary", "comment", "end", "declassified",
     ]
 
     /// Prefixes readers take for a keyword at a line start (`REFERENCE`, `REFS`, `SUMMARY`...): a subject or
@@ -32,21 +37,33 @@ struct WordSampler: Sendable {
     static let excludedPrefixes = ["reference", "refs", "reftel", "retel", "summar", "tags", "subj"]
 
     init(words: [String], counts: [Int]) {
-        var lower: [UInt8] = []
+        var spelt: [UInt8] = []
         var starts: [Int32] = [0]
         var weights: [Double] = []
         for (word, count) in zip(words, counts)
-        where !word.isEmpty && !WordSampler.excluded.contains(word)
-            && !WordSampler.excludedPrefixes.contains(where: { word.hasPrefix($0) })
+        where !word.isEmpty && !WordSampler.excluded.contains(word.lowercased())
+            && !WordSampler.excludedPrefixes.contains(where: { word.lowercased().hasPrefix($0) })
+            && !word.lowercased().allSatisfy({ $0 == "x" })  // redaction marks (cables.csv is unredacted)
         {
-            lower.append(contentsOf: word.utf8)
-            starts.append(Int32(lower.count))
+            spelt.append(contentsOf: word.utf8)
+            starts.append(Int32(spelt.count))
             weights.append(Double(count))
         }
-        self.lower = lower
-        upper = lower.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        spelt += [UInt8](repeating: 0, count: 16)  // padding for the 16-byte copies
+        natural = spelt
+        upper = spelt.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         self.starts = starts
         head = AliasTable(weights: weights)
+        var packed: [UInt64] = []
+        packed.reserveCapacity(2 * weights.count)
+        func span(_ i: Int) -> UInt64 { UInt64(starts[i + 1] - starts[i]) << 24 | UInt64(starts[i]) }
+        for slot in 0..<head.count {
+            let keepAlways = head.threshold[slot] == UInt32.max
+            packed.append(UInt64(head.threshold[slot]) << 32 | span(slot))
+            packed.append(span(keepAlways ? slot : Int(head.alias[slot])))
+        }
+        packedHead = packed
+        precondition(spelt.count < 1 << 24, "head arena exceeds 16 MB")
         tailThreshold = UInt64(WordSampler.tailShare * 0x1.0p64)
         tailPower = -1 / (WordSampler.tailExponent - 1)
     }
@@ -54,7 +71,7 @@ struct WordSampler: Sendable {
     /// The number of head words.
     var headCount: Int { starts.count - 1 }
 
-    /// A drawn word: a head index or a tail rank.
+    /// A drawn word: a head word's span (length << 24 | arena offset) or a tail rank.
     struct Word {
         var isTail: Bool
         var value: UInt64
@@ -64,7 +81,13 @@ struct WordSampler: Sendable {
     @inline(__always)
     func draw(_ random: inout GeneratorRandom) -> Word {
         if random.next() < tailThreshold { return Word(isTail: true, value: tailRank(&random)) }
-        return Word(isTail: false, value: UInt64(head.sample(&random)))
+        let bits = random.next()
+        let slot = Int(truncatingIfNeeded: ((bits >> 32) &* UInt64(head.count)) >> 32)
+        return packedHead.withUnsafeBufferPointer { table in
+            let keep = table[2 * slot]
+            let chosen = UInt32(truncatingIfNeeded: bits) < UInt32(truncatingIfNeeded: keep >> 32) ? keep : table[2 * slot + 1]
+            return Word(isTail: false, value: chosen & 0xFFFF_FFFF)
+        }
     }
 
     /// The byte length `word` renders to.
@@ -79,8 +102,7 @@ struct WordSampler: Sendable {
             }
             return length
         }
-        let i = Int(word.value)
-        return starts.withUnsafeBufferPointer { Int($0[i + 1] - $0[i]) }
+        return Int(truncatingIfNeeded: word.value >> 24)
     }
 
     /// Appends a drawn word.
@@ -89,34 +111,36 @@ struct WordSampler: Sendable {
         if word.isTail {
             appendTailWord(rank: word.value, to: out, uppercase: uppercase)
         } else {
-            appendHeadWord(Int(word.value), to: out, uppercase: uppercase)
+            appendHeadSpan(word.value, to: out, uppercase: uppercase)
         }
     }
 
-    /// Appends one word (uppercase if `uppercase`) and returns its length.
+    /// Appends the head word at `span` (length << 24 | arena offset), upper-case or in its natural spelling.
     @inline(__always)
     @discardableResult
-    func appendWord(_ random: inout GeneratorRandom, to out: ByteBuffer, uppercase: Bool) -> Int {
-        if random.next() < tailThreshold {
-            return appendTailWord(rank: tailRank(&random), to: out, uppercase: uppercase)
+    func appendHeadSpan(_ span: UInt64, to out: ByteBuffer, uppercase: Bool) -> Int {
+        let start = Int(truncatingIfNeeded: span & 0xFF_FFFF)
+        let length = Int(truncatingIfNeeded: span >> 24)
+        // Most words fit 16 bytes: copy two unaligned words (the arenas are padded) instead of calling memmove.
+        out.reserve(length + 16)
+        (uppercase ? upper : natural).withUnsafeBytes { arena in
+            let source = arena.baseAddress! + start
+            let target = UnsafeMutableRawPointer(out.base + out.count)
+            if length <= 16 {
+                target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+            } else {
+                target.copyMemory(from: source, byteCount: length)
+            }
         }
-        return appendHeadWord(head.sample(&random), to: out, uppercase: uppercase)
-    }
-
-    /// Appends head word `index` (0 = most frequent).
-    @inline(__always)
-    @discardableResult
-    func appendHeadWord(_ index: Int, to out: ByteBuffer, uppercase: Bool) -> Int {
-        let start = Int(starts[index])
-        let length = Int(starts[index + 1]) - start
-        (uppercase ? upper : lower).withUnsafeBufferPointer { out.append($0.baseAddress! + start, length) }
+        out.count += length
         return length
     }
 
     /// A head word drawn by frequency, as a `String` (for subjects and headings, not the hot path).
     func headWord(_ random: inout GeneratorRandom) -> String {
         let index = head.sample(&random)
-        return String(decoding: lower[Int(starts[index])..<Int(starts[index + 1])], as: UTF8.self)
+        return String(decoding: natural[Int(starts[index])..<Int(starts[index + 1])], as: UTF8.self)
     }
 
     /// A tail rank from the power law.

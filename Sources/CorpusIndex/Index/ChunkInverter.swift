@@ -161,6 +161,7 @@ final class ChunkInverter {
                 if used + 64 > keyBufferCapacity { growKeyBuffer(needed: used + 64) }
                 let start = used
                 var keys = keyBuffer
+                var limit = keyBufferCapacity - 9  // local: the loop below stores through `keys`
                 keys[used] = field
                 used += 1
                 var word = UInt64(field)
@@ -168,9 +169,10 @@ final class ChunkInverter {
                 while i < n {
                     let c = table[Int(p[i])]
                     if c == 0 { break }
-                    if used + 9 > keyBufferCapacity {
+                    if used > limit {
                         growKeyBuffer(needed: used + 9)
                         keys = keyBuffer
+                        limit = keyBufferCapacity - 9
                     }
                     keys[used] = c
                     if length < 8 { word |= UInt64(c) << (UInt64(length) &* 8) }
@@ -188,6 +190,12 @@ final class ChunkInverter {
             let m = mask
             let table = entries
             for t in 0..<count { touched &+= table[Int(truncatingIfNeeded: batchHashes[t]) & m].key8 }
+            // Then the postings tail of each entry that is already the token's term (the next write lands there).
+            let arena = arenaBase
+            for t in 0..<count {
+                let e = table + (Int(truncatingIfNeeded: batchHashes[t]) & m)
+                if e.pointee.key8 == batchWords[t] { touched &+= UInt64(arena[Int(e.pointee.write)]) }
+            }
             // Add the tokens in order.
             for t in 0..<count {
                 add(
@@ -259,8 +267,7 @@ final class ChunkInverter {
             e = entries + index
             let k = e.pointee.key8
             if k == first && Int(e.pointee.keyLength) == keyLength
-                && (keyLength <= 8
-                    || memcmp(arenaBase + Int(e.pointee.keyOffset) + 8, key + 8, keyLength - 8) == 0)
+                && (keyLength <= 8 || ChunkInverter.tailsEqual(UnsafeRawPointer(arenaBase + Int(e.pointee.keyOffset)), key, keyLength))
             {
                 break
             }
@@ -278,6 +285,20 @@ final class ChunkInverter {
         }
         putVarint(UInt32(bitPattern: position &- e.pointee.lastPosition), e)
         e.pointee.lastPosition = position
+    }
+
+    /// Whether two keys of `length` > 8 bytes agree past their first 8 (compared as 8-byte words, the last one
+    /// masked; both must be readable up to 7 bytes past `length`).
+    @inline(__always)
+    static func tailsEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ length: Int) -> Bool {
+        var k = 8
+        while k < length {
+            var x = a.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            if length - k < 8 { x &= (1 << (UInt64(length - k) &* 8)) &- 1 }
+            if x != 0 { return false }
+            k += 8
+        }
+        return true
     }
 
     /// Creates the entry for `key` at the empty slot `index`; returns it (after a table growth,

@@ -52,7 +52,8 @@ extension IndexBuild {
             read = try reader.processInParallel(
                 threads: options.threads, chunkBytes: options.chunkBytes,
                 work: { chunk in
-                    try builder.process { add in _ = try chunk.forEachRecord(add) }
+                    defer { chunk.releaseInputPages() }
+                    return try builder.process { add in _ = try chunk.forEachRecord(add) }
                 },
                 collect: { processed, summary, _ in
                     try builder.collect(processed)

@@ -17,11 +17,7 @@ enum MergePipeline {
     static func run(merger: RunMerger, buckets: Range<Int>, threads: Int, batchBytes: Int, consume: Consumer) throws {
         if threads <= 1 {
             try merger.merge(buckets: buckets) { key, postings in
-                try postings.docs.withUnsafeBufferPointer { d in
-                    try postings.freqs.withUnsafeBufferPointer { f in
-                        try postings.positions.withUnsafeBufferPointer { p in try consume(key, d, f, p) }
-                    }
-                }
+                try consume(key, postings.docsBuffer, postings.freqsBuffer, postings.positionsBuffer)
             }
             return
         }
@@ -32,6 +28,11 @@ enum MergePipeline {
             channel.produce { emit in
                 var batch = channel.emptyBatch()
                 try merger.merge(buckets: buckets) { key, postings in
+                    if batch.count > 0 && 4 * postings.positionCount >= batchBytes {
+                        // A very large term travels alone, so no batch keeps its memory for long.
+                        try emit(batch)
+                        batch = channel.emptyBatch()
+                    }
                     batch.append(key: key, postings: postings)
                     if batch.byteCount >= batchBytes {
                         try emit(batch)
@@ -47,7 +48,7 @@ enum MergePipeline {
         do {
             while let batch = try channel.next() {
                 try batch.forEach(consume)
-                channel.recycle(batch)
+                channel.recycle(batch, limit: batchBytes)
             }
         } catch {
             channel.cancel()
@@ -122,8 +123,8 @@ private final class BatchChannel: @unchecked Sendable {
         return nil
     }
 
-    func recycle(_ batch: TermBatch) {
-        batch.removeAll()
+    func recycle(_ batch: TermBatch, limit: Int) {
+        batch.removeAll(limit: limit)
         condition.lock()
         empty.append(batch)
         condition.unlock()

@@ -7,7 +7,7 @@
 final class RunMerger {
     private let readers: [RunReader]
     private var heap: [Int] = []
-    private var merged = MergedPostings()
+    private let merged = MergedPostings()
 
     init(readers: [RunReader]) {
         self.readers = readers
@@ -47,7 +47,7 @@ final class RunMerger {
     /// is the field ordinal byte followed by the term bytes.
     func merge(
         buckets range: Range<Int>,
-        _ body: (_ key: UnsafeRawBufferPointer, _ postings: inout MergedPostings) throws -> Void
+        _ body: (_ key: UnsafeRawBufferPointer, _ postings: MergedPostings) throws -> Void
     ) throws {
         heap.removeAll(keepingCapacity: true)
         for (index, reader) in readers.enumerated() {
@@ -79,7 +79,7 @@ final class RunMerger {
                         siftDown(0)
                     }
                 }
-                try body(key, &merged)
+                try body(key, merged)
             }
         }
     }

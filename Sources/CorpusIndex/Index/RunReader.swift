@@ -20,6 +20,8 @@ final class RunReader {
     private var fd: Int32
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// The buffer's normal size; it grows to hold one oversized entry and shrinks back after it.
+    private let baseCapacity: Int
     private var fileOffset = 0  // file offset of buffer[0]
     private var filled = 0
     private var cursor = 0
@@ -37,6 +39,7 @@ final class RunReader {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CorpusIndexError.io(path: path, errno: errno, operation: "open") }
         capacity = max(bufferSize, 4096)
+        baseCapacity = capacity
         buffer = .allocate(capacity: capacity)
         key = .allocate(capacity: keyCapacity)
         try loadFooter()
@@ -106,7 +109,14 @@ final class RunReader {
     @inline(never)
     private func refill(_ count: Int) throws {
         let remaining = filled - cursor
-        if count > capacity {
+        if count <= baseCapacity && capacity > baseCapacity && remaining <= baseCapacity {
+            // The previous entry needed a bigger buffer; give the memory back.
+            let smaller = UnsafeMutablePointer<UInt8>.allocate(capacity: baseCapacity)
+            smaller.update(from: buffer + cursor, count: remaining)
+            buffer.deallocate()
+            buffer = smaller
+            capacity = baseCapacity
+        } else if count > capacity {
             var newCapacity = capacity
             while newCapacity < count { newCapacity *= 2 }
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)

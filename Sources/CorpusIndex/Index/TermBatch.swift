@@ -17,23 +17,26 @@ final class TermBatch {
     /// Approximate bytes held, for the batch size limit.
     var byteCount: Int { keys.count + 8 * docs.count + 4 * positions.count }
 
-    func removeAll() {
-        keys.removeAll(keepingCapacity: true)
-        keyEnds.removeAll(keepingCapacity: true)
-        docs.removeAll(keepingCapacity: true)
-        freqs.removeAll(keepingCapacity: true)
-        docEnds.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
-        positionEnds.removeAll(keepingCapacity: true)
+    /// Empties the batch, keeping its capacity unless it grew past `2 × limit` bytes (a batch that held one
+    /// very large term gives that memory back).
+    func removeAll(limit: Int) {
+        let keep = byteCount <= 2 * limit
+        keys.removeAll(keepingCapacity: keep)
+        keyEnds.removeAll(keepingCapacity: keep)
+        docs.removeAll(keepingCapacity: keep)
+        freqs.removeAll(keepingCapacity: keep)
+        docEnds.removeAll(keepingCapacity: keep)
+        positions.removeAll(keepingCapacity: keep)
+        positionEnds.removeAll(keepingCapacity: keep)
     }
 
     func append(key: UnsafeRawBufferPointer, postings: MergedPostings) {
         keys.append(contentsOf: key)
         keyEnds.append(keys.count)
-        docs.append(contentsOf: postings.docs)
-        freqs.append(contentsOf: postings.freqs)
+        docs.append(contentsOf: postings.docsBuffer)
+        freqs.append(contentsOf: postings.freqsBuffer)
         docEnds.append(docs.count)
-        positions.append(contentsOf: postings.positions)
+        positions.append(contentsOf: postings.positionsBuffer)
         positionEnds.append(positions.count)
     }
 

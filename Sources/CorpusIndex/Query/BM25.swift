@@ -14,10 +14,17 @@ public struct BM25: Sendable, Equatable {
     public let idf: Double
     /// The field's average length (at least a tiny positive number).
     public let averageFieldLength: Double
+    // Precomputed so that a score costs one division: idf·(k1+1)·tf / (tf + k1·(1−b) + (k1·b/avgLen)·len).
+    let scale: Double
+    let lengthFree: Double
+    let perLength: Double
 
     public init(documentCount: Int, documentFrequency: Int, averageFieldLength: Double) {
         idf = BM25.idf(documentCount: documentCount, documentFrequency: documentFrequency)
         self.averageFieldLength = averageFieldLength > 0 ? averageFieldLength : 1
+        scale = idf * (BM25.k1 + 1)
+        lengthFree = BM25.k1 * (1 - BM25.b)
+        perLength = BM25.k1 * BM25.b / self.averageFieldLength
     }
 
     /// Lucene's idf, always positive.
@@ -32,7 +39,6 @@ public struct BM25: Sendable, Equatable {
     public func score(tf: UInt32, fieldLength: UInt32) -> Double {
         if tf == 0 { return 0 }
         let t = Double(tf)
-        let norm = BM25.k1 * (1 - BM25.b + BM25.b * Double(fieldLength) / averageFieldLength)
-        return idf * t * (BM25.k1 + 1) / (t + norm)
+        return scale * t / (t + lengthFree + perLength * Double(fieldLength))
     }
 }

@@ -13,27 +13,31 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
     let keywords: [KeywordIndexReader]
     let averages: [Double]
     let errors: QueryErrorRecord
-    public let isSortedByCreated: Bool
+    let createdOrder: CreatedOrder
 
-    /// Opens the fields of `reader` and checks whether the created column is in order (one pass over it).
+    /// Gathers the fields of `reader`. Cheap: nothing is scanned until a query needs it.
     public init(reader: IndexReader) {
         self.reader = reader
         fields = TextField.allCases.map { reader.field($0) }
         keywords = KeywordField.allCases.map { reader.keyword($0) }
         averages = fields.map(\.averageFieldLength)
         errors = QueryErrorRecord()
-        let columns = reader.columns
-        var sorted = true
-        var previous = Int64.min
-        for d in 0..<reader.documentCount {
-            let c = columns.created(UInt32(d))
-            if c < previous {
-                sorted = false
-                break
+        createdOrder = CreatedOrder()
+    }
+
+    /// Whether the created column is non-decreasing: one pass over it on first use (the first `date:` query),
+    /// then remembered.
+    public var isSortedByCreated: Bool {
+        createdOrder.value {
+            let columns = reader.columns
+            var previous = Int64.min
+            for d in 0..<reader.documentCount {
+                let c = columns.created(UInt32(d))
+                if c < previous { return false }
+                previous = c
             }
-            previous = c
+            return true
         }
-        isSortedByCreated = sorted
     }
 
     init(copying other: IndexQuerySource, errors: QueryErrorRecord) {
@@ -41,7 +45,7 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
         fields = other.fields
         keywords = other.keywords
         averages = other.averages
-        isSortedByCreated = other.isSortedByCreated
+        createdOrder = other.createdOrder
         self.errors = errors
     }
 
@@ -102,12 +106,13 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
             minFieldLength: info.minFieldLength)
     }
 
-    public func postings(field f: TextField, ordinal: Int) -> Postings {
+    public func termCursor(field f: TextField, ordinal: Int, statistics: TermStatistics) -> TermCursor {
         let cursor: PostingCursor? = attempt(nil) {
             let reader = field(f)
             return try reader.cursor(try reader.termInfo(ordinal: ordinal))
         }
-        return Postings(cursor: cursor, errors: errors)
+        guard let cursor else { return EmptyTermCursor(statistics: statistics) }
+        return IndexTermCursor(cursor: cursor, statistics: statistics, errors: errors)
     }
 
     @inline(__always)
@@ -164,66 +169,56 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
     public func created(doc: DocID) -> Int64 { reader.columns.created(doc) }
 
     public func document(_ doc: DocID) throws -> CableRecord { try reader.documents.document(doc) }
+}
 
-    /// A term's postings for the query engine: the on-disk cursor, which starts on its first document, presented
-    /// as one positioned before it; errors stop the cursor and are recorded.
-    public struct Postings: TermPostings {
-        let cursor: PostingCursor?
-        let errors: QueryErrorRecord
-        var started = false
-        public private(set) var doc: DocID = 0
+/// A term's on-disk postings as the engine's `TermCursor`: `PostingCursor` starts on its first document, this
+/// one before it; an error stops the cursor and is recorded for `endQuery`.
+final class IndexTermCursor: TermCursor {
+    let cursor: PostingCursor
+    let errors: QueryErrorRecord
+    var started = false
 
-        init(cursor: PostingCursor?, errors: QueryErrorRecord) {
-            self.cursor = cursor
-            self.errors = errors
-        }
-
-        @inline(__always)
-        public mutating func next() {
-            guard let cursor else {
-                doc = noMoreDocs
-                return
-            }
-            if !started {
-                started = true
-                doc = cursor.doc
-                return
-            }
-            do { doc = try cursor.next() } catch { stop(error) }
-        }
-
-        @inline(__always)
-        public mutating func advance(to target: DocID) {
-            guard let cursor else {
-                doc = noMoreDocs
-                return
-            }
-            started = true
-            do { doc = try cursor.advance(to: target) } catch { stop(error) }
-        }
-
-        mutating func stop(_ error: any Error) {
-            errors.record(error)
-            doc = noMoreDocs
-        }
-
-        public var freq: UInt32 { cursor?.freq ?? 0 }
-
-        public mutating func positions(into buffer: inout [UInt32]) {
-            buffer.removeAll(keepingCapacity: true)
-            guard let cursor else { return }
-            do { buffer.append(contentsOf: try cursor.positions()) } catch { stop(error) }
-        }
-
-        public mutating func shallowAdvance(to target: DocID) {
-            guard let cursor else { return }
-            do { try cursor.shallowAdvance(to: target) } catch { errors.record(error) }
-        }
-
-        public var blockMaxFreq: UInt32 { cursor?.blockMaxFreq ?? 0 }
-        public var blockMinFieldLength: UInt32 { cursor?.blockMinFieldLength ?? 0 }
-        public var blockLastDoc: DocID { cursor?.blockLastDoc ?? noMoreDocs }
+    init(cursor: PostingCursor, statistics: TermStatistics, errors: QueryErrorRecord) {
+        self.cursor = cursor
+        self.errors = errors
+        super.init(statistics: statistics)
     }
+
+    override func next() -> DocID {
+        if !started {
+            started = true
+            doc = cursor.doc
+            return doc
+        }
+        do { doc = try cursor.next() } catch { stop(error) }
+        return doc
+    }
+
+    override func advance(to target: DocID) -> DocID {
+        started = true
+        do { doc = try cursor.advance(to: target) } catch { stop(error) }
+        return doc
+    }
+
+    func stop(_ error: any Error) {
+        errors.record(error)
+        doc = noMoreDocs
+    }
+
+    override var freq: UInt32 { cursor.freq }
+
+    override func positions(into buffer: inout [UInt32]) {
+        buffer.removeAll(keepingCapacity: true)
+        do { buffer.append(contentsOf: try cursor.positions()) } catch { stop(error) }
+    }
+
+    override func shallowAdvance(to target: DocID) {
+        do { try cursor.shallowAdvance(to: target) } catch { errors.record(error) }
+    }
+
+    override var blockMaxFreq: UInt32 { cursor.blockMaxFreq }
+    override var blockMinFieldLength: UInt32 { cursor.blockMinFieldLength }
+    override var blockLastDoc: DocID { cursor.blockLastDoc }
 }
 
 /// A keyword value's document list as a `DocCursor`.
@@ -261,6 +256,21 @@ final class PostingDocCursor: DocCursor {
     }
 
     override var cost: Int { cursor.documentFrequency }
+}
+
+/// A flag computed once, on first use, by whichever thread asks first (guarded by a lock).
+final class CreatedOrder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var computed: Bool?
+
+    func value(_ compute: () -> Bool) -> Bool {
+        lock.withLock {
+            if let computed { return computed }
+            let v = compute()
+            computed = v
+            return v
+        }
+    }
 }
 
 /// The first error met while running one query (thread-safe; cursors record, `endQuery` rethrows).

@@ -8,7 +8,8 @@ public final class IndexSession: @unchecked Sendable {
     /// Documents in the index.
     public let documentCount: Int
     let parser: QueryParser
-    let _search: (QueryNode, Int, Int, SearchOrder) throws -> [SearchHit]
+    let _rank: (QueryNode, Int, Int, SearchOrder) throws -> SearchResult
+    let _details: ([ScoredDoc], QueryNode) throws -> [SearchHit]
     let _count: (QueryNode) throws -> Int
     let _facets: (MetadataField, String, QueryNode?) throws -> [FacetValue]
     let _documentsWithID: (String) -> [DocID]
@@ -25,9 +26,10 @@ public final class IndexSession: @unchecked Sendable {
             try engine.source.endQuery()
             return result
         }
-        _search = { node, top, offset, order in
-            try run { try $0.details($0.search(node, top: top, offset: offset, order: order), for: node) }
+        _rank = { node, top, offset, order in
+            try run { try $0.search(node, top: top, offset: offset, order: order) }
         }
+        _details = { hits, node in try run { try $0.details(SearchResult(hits: hits), for: node) } }
         _count = { node in try run { $0.count(node) } }
         _facets = { field, prefix, node in try run { $0.facets(field, prefix: prefix, restrictedTo: node) } }
         _documentsWithID = { source.documents(withReferenceID: $0) }
@@ -39,8 +41,18 @@ public final class IndexSession: @unchecked Sendable {
 
     /// The hits `offset ..< offset + top` of `query` in `order`, with metadata and snippets.
     public func search(_ query: String, top: Int = 10, offset: Int = 0, order: SearchOrder = .score) throws -> [SearchHit] {
-        try _search(parser.parse(query), top, offset, order)
+        let node = try parser.parse(query)
+        return try _details(try _rank(node, top, offset, order).hits, node)
     }
+
+    /// The document ids and scores of hits `offset ..< offset + top` of a parsed query, without touching the
+    /// document store (see `details`), and how many documents were scored to find them.
+    public func rank(_ node: QueryNode, top: Int = 10, offset: Int = 0, order: SearchOrder = .score) throws -> SearchResult {
+        try _rank(node, top, offset, order)
+    }
+
+    /// Metadata and snippets of ranked hits, from the document store.
+    public func details(_ hits: [ScoredDoc], for node: QueryNode) throws -> [SearchHit] { try _details(hits, node) }
 
     /// The number of documents `query` matches.
     public func count(_ query: String) throws -> Int { try _count(try parser.parse(query)) }

@@ -15,12 +15,16 @@ extension QueryEngine {
     /// field length). Once the k-th score reaches the summed bounds of the weakest terms, those become
     /// non-essential: candidates come only from the essential terms' cursors, and a non-essential term is
     /// probed (`advance(to:)`) only while the running score plus the remaining bounds can still beat the
-    /// threshold. Exact scores, the same results as exhaustive evaluation; ties to the lower document id.
+    /// threshold. Candidates are also taken in windows ending at the nearest block end of an essential term: when
+    /// the essential terms' block maxima plus the non-essential bounds cannot beat the threshold, the whole window
+    /// is skipped without decoding (block-max MaxScore, as in Lucene's MaxScoreBulkScorer). Exact scores, the
+    /// same results as exhaustive evaluation; ties to the lower document id.
     func collectMaxScore(_ scorers: [Scorer], _ collector: inout TopKCollector) {
         let sorted = scorers.sorted { $0.maxScore < $1.maxScore }
         let n = sorted.count
         guard n > 0 else { return }
         let cursors = sorted.map(\.cursor)
+        let weights = sorted.map(\.weight)
         var prefixBound = [Double](repeating: 0, count: n)  // sum of maxScore of terms 0...i
         var running = 0.0
         for i in 0..<n {
@@ -29,13 +33,55 @@ extension QueryEngine {
         }
         for c in cursors { c.next() }
         var firstEssential = 0
-        let slack = 1 + 1e-9
+        let slack = Self.slack
+        // The current window [.., windowEnd] where the essential terms' block bounds hold, and its bound.
+        var windowEnd: DocID = 0
+        var windowBound = Double.infinity
+        var haveWindow = false
+        // With one essential term: the smallest frequency that can beat the threshold in the current window.
+        var minimumFreq: UInt32 = 0
+        var minimumFreqTheta = -Double.infinity
         while firstEssential < n {
             // The candidate: the smallest current doc among essential terms.
             var d = noMoreDocs
             for i in firstEssential..<n where cursors[i].doc < d { d = cursors[i].doc }
             if d == noMoreDocs { break }
             let theta = collector.threshold
+            if collector.isFull {
+                // Block-max window: up to the nearest end of an essential term's block, every document scores at
+                // most the essential terms' block maxima plus the non-essential terms' whole-list bounds.
+                let base = firstEssential > 0 ? prefixBound[firstEssential - 1] : 0
+                if !haveWindow || d > windowEnd {
+                    (windowBound, windowEnd) = Self.blockBound(cursors, weights, firstEssential..<n, at: d, base: base)
+                    haveWindow = true
+                    minimumFreqTheta = -.infinity
+                }
+                if windowBound * slack <= theta {
+                    guard let next = Self.nextViableWindow(
+                        cursors, weights, firstEssential..<n, after: windowEnd, base: base, threshold: theta)
+                    else { break }
+                    (windowBound, windowEnd) = (next.bound, next.end)
+                    minimumFreqTheta = -.infinity
+                    for i in firstEssential..<n where cursors[i].doc < next.start { cursors[i].advance(to: next.start) }
+                    continue
+                }
+                if firstEssential == n - 1 {
+                    // One essential term: in this window a document scores at most BM25(tf, the block's smallest
+                    // length) plus the non-essential bounds, so a frequency below `minimumFreq` cannot win; such
+                    // documents are passed over on an integer comparison.
+                    let c = cursors[n - 1]
+                    if minimumFreqTheta != theta {
+                        minimumFreq = Self.minimumFrequency(
+                            weights[n - 1], minLength: c.blockMinFieldLength, maxFreq: c.blockMaxFreq, base: base,
+                            threshold: theta)
+                        minimumFreqTheta = theta
+                    }
+                    if c.freq < minimumFreq {
+                        c.next()
+                        continue
+                    }
+                }
+            }
             var score = 0.0
             for i in firstEssential..<n where cursors[i].doc == d {
                 score += sorted[i].weight.score(tf: cursors[i].freq, fieldLength: source.fieldLength(field: sorted[i].field, doc: d))
@@ -54,14 +100,30 @@ extension QueryEngine {
                 }
                 i -= 1
             }
+            if !(viable && (!collector.isFull || score > theta)) { collector.countRejected() }
             if viable && (!collector.isFull || score > theta) {
                 collector.offer(ScoredDoc(doc: d, score: score))
                 let t = collector.threshold
                 if collector.isFull {
-                    while firstEssential < n && prefixBound[firstEssential] * slack <= t { firstEssential += 1 }
+                    while firstEssential < n && prefixBound[firstEssential] * slack <= t {
+                        firstEssential += 1
+                        haveWindow = false
+                    }
+                    minimumFreqTheta = -.infinity
                 }
             }
             for j in firstEssential..<n where cursors[j].doc == d { cursors[j].next() }
         }
+    }
+
+    /// The smallest frequency whose BM25 at `minLength`, plus `base`, could beat `threshold` (`maxFreq + 1` if
+    /// none up to the block's largest frequency can).
+    static func minimumFrequency(_ weight: BM25, minLength: UInt32, maxFreq: UInt32, base: Double, threshold: Double) -> UInt32 {
+        var tf: UInt32 = 1
+        while tf <= maxFreq {
+            if (weight.score(tf: tf, fieldLength: minLength) + base) * slack > threshold { return tf }
+            tf += 1
+        }
+        return maxFreq &+ 1
     }
 }

@@ -20,12 +20,12 @@ public struct QueryEngine<S: QuerySource> {
 
     /// A term that contributes to scores, with its own cursor (separate from the filter's) and weight.
     final class Scorer {
-        let cursor: TermCursor<S.Postings>
+        let cursor: TermCursor
         let field: TextField
         let weight: BM25
         /// The term's best possible score in any document.
         let maxScore: Double
-        init(cursor: TermCursor<S.Postings>, field: TextField, weight: BM25) {
+        init(cursor: TermCursor, field: TextField, weight: BM25) {
             self.cursor = cursor
             self.field = field
             self.weight = weight
@@ -34,9 +34,10 @@ public struct QueryEngine<S: QuerySource> {
         }
     }
 
-    func scorers(for node: QueryNode, planner: QueryPlanner<S>) -> [Scorer] {
+    /// The scorers of `node`'s scoring terms, reusing the filter's cursors from `shared` where it has them.
+    func scorers(for node: QueryNode, planner: QueryPlanner<S>, shared: [ScoringTerm: TermCursor] = [:]) -> [Scorer] {
         node.scoringTerms.compactMap { t in
-            guard let c = planner.termCursor(t.field, t.term) else { return nil }
+            guard let c = shared[t] ?? planner.termCursor(t.field, t.term) else { return nil }
             let w = BM25(
                 documentCount: source.documentCount, documentFrequency: c.documentFrequency,
                 averageFieldLength: source.averageFieldLength(field: t.field))
@@ -66,16 +67,16 @@ public struct QueryEngine<S: QuerySource> {
         guard !overflow else { throw CorpusIndexError.invalidArgument("--top + --offset is too large") }
         guard k > 0 else { return SearchResult(hits: []) }
         let planner = QueryPlanner(source: source)
-        let scorers = scorers(for: node, planner: planner)
         var collector = TopKCollector(capacity: min(k, max(source.documentCount, 1)))
         if order == .score && Self.isPureDisjunction(node) {
-            collectMaxScore(scorers, &collector)
-            return SearchResult(hits: Array(collector.sorted().dropFirst(offset)))
+            collectMaxScore(scorers(for: node, planner: planner), &collector)
+            return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.scored)
         }
-        let filter = planner.cursor(for: node)
+        var shared: [ScoringTerm: TermCursor] = [:]
+        let filter = planner.cursor(for: node, sharing: .conjunctive, scoring: &shared)
         switch order {
         case .score:
-            collectByScore(filter, scorers, &collector)
+            collectByScore(filter, scorers(for: node, planner: planner, shared: shared), &collector)
         case .date, .dateDescending:
             // Sort key: created (negated for oldest-first so the max-heap-of-best keeps the oldest).
             let sign: Double = order == .date ? -1 : 1
@@ -85,9 +86,11 @@ public struct QueryEngine<S: QuerySource> {
                 d = filter.next()
             }
             let page = collector.sorted().dropFirst(offset)
-            return SearchResult(hits: page.map { ScoredDoc(doc: $0.doc, score: rescore($0.doc, node, planner)) })
+            return SearchResult(
+                hits: page.map { ScoredDoc(doc: $0.doc, score: rescore($0.doc, node, planner)) },
+                scoredDocuments: collector.scored)
         }
-        return SearchResult(hits: Array(collector.sorted().dropFirst(offset)))
+        return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.scored)
     }
 
     func rescore(_ doc: DocID, _ node: QueryNode, _ planner: QueryPlanner<S>) -> Double {
@@ -107,31 +110,65 @@ public struct QueryEngine<S: QuerySource> {
         var boundEnd: DocID = 0
         var bound = Double.infinity
         var haveBound = false
+        let cursors = scorers.map(\.cursor)
+        let weights = scorers.map(\.weight)
         while d != noMoreDocs {
             if collector.isFull {
+                let theta = collector.threshold
                 if !haveBound || d > boundEnd {
-                    bound = 0
-                    boundEnd = noMoreDocs
-                    for s in scorers {
-                        s.cursor.postings.shallowAdvance(to: d)
-                        let last = s.cursor.postings.blockLastDoc
-                        bound += s.weight.score(
-                            tf: s.cursor.postings.blockMaxFreq, fieldLength: s.cursor.postings.blockMinFieldLength)
-                        if last < boundEnd { boundEnd = last }
-                    }
+                    (bound, boundEnd) = Self.blockBound(cursors, weights, 0..<cursors.count, at: d, base: 0)
                     haveBound = true
                 }
                 // An equal score never displaces (ties go to the lower id, already kept), so skip unless the
                 // bound, with room for rounding, can beat the threshold.
-                if bound * (1 + 1e-9) <= collector.threshold {
-                    if boundEnd == noMoreDocs { return }
-                    d = filter.advance(to: boundEnd + 1)
+                if bound * Self.slack <= theta {
+                    guard let next = Self.nextViableWindow(
+                        cursors, weights, 0..<cursors.count, after: boundEnd, base: 0, threshold: theta)
+                    else { return }
+                    (bound, boundEnd) = (next.bound, next.end)
+                    d = filter.advance(to: next.start)
                     continue
                 }
             }
             collector.offer(ScoredDoc(doc: d, score: score(d, scorers)))
             d = filter.next()
         }
+    }
+
+    /// Room for rounding when comparing a bound with the threshold.
+    static var slack: Double { 1 + 1e-9 }
+
+    /// The sum of `base` and the block maxima (BM25 at the block's largest frequency and smallest length) of
+    /// `cursors[range]` at `doc`, and the last document up to which that bound holds. Decodes nothing.
+    @inline(__always)
+    static func blockBound(
+        _ cursors: [TermCursor], _ weights: [BM25], _ range: Range<Int>, at doc: DocID, base: Double
+    ) -> (bound: Double, end: DocID) {
+        var bound = base
+        var end = noMoreDocs
+        for i in range {
+            let c = cursors[i]
+            c.shallowAdvance(to: doc)
+            let last = c.blockLastDoc
+            if last < end { end = last }
+            bound += weights[i].score(tf: c.blockMaxFreq, fieldLength: c.blockMinFieldLength)
+        }
+        return (bound, end)
+    }
+
+    /// Walks the skip data (no decoding) from just after `after` to the first window whose block bound could
+    /// beat `threshold`; nil when no such window remains.
+    static func nextViableWindow(
+        _ cursors: [TermCursor], _ weights: [BM25], _ range: Range<Int>, after: DocID, base: Double, threshold: Double
+    ) -> (start: DocID, end: DocID, bound: Double)? {
+        var end = after
+        while end != noMoreDocs {
+            let start = end + 1
+            let (bound, windowEnd) = blockBound(cursors, weights, range, at: start, base: base)
+            if bound * slack > threshold { return (start, windowEnd, bound) }
+            end = windowEnd
+        }
+        return nil
     }
 
     /// Every document `node` matches, ascending (for tests and exports; memory grows with the matches).

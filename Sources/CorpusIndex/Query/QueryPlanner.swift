@@ -21,22 +21,46 @@ public struct QueryPlanner<S: QuerySource> {
 
     /// The cursor matching exactly the documents `node` matches.
     public func cursor(for node: QueryNode) -> DocCursor {
+        var ignored: [ScoringTerm: TermCursor] = [:]
+        return cursor(for: node, sharing: .none, scoring: &ignored)
+    }
+
+    /// Where a node sits, for sharing its term cursors with the scorer. A term cursor can stand in for the
+    /// scorer's own only if being past the root's current document proves the term absent there: true under a
+    /// chain of ANDs (every node sits on the root's document) followed by ORs (a union advances its children
+    /// only to targets at or before its own document), false once an AND or phrase is nested under an OR (a
+    /// conjunction skips documents that contain one child but not the others) or under a NOT.
+    enum Sharing {
+        case conjunctive, disjunctive, none
+    }
+
+    /// The cursor matching exactly the documents `node` matches; `scoring` receives, for scoring terms whose
+    /// cursor can be shared (see `Sharing`), the first cursor the tree made for it. The engine scores with those
+    /// cursors, advancing them only to the tree's current document, so their postings are not decoded twice.
+    func cursor(for node: QueryNode, sharing: Sharing, scoring: inout [ScoringTerm: TermCursor]) -> DocCursor {
+        func register(_ field: TextField, _ term: String, _ c: TermCursor, _ allowed: Bool) {
+            let key = ScoringTerm(field: field, term: term)
+            if allowed && scoring[key] == nil { scoring[key] = c }
+        }
         switch node {
         case let .term(field, term):
-            return termCursor(field, term) ?? EmptyDocCursor()
+            guard let c = termCursor(field, term) else { return EmptyDocCursor() }
+            register(field, term, c, sharing != .none)
+            return c
         case let .phrase(field, terms):
-            var cursors: [TermCursor<S.Postings>] = []
+            var cursors: [TermCursor] = []
             for term in terms {
                 guard let c = termCursor(field, term) else { return EmptyDocCursor() }
                 cursors.append(c)
             }
+            for (term, c) in zip(terms, cursors) { register(field, term, c, sharing == .conjunctive) }
             return PhraseCursor(terms: cursors)
         case let .prefix(field, prefix):
             let range = source.prefixOrdinals(field: field, prefix: Array(prefix.utf8))
             return union(count: range.count) { i in
                 let ordinal = range.lowerBound + i
                 let stats = source.termStatistics(field: field, ordinal: ordinal)
-                return TermCursor(source.postings(field: field, ordinal: ordinal), statistics: stats)
+                return source.termCursor(field: field, ordinal: ordinal, statistics: stats)
             }
         case let .metadata(field, value, prefix):
             let range = metadataOrdinals(field, value, prefix)
@@ -51,7 +75,11 @@ public struct QueryPlanner<S: QuerySource> {
             var positives: [DocCursor] = []
             var negatives: [DocCursor] = []
             for child in children {
-                if case let .not(inner) = child { negatives.append(cursor(for: inner)) } else { positives.append(cursor(for: child)) }
+                if case let .not(inner) = child {
+                    negatives.append(cursor(for: inner, sharing: .none, scoring: &scoring))
+                } else {
+                    positives.append(cursor(for: child, sharing: sharing == .conjunctive ? .conjunctive : .none, scoring: &scoring))
+                }
             }
             let include: DocCursor =
                 positives.isEmpty ? allDocuments : positives.count == 1 ? positives[0] : ConjunctionCursor(positives)
@@ -59,16 +87,20 @@ public struct QueryPlanner<S: QuerySource> {
             let exclude = negatives.count == 1 ? negatives[0] : DisjunctionCursor(negatives)
             return ExclusionCursor(include: include, exclude: exclude)
         case let .or(children):
-            return DisjunctionCursor(children.map { cursor(for: $0) })
+            var cursors: [DocCursor] = []
+            for child in children {
+                cursors.append(cursor(for: child, sharing: sharing == .none ? .none : .disjunctive, scoring: &scoring))
+            }
+            return DisjunctionCursor(cursors)
         case let .not(inner):
-            return ExclusionCursor(include: allDocuments, exclude: cursor(for: inner))
+            return ExclusionCursor(include: allDocuments, exclude: cursor(for: inner, sharing: .none, scoring: &scoring))
         }
     }
 
     /// A fresh cursor over one term, or nil if the field's dictionary lacks it.
-    public func termCursor(_ field: TextField, _ term: String) -> TermCursor<S.Postings>? {
+    public func termCursor(_ field: TextField, _ term: String) -> TermCursor? {
         guard let stats = source.termStatistics(field: field, term: Array(term.utf8)) else { return nil }
-        return TermCursor(source.postings(field: field, ordinal: stats.ordinal), statistics: stats)
+        return source.termCursor(field: field, ordinal: stats.ordinal, statistics: stats)
     }
 
     func metadataOrdinals(_ field: MetadataField, _ value: String, _ prefix: Bool) -> Range<Int> {

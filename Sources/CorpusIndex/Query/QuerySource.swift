@@ -49,39 +49,12 @@ public struct FacetValue: Sendable, Equatable {
     }
 }
 
-/// A term's posting list as the query engine walks it: document ids ascending, each with its frequency and
-/// positions, plus the per-block maxima that block-max pruning needs (tantivy's `SegmentPostings` + block WAND).
-///
-/// A fresh value is positioned before its first document. `doc` is `noMoreDocs` when exhausted.
-public protocol TermPostings {
-    /// The current document, `noMoreDocs` when exhausted.
-    var doc: DocID { get }
-    /// Moves to the next document.
-    mutating func next()
-    /// Moves to the first document `>= target` (no move if already there), skipping whole blocks.
-    mutating func advance(to target: DocID)
-    /// The term's frequency in the current document.
-    var freq: UInt32 { get }
-    /// Replaces `buffer`'s contents by the term's positions in the current document, ascending.
-    mutating func positions(into buffer: inout [UInt32])
-    /// Moves the block bounds (not the cursor) to the block that holds the first document `>= target`.
-    mutating func shallowAdvance(to target: DocID)
-    /// The largest frequency in the current bound block.
-    var blockMaxFreq: UInt32 { get }
-    /// The smallest field length in the current bound block.
-    var blockMinFieldLength: UInt32 { get }
-    /// The last document of the current bound block; `noMoreDocs` past the last block.
-    var blockLastDoc: DocID { get }
-}
-
 /// The read side of an index as the query engine sees it: text fields with term dictionaries and postings,
 /// metadata tries, the created-date column and the field-length columns.
 ///
 /// Adapters implement it over the on-disk `IndexReader` and, in tests, over in-memory records. Implementations
 /// must be safe to read from many threads at once (each query creates its own postings values).
 public protocol QuerySource {
-    associatedtype Postings: TermPostings
-
     /// The number of documents; ids are `0..<documentCount`.
     var documentCount: Int { get }
 
@@ -91,8 +64,8 @@ public protocol QuerySource {
     func prefixOrdinals(field: TextField, prefix: [UInt8]) -> Range<Int>
     /// The statistics of the term with `ordinal`.
     func termStatistics(field: TextField, ordinal: Int) -> TermStatistics
-    /// A fresh posting list for the term with `ordinal`.
-    func postings(field: TextField, ordinal: Int) -> Postings
+    /// A fresh cursor over the postings of the term with `ordinal` (positioned before its first document).
+    func termCursor(field: TextField, ordinal: Int, statistics: TermStatistics) -> TermCursor
     /// The number of tokens of `field` in `doc`, as BM25 uses it.
     func fieldLength(field: TextField, doc: DocID) -> UInt32
     /// The average of `fieldLength` over all documents.

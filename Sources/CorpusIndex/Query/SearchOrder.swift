@@ -12,6 +12,11 @@ public enum SearchOrder: String, Sendable, CaseIterable {
 public struct SearchResult: Sendable, Equatable {
     /// The hits of the page, in order. For date orders `score` is still the BM25 score.
     public var hits: [ScoredDoc]
+    /// How many documents were fully scored (or sort-keyed) to find the page; with pruning, far fewer than match.
+    public var scoredDocuments: Int
 
-    public init(hits: [ScoredDoc]) { self.hits = hits }
+    public init(hits: [ScoredDoc], scoredDocuments: Int = 0) {
+        self.hits = hits
+        self.scoredDocuments = scoredDocuments
+    }
 }

@@ -1,40 +1,50 @@
-/// A `DocCursor` over one term's postings, with what scoring and phrase matching need (frequency, positions).
+/// A `DocCursor` over one term's postings, with what scoring and phrase matching need: the frequency and
+/// positions in the current document and, for block-max pruning, the bounds of a postings block
+/// (tantivy's `SegmentPostings` + block WAND). Abstract: each `QuerySource` provides a final subclass over its
+/// storage, so the engine's calls are plain vtable calls into concrete code (no generic witness thunks).
 ///
-/// Generic over the postings type so the hot calls are direct (specialised), not dynamic. Not thread-safe.
-public final class TermCursor<P: TermPostings>: DocCursor {
-    @usableFromInline var postings: P
+/// A fresh cursor is positioned before its first document. Not thread-safe.
+open class TermCursor: DocCursor {
     /// The term's dictionary statistics.
-    public let statistics: TermStatistics
+    public final let statistics: TermStatistics
     /// The term's document frequency.
-    public var documentFrequency: Int { statistics.documentFrequency }
+    public final var documentFrequency: Int { statistics.documentFrequency }
 
-    public init(_ postings: P, statistics: TermStatistics) {
-        self.postings = postings
+    public init(statistics: TermStatistics) {
         self.statistics = statistics
         super.init()
     }
 
-    @inlinable @discardableResult
-    public override func next() -> DocID {
-        postings.next()
-        doc = postings.doc
-        return doc
-    }
-
-    @inlinable @discardableResult
-    public override func advance(to target: DocID) -> DocID {
-        postings.advance(to: target)
-        doc = postings.doc
-        return doc
-    }
-
-    public override var cost: Int { documentFrequency }
+    public override var cost: Int { statistics.documentFrequency }
 
     /// The term's frequency in the current document.
-    @inlinable public var freq: UInt32 { postings.freq }
+    open var freq: UInt32 { fatalError("TermCursor.freq is abstract") }
+    /// Replaces `buffer`'s contents by the term's positions in the current document, ascending.
+    open func positions(into buffer: inout [UInt32]) { fatalError("TermCursor.positions is abstract") }
+    /// Moves the block bounds (not the cursor) to the block holding the first document `>= target`.
+    open func shallowAdvance(to target: DocID) { fatalError("TermCursor.shallowAdvance is abstract") }
+    /// The largest frequency in the current bound block (0 past the last block).
+    open var blockMaxFreq: UInt32 { fatalError("TermCursor.blockMaxFreq is abstract") }
+    /// The smallest field length in the current bound block.
+    open var blockMinFieldLength: UInt32 { fatalError("TermCursor.blockMinFieldLength is abstract") }
+    /// The last document of the current bound block; `noMoreDocs` past the last block.
+    open var blockLastDoc: DocID { fatalError("TermCursor.blockLastDoc is abstract") }
+}
 
-    /// Fills `buffer` with the positions in the current document.
-    @inlinable public func positions(into buffer: inout [UInt32]) { postings.positions(into: &buffer) }
+/// A term cursor with no documents (a term whose postings could not be opened; the error is recorded).
+public final class EmptyTermCursor: TermCursor {
+    public override init(statistics: TermStatistics) {
+        super.init(statistics: statistics)
+        doc = noMoreDocs
+    }
+    public override func next() -> DocID { noMoreDocs }
+    public override func advance(to target: DocID) -> DocID { noMoreDocs }
+    public override var freq: UInt32 { 0 }
+    public override func positions(into buffer: inout [UInt32]) { buffer.removeAll(keepingCapacity: true) }
+    public override func shallowAdvance(to target: DocID) {}
+    public override var blockMaxFreq: UInt32 { 0 }
+    public override var blockMinFieldLength: UInt32 { .max }
+    public override var blockLastDoc: DocID { noMoreDocs }
 }
 
 /// The documents where several terms occur at consecutive positions (`"trafficking in persons"`).
@@ -43,15 +53,15 @@ public final class TermCursor<P: TermPostings>: DocCursor {
 /// term, and checked by walking the rarest term's positions and probing the others with a moving pointer. A
 /// repeated word gets its own cursor per occurrence. Position buffers are reused across documents.
 /// Not thread-safe.
-public final class PhraseCursor<P: TermPostings>: ConjunctionCursor {
-    let terms: [TermCursor<P>]
+public final class PhraseCursor: ConjunctionCursor {
+    let terms: [TermCursor]
     let offsets: [UInt32]
     var buffers: [[UInt32]]
     var pointers: [Int]
 
     /// - Parameters:
     ///   - terms: one cursor per phrase word, in phrase order.
-    public init(terms: [TermCursor<P>]) {
+    public init(terms: [TermCursor]) {
         self.terms = terms
         offsets = (0..<terms.count).map { UInt32($0) }
         buffers = Array(repeating: [], count: terms.count)

@@ -24,6 +24,7 @@ public final class DocStoreReader: @unchecked Sendable {
         let blockSize = try header.read(UInt32.self)
         blocks = try file.section(DocStoreWriter.blocksSection)
         index = try file.section(DocStoreWriter.indexSection)
+        guard blockSize <= 1 << 26 else { throw header.corrupt("block size \(blockSize)") }
         guard let compression = StoreCompression(code: code) else {
             throw header.corrupt("unknown compression code \(code)")
         }
@@ -44,6 +45,47 @@ public final class DocStoreReader: @unchecked Sendable {
     /// The encoded bytes of `doc` (see `StoredDocument`).
     public func encodedDocument(_ doc: UInt32) throws -> [UInt8] {
         try withEncodedDocument(doc) { Array($0) }
+    }
+
+    /// Calls `body` with each document of `range` in doc-id order, decompressing each block once (for exports and
+    /// result lists sorted by doc id). Return `false` from `body` to stop.
+    public func forEachDocument(in range: Range<UInt32>, _ body: (_ doc: UInt32, _ record: CableRecord) throws -> Bool)
+        throws
+    {
+        let range = range.clamped(to: 0..<UInt32(documentCount))
+        guard !range.isEmpty else { return }
+        var b = block(containing: range.lowerBound)
+        while b < blockCount {
+            let first = firstDoc(b)
+            guard first < range.upperBound else { return }
+            let (bytes, documents) = try decompress(block: b)
+            let go = try bytes.withUnsafeBytes { raw -> Bool in
+                var r = ByteReader(raw, file: file.name, section: "DBLK block \(b)")
+                for i in 0..<documents {
+                    let encoded = try r.readLengthPrefixed()
+                    let doc = first + UInt32(i)
+                    guard doc < range.upperBound else { return false }
+                    if doc >= range.lowerBound {
+                        let record = try StoredDocument.decode(encoded, file: file.name, section: "DBLK doc \(doc)")
+                        if try !body(doc, record) { return false }
+                    }
+                }
+                return true
+            }
+            guard go else { return }
+            b += 1
+        }
+    }
+
+    /// The last block whose first doc is `<= doc`.
+    private func block(containing doc: UInt32) -> Int {
+        var lo = 0
+        var hi = blockCount
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if firstDoc(mid) <= doc { lo = mid } else { hi = mid }
+        }
+        return lo
     }
 
     private func firstDoc(_ block: Int) -> UInt32 {
@@ -80,13 +122,7 @@ public final class DocStoreReader: @unchecked Sendable {
         guard Int(doc) < documentCount else {
             throw CorpusIndexError.invalidArgument("document \(doc) out of range 0..<\(documentCount)")
         }
-        // The last block whose first doc is <= doc.
-        var lo = 0
-        var hi = blockCount
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if firstDoc(mid) <= doc { lo = mid } else { hi = mid }
-        }
+        let lo = block(containing: doc)
         let (bytes, documents) = try decompress(block: lo)
         let skip = Int(doc - firstDoc(lo))
         return try bytes.withUnsafeBytes { raw in
@@ -97,15 +133,17 @@ public final class DocStoreReader: @unchecked Sendable {
         }
     }
 
-    /// Decodes every document of every block (verify). - Returns: documents decoded.
-    func verifyAll() throws -> Int {
+    /// Decodes every document of every block, calling `check` with each (verify). - Returns: documents decoded.
+    func verifyAll(_ check: (_ doc: UInt32, _ record: CableRecord) throws -> Void = { _, _ in }) throws -> Int {
         var decoded = 0
         for b in 0..<blockCount {
             let (bytes, documents) = try decompress(block: b)
             try bytes.withUnsafeBytes { raw in
                 var r = ByteReader(raw, file: file.name, section: "DBLK block \(b)")
                 for _ in 0..<documents {
-                    _ = try StoredDocument.decode(try r.readLengthPrefixed(), file: file.name, section: "DBLK block \(b)")
+                    let record = try StoredDocument.decode(
+                        try r.readLengthPrefixed(), file: file.name, section: "DBLK block \(b)")
+                    try check(UInt32(decoded), record)
                     decoded += 1
                 }
                 guard r.isAtEnd else { throw r.corrupt("bytes left after the block's documents") }

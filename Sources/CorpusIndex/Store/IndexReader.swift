@@ -1,3 +1,5 @@
+import Dispatch
+
 /// An opened index directory: the manifest, every field's reader, the keyword fields, the document store and
 /// the metadata columns, all memory-mapped.
 ///
@@ -72,8 +74,9 @@ public final class IndexReader: @unchecked Sendable {
     /// - Throws: the first `.corrupt` found, naming the file and section.
     public func verify() throws -> VerifyReport {
         var report = VerifyReport(filesChecked: 0, bytesChecked: 0, termsChecked: 0, postingsChecked: 0, documentsChecked: 0)
-        for file in containerFiles {
-            let crc = try file.verifyChecksum()
+        let files = containerFiles
+        let checksums = try Self.inParallel(files.count) { try files[$0].verifyChecksum() }
+        for (file, crc) in zip(files, checksums) {
             let entry = manifest.files.first { $0.name == file.name }!
             guard crc == entry.crc32 else {
                 throw CorpusIndexError.corrupt(
@@ -82,19 +85,73 @@ public final class IndexReader: @unchecked Sendable {
             report.filesChecked += 1
             report.bytesChecked += UInt64(file.mapped.count)
         }
-        for (reader, stats) in zip(fields, manifest.textFields) {
-            try reader.lengths.verify()
-            try verify(reader, stats, &report)
+        // One task per field plus one for the documents; errors are reported in this order, whatever finishes first.
+        let pairs = Array(zip(fields, manifest.textFields)) + Array(zip(keywords.map(\.index), manifest.keywordFields))
+        let results = try Self.inParallel(pairs.count + 1) { task -> (terms: Int, postings: UInt64, documents: Int) in
+            guard task < pairs.count else {
+                try columns.verify(
+                    classificationCount: keyword(.classification).valueCount, originCount: keyword(.origin).valueCount,
+                    monthCount: keyword(.month).valueCount)
+                return (0, 0, try verifyDocumentsAgainstColumns())
+            }
+            let (reader, stats) = pairs[task]
+            if reader.hasPositions { try reader.lengths.verify() }
+            let (terms, postings) = try verify(reader, stats)
+            return (terms, postings, 0)
         }
-        for (keyword, stats) in zip(keywords, manifest.keywordFields) { try verify(keyword.index, stats, &report) }
-        report.documentsChecked = try documents.verifyAll()
-        try columns.verify(
-            classificationCount: keyword(.classification).valueCount, originCount: keyword(.origin).valueCount,
-            monthCount: keyword(.month).valueCount)
+        for r in results {
+            report.termsChecked += r.terms
+            report.postingsChecked += r.postings
+            report.documentsChecked += r.documents
+        }
         return report
     }
 
-    private func verify(_ reader: FieldIndexReader, _ stats: FieldIndexStats, _ report: inout VerifyReport) throws {
+    /// Runs `body(0..<count)` on worker threads and returns the results in order, or throws the error of the
+    /// lowest-numbered task that failed.
+    private static func inParallel<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+        let slots = DisjointSlots<Result<T, Error>>(count: count)
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendableBox(body)
+            DispatchQueue.concurrentPerform(iterations: count) { i in
+                slots[i] = Result { try box.value(i) }
+            }
+        }
+        return try slots.takeAll().map { try $0.get() }
+    }
+
+    /// Decodes every stored document and checks that the columns (dates, row id, classification, origin and
+    /// month ordinals) say the same as the document.
+    private func verifyDocumentsAgainstColumns() throws -> Int {
+        func values(_ field: KeywordField) throws -> [String] {
+            let k = keyword(field)
+            return try k.entries(in: 0..<k.valueCount).map(\.value)
+        }
+        let classifications = try values(.classification)
+        let origins = try values(.origin)
+        let months = try values(.month)
+        let file = columns.file.name
+        return try documents.verifyAll { doc, record in
+            func check(_ ok: Bool, _ section: FourCC, _ what: String) throws {
+                guard ok else {
+                    throw CorpusIndexError.corrupt(
+                        file: file, section: section.description, reason: "doc \(doc): \(what) differs from the stored document")
+                }
+            }
+            try check(columns.created(doc) == record.created.minutesSinceEpoch, MetadataColumns.createdSection, "created")
+            try check(columns.released(doc) == record.released?.minutesSinceEpoch, MetadataColumns.releasedSection, "released")
+            try check(columns.rowID(doc) == record.rowID.map(Int64.init), MetadataColumns.rowIDSection, "row id")
+            try check(
+                classifications[Int(columns.classificationOrdinal(doc))] == record.classification,
+                MetadataColumns.classificationSection, "classification")
+            try check(origins[Int(columns.originOrdinal(doc))] == record.origin, MetadataColumns.originSection, "origin")
+            try check(
+                months[Int(columns.monthOrdinal(doc))] == MetadataIndexWriter.monthKey(record.created),
+                MetadataColumns.monthSection, "month")
+        }
+    }
+
+    private func verify(_ reader: FieldIndexReader, _ stats: FieldIndexStats) throws -> (terms: Int, postings: UInt64) {
         let dictionary = reader.dictionary
         let name = dictionary.file.name
         guard stats.field == reader.field, stats.termCount == dictionary.termCount,
@@ -116,7 +173,8 @@ public final class IndexReader: @unchecked Sendable {
         var postings: UInt64 = 0
         var terms = 0
         try dictionary.forEachTerm(in: 0..<dictionary.termCount) { term, info in
-            if terms > 0 && compareBytes(UnsafeRawBufferPointer(start: previous, count: previous.count), term) >= 0 {
+            let ordered = terms == 0 || previous.withUnsafeBytes { compareBytes($0, term) < 0 }
+            guard ordered else {
                 throw CorpusIndexError.corrupt(file: name, section: "TBLK", reason: "term \(info.ordinal) out of order")
             }
             previous.removeAll(keepingCapacity: true)
@@ -147,8 +205,7 @@ public final class IndexReader: @unchecked Sendable {
         guard terms == dictionary.termCount, postings == dictionary.postingCount else {
             throw CorpusIndexError.corrupt(file: name, section: "TSTA", reason: "term or posting count differs from the lists")
         }
-        report.termsChecked += terms
-        report.postingsChecked += postings
+        return (terms, postings)
     }
 }
 
@@ -164,4 +221,11 @@ public struct VerifyReport: Sendable, Equatable {
     public var postingsChecked: UInt64
     /// Stored documents decoded.
     public var documentsChecked: Int
+}
+
+/// Carries a non-Sendable closure into `concurrentPerform`. Sound here because the closure only reads immutable
+/// readers (each task creates its own cursors) and `concurrentPerform` returns before the closure's lifetime ends.
+private struct UncheckedSendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

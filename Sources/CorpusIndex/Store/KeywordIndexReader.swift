@@ -45,13 +45,16 @@ public final class KeywordIndexReader: @unchecked Sendable {
     /// Groups are contiguous ordinal ranges: with `.character` a group is every value starting with `prefix` plus
     /// one more Unicode scalar; with `.word` it is the prefix plus the rest of the word (spaces right after the
     /// prefix are kept, the word ends before the next space), i.e. that exact value and every value continuing
-    /// it with a space. Counting a group with several values merges their doc-id lists.
+    /// it with a space. The prefix itself, if it is a value, is the parent and not among the children (see
+    /// `lookup`). Counting a group with several values merges their doc-id lists (or sums their frequencies when
+    /// `valuesAreExclusive`).
     public func children(of prefix: String, grouping: KeywordGrouping) throws -> [KeywordGroup] {
         let range = try prefixRange(prefix)
         let prefixLength = prefix.utf8.count
         var groups: [(label: [UInt8], isValue: Bool, ordinals: Range<Int>)] = []
         try index.dictionary.forEachTerm(in: range) { term, info in
             let rest = UnsafeRawBufferPointer(rebasing: term[prefixLength...])
+            if rest.isEmpty { return true }  // the prefix itself is the parent, not a child
             let cut = Self.groupLength(rest, grouping)
             let label = UnsafeRawBufferPointer(rebasing: term[0..<(prefixLength + cut)])
             if let last = groups.last, last.label.elementsEqual(label) {
@@ -85,9 +88,26 @@ public final class KeywordIndexReader: @unchecked Sendable {
         }
     }
 
+    /// Whether every document has exactly one value of this field, so that distinct values never share a
+    /// document (origin, classification, month, refid) and counts under a prefix are sums of frequencies.
+    public var valuesAreExclusive: Bool {
+        switch field {
+        case .origin, .classification, .month, .refid: return true
+        case .tag, .reference: return false
+        }
+    }
+
     /// Distinct documents having any value in `range` (the document frequency for a single value).
     public func documentCount(in range: Range<Int>) throws -> Int {
         if range.count == 1 { return Int(try index.termInfo(ordinal: range.lowerBound).documentFrequency) }
+        if valuesAreExclusive {
+            var sum = 0
+            try index.dictionary.forEachTerm(in: range) { _, info in
+                sum += Int(info.documentFrequency)
+                return true
+            }
+            return sum
+        }
         return try documents(in: range).count
     }
 
@@ -96,12 +116,36 @@ public final class KeywordIndexReader: @unchecked Sendable {
 
     /// The sorted, distinct documents having any value in `range`.
     public func documents(in range: Range<Int>) throws -> [UInt32] {
-        var all: [UInt32] = []
         var infos: [TermInfo] = []
+        var total = 0
         try index.dictionary.forEachTerm(in: range) { _, info in
             infos.append(info)
+            total += Int(info.documentFrequency)
             return true
         }
+        // Many postings: mark a bitset (O(postings + documents / 64)); few: concatenate and sort.
+        if infos.count > 1 && total > index.documentCount / 32 {
+            var bits = [UInt64](repeating: 0, count: (index.documentCount + 63) / 64)
+            for info in infos {
+                let cursor = try index.cursor(info)
+                while cursor.doc != PostingCursor.end {
+                    bits[Int(cursor.doc >> 6)] |= 1 << UInt64(cursor.doc & 63)
+                    try cursor.next()
+                }
+            }
+            var all: [UInt32] = []
+            all.reserveCapacity(min(total, index.documentCount))
+            for (w, word) in bits.enumerated() where word != 0 {
+                var rest = word
+                while rest != 0 {
+                    all.append(UInt32(w * 64 + rest.trailingZeroBitCount))
+                    rest &= rest - 1
+                }
+            }
+            return all
+        }
+        var all: [UInt32] = []
+        all.reserveCapacity(min(total, index.documentCount))
         for info in infos {
             let cursor = try index.cursor(info)
             while cursor.doc != PostingCursor.end {

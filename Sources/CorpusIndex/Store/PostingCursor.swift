@@ -7,8 +7,9 @@
 /// `blockMinFieldLength` and `blockLastDoc` describe the block under it (the block of the current doc until the
 /// first shallow move). A list of at most 128 docs is one block whose bounds are the term's.
 ///
-/// A cursor owns two 128-value buffers (allocated once at creation) and a positions buffer, and keeps the mapped
-/// files alive. Not thread-safe: one cursor per thread. Every block is checked as it is decoded (offsets inside
+/// A cursor makes one allocation (128 doc ids, 128 frequencies, one decoded 128-position chunk and room for 16
+/// positions; a longer position list gets
+/// its own buffer) and keeps the mapped files alive. Not thread-safe: one cursor per thread. Every block is checked as it is decoded (offsets inside
 /// the file, doc ids increasing and below the document count, the last doc equal to the skip entry's); bad bytes
 /// throw `.corrupt` naming the postings file, and a cursor that threw is spent.
 public final class PostingCursor {
@@ -30,6 +31,7 @@ public final class PostingCursor {
     private let dataStart: Int
     private let docBuffer: UnsafeMutablePointer<UInt32>
     private let freqBuffer: UnsafeMutablePointer<UInt32>
+    private let chunkBuffer: UnsafeMutablePointer<UInt32>
     @exclusivity(unchecked) private var positionBuffer: UnsafeMutablePointer<UInt32>
     @exclusivity(unchecked) private var positionCapacity = 16
     @exclusivity(unchecked) private var block = -1
@@ -41,6 +43,13 @@ public final class PostingCursor {
     @exclusivity(unchecked) private var decodedPositionsFor = -1
     @exclusivity(unchecked) private var decodedPositionCount = 0
     @exclusivity(unchecked) private var consumedEnd = 0
+    // Positions of the current doc block: a stream of patched 128-value chunks and a VarInt tail starting at
+    // `positionOffset`. `positionsBefore` positions belong to the docs before `positionDocIndex`; chunk
+    // `chunkIndex` (bytes `chunkStart..<chunkEnd`) is decoded in `chunkBuffer`.
+    @exclusivity(unchecked) private var positionsBefore = 0
+    @exclusivity(unchecked) private var blockPositionTotal = -1
+    @exclusivity(unchecked) private var chunkIndex = -1
+    @exclusivity(unchecked) private var chunkEnd = 0
 
     init(owner: FieldIndexReader, termInfo: TermInfo, data: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer)
         throws
@@ -52,9 +61,11 @@ public final class PostingCursor {
         documentCount = UInt64(owner.documentCount)
         count = Int(termInfo.documentFrequency)
         blockCount = (count + 127) / 128
-        docBuffer = .allocate(capacity: 256)
+        // One allocation: 128 doc ids, 128 frequencies and the first 16 positions.
+        docBuffer = .allocate(capacity: 384 + 16)
         freqBuffer = docBuffer + 128
-        positionBuffer = .allocate(capacity: positionCapacity)
+        chunkBuffer = docBuffer + 256
+        positionBuffer = docBuffer + 384
         guard count > 0, termInfo.postingsOffset <= UInt64(data.count) else {
             skipStart = 0
             dataStart = 0
@@ -71,8 +82,8 @@ public final class PostingCursor {
     }
 
     deinit {
+        if positionBuffer != docBuffer + 384 { positionBuffer.deallocate() }
         docBuffer.deallocate()
-        positionBuffer.deallocate()
     }
 
     /// The number of documents in the list.
@@ -127,29 +138,26 @@ public final class PostingCursor {
     public func positions() throws -> UnsafeBufferPointer<UInt32> {
         guard owner.hasPositions, doc != Self.end else { return UnsafeBufferPointer(start: positionBuffer, count: 0) }
         if decodedPositionsFor != index {
-            var skipCount = 0
-            for k in positionDocIndex..<index { skipCount += Int(freqBuffer[k]) }
-            guard let at = VarInt.skip(skipCount, in: positionData, at: positionOffset) else {
-                throw corruptPositions("positions run past the section")
-            }
+            if blockPositionTotal < 0 { try startBlockPositions() }
+            var first = positionsBefore
+            for k in positionDocIndex..<index { first += Int(freqBuffer[k]) }
             let freq = Int(freqBuffer[index])
             if freq > positionCapacity {
-                positionBuffer.deallocate()
+                if positionBuffer != docBuffer + 384 { positionBuffer.deallocate() }
                 positionCapacity = max(freq, positionCapacity * 2)
                 positionBuffer = .allocate(capacity: positionCapacity)
             }
-            var offset = at
             var sum: UInt64 = 0
             for k in 0..<freq {
-                guard let (delta, next) = VarInt.decode32(positionData, at: offset), k == 0 || delta > 0 else {
-                    throw corruptPositions("bad position \(k) of doc \(doc)")
-                }
+                let p = first + k
+                if p >> 7 != chunkIndex { try loadChunk(p >> 7) }
+                let delta = chunkBuffer[p & 127]
+                guard k == 0 || delta > 0 else { throw corruptPositions("position \(k) of doc \(doc) repeats") }
                 sum += UInt64(delta)
                 positionBuffer[k] = UInt32(truncatingIfNeeded: sum)
-                offset = next
             }
             guard sum <= UInt64(UInt32.max) else { throw corruptPositions("position overflows 32 bits") }
-            positionOffset = offset
+            positionsBefore = first + freq
             positionDocIndex = index + 1
             decodedPositionsFor = index
             decodedPositionCount = freq
@@ -204,11 +212,10 @@ public final class PostingCursor {
         var sum = UInt64(base)
         var zeroDelta = false
         if n == 128 {
-            guard region.count >= 2,
-                let afterDocs = BitPacking.unpack(region, at: 2, bitWidth: Int(region[0]), into: docBuffer),
-                BitPacking.unpack(region, at: afterDocs, bitWidth: Int(region[1]), into: freqBuffer) != nil
-            else { throw corrupt("block \(b) is truncated or has a bad bit width") }
-            consumedEnd = start + afterDocs + 16 * Int(region[1])
+            guard let afterDocs = PatchedBlock.decode(region, at: 0, into: docBuffer),
+                let afterFreqs = PatchedBlock.decode(region, at: afterDocs, into: freqBuffer)
+            else { throw corrupt("block \(b) is truncated or malformed") }
+            consumedEnd = start + afterFreqs
             for i in 0..<128 {
                 let d = docBuffer[i]
                 zeroDelta = zeroDelta || (d == 0 && (i > 0 || b > 0))
@@ -250,6 +257,52 @@ public final class PostingCursor {
         positionOffset = overflow || p > UInt64(positionData.count) ? positionData.count + 1 : Int(p)
         positionDocIndex = 0
         decodedPositionsFor = -1
+        positionsBefore = 0
+        blockPositionTotal = -1
+        chunkIndex = -1
+        chunkEnd = positionOffset
+    }
+
+    /// Sums the block's frequencies (its position count) and checks it against the bytes left: every full chunk
+    /// takes at least 2 bytes, so a larger count is corrupt (and must not be allocated for).
+    private func startBlockPositions() throws {
+        var total = 0
+        for k in 0..<blockDocs { total += Int(freqBuffer[k]) }
+        guard positionOffset <= positionData.count, total / 128 <= (positionData.count - positionOffset) / 2 else {
+            throw corruptPositions("block \(block): \(total) positions do not fit in the section")
+        }
+        blockPositionTotal = total
+    }
+
+    /// Decodes chunk `k` (after the current one) of the block's positions into `chunkBuffer`, skipping the
+    /// chunks in between by their headers.
+    private func loadChunk(_ k: Int) throws {
+        var at = chunkEnd
+        var c = chunkIndex + 1
+        let fullChunks = blockPositionTotal >> 7
+        while c < k {
+            guard let size = PatchedBlock.encodedSize(positionData, at: at) else {
+                throw corruptPositions("block \(block): positions chunk \(c) is malformed")
+            }
+            at += size
+            c += 1
+        }
+        if k < fullChunks {
+            guard let end = PatchedBlock.decode(positionData, at: at, into: chunkBuffer) else {
+                throw corruptPositions("block \(block): positions chunk \(k) is malformed")
+            }
+            chunkEnd = end
+        } else {
+            for i in 0..<(blockPositionTotal & 127) {
+                guard let (delta, next) = VarInt.decode32(positionData, at: at) else {
+                    throw corruptPositions("block \(block): positions tail is truncated")
+                }
+                chunkBuffer[i] = delta
+                at = next
+            }
+            chunkEnd = at
+        }
+        chunkIndex = k
     }
 
     /// Decodes the whole list from the start, checking everything against the term's entry and the skip data
@@ -273,7 +326,7 @@ public final class PostingCursor {
             if owner.hasPositions {
                 let p = try positions()
                 positionCount += UInt64(p.count)
-                positionsEnd = positionOffset
+                positionsEnd = chunkEnd
             } else {
                 positionCount += UInt64(f)
             }
@@ -285,6 +338,9 @@ public final class PostingCursor {
                 }
                 blockMax = 0
                 blockMin = .max
+                if owner.hasPositions && doc != Self.end && positionOffset != positionsEnd {
+                    throw corruptPositions("positions of block \(block) do not start where block \(b)'s end")
+                }
             }
         }
         guard postings == UInt64(count), positionCount == termInfo.collectionFrequency,

@@ -1,6 +1,7 @@
 /// Encodes one posting list into reusable buffers (docs/FORMAT.md, "Postings" and "Positions"): a skip table
-/// (lists of more than 128 docs), full 128-doc blocks of bit-packed doc-id deltas and frequencies - 1, a VarInt
-/// tail for the last partial block, and the positions stream (VarInt deltas within each document).
+/// (lists of more than 128 docs), full 128-doc blocks of patched (PFor) doc-id deltas and frequencies - 1, a
+/// VarInt tail for the last partial block, and per doc block a positions stream (position deltas within each
+/// document, cut into patched 128-value blocks and a VarInt tail).
 ///
 /// The buffers are kept between terms, so encoding allocates only when a list is longer than any before it.
 /// Not thread-safe.
@@ -11,6 +12,7 @@ struct PostingListEncoder {
     var positions = ByteWriter(capacity: 16 * 1024)
     private var scratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
     private var freqScratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
+    private var positionScratch: [UInt32] = []
 
     /// Totals of the last encoded list.
     struct Summary {
@@ -44,6 +46,7 @@ struct PostingListEncoder {
             var maxFreq: UInt32 = 0
             var minLength: UInt32 = .max
             let positionsStart = UInt64(positions.count)
+            positionScratch.removeAll(keepingCapacity: true)
             for i in 0..<count {
                 let doc = docs[start + i]
                 guard Int(doc) < documentCount, start + i == 0 || doc > previousDoc else {
@@ -63,17 +66,12 @@ struct PostingListEncoder {
                     positionCursor += Int(freq)
                 }
             }
+            if input != nil {
+                positionScratch.withUnsafeBufferPointer { PatchedBlock.encodeStream($0, into: &positions.bytes) }
+            }
             if count == 128 {
-                scratch.withUnsafeBufferPointer { values in
-                    let bits = BitPacking.bitWidth(values.baseAddress!, count: 128)
-                    data.append(UInt8(bits))
-                    freqScratch.withUnsafeBufferPointer { f in
-                        let freqBits = BitPacking.bitWidth(f.baseAddress!, count: 128)
-                        data.append(UInt8(freqBits))
-                        BitPacking.pack(values.baseAddress!, bitWidth: bits, into: &data.bytes)
-                        BitPacking.pack(f.baseAddress!, bitWidth: freqBits, into: &data.bytes)
-                    }
-                }
+                scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
+                freqScratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
             } else {
                 for i in 0..<count {
                     data.appendVarInt(UInt64(scratch[i]))
@@ -112,7 +110,7 @@ struct PostingListEncoder {
             guard k == 0 || p > previous else {
                 throw CorpusIndexError.invalidArgument("\(context()): positions not strictly increasing")
             }
-            positions.appendVarInt(UInt64(p - previous))
+            positionScratch.append(p - previous)
             previous = p
         }
     }

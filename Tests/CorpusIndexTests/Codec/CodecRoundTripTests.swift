@@ -123,7 +123,11 @@ struct CodecRoundTripTests {
         }),
     ]
 
-    static let lengths = [0, 1, 2, 127, 128, 129, 255, 256, 257, 1000]
+    /// The edge lengths around one 128-value block, plus seeded random lengths up to 5,000.
+    static let lengths: [Int] = {
+        var rng = SplitMix64(seed: 2024)
+        return [0, 1, 2, 127, 128, 129, 255, 256, 257] + (0..<4).map { _ in Int(rng.next() % 5000) }
+    }()
 
     @Test("round trip consumes exactly what was written", arguments: codecs, lengths)
     func roundTrip(codec: Codec, length: Int) throws {

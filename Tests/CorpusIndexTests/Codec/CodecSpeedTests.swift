@@ -194,3 +194,32 @@ struct FormatSpeedTests {
         Self.report("StoredDocument.encode", Double(bytes), "B", encodeTime)
     }
 }
+
+/// Opening an existing index and answering a first lookup, timed (manual):
+///
+///     CORPUS_INDEX_BENCH_INDEX=/path/to/index swift test --filter IndexOpenSpeed
+@Suite("Index open speed (manual)", .enabled(if: ProcessInfo.processInfo.environment["CORPUS_INDEX_BENCH_INDEX"] != nil))
+struct IndexOpenSpeedTests {
+    @Test func openAndFirstQuery() throws {
+        let path = ProcessInfo.processInfo.environment["CORPUS_INDEX_BENCH_INDEX"]!
+        var index: IndexReader!
+        let open = try FormatSpeedTests.seconds { index = try IndexReader(path: path) }
+        var count = 0
+        let query = try FormatSpeedTests.seconds {
+            let body = index.field(.body)
+            let a = try body.cursor(try #require(try body.lookup("embassy")))
+            let b = try body.cursor(try #require(try body.lookup("minister")))
+            while a.doc != PostingCursor.end {
+                if try b.advance(to: a.doc) == a.doc { count += 1 }
+                try a.advance(to: max(a.doc + 1, b.doc))
+            }
+            _ = try index.documents.document(0)
+        }
+        let browse = try FormatSpeedTests.seconds {
+            _ = try index.keyword(.tag).children(of: "", grouping: .character)
+            _ = try index.keyword(.origin).children(of: "Embassy ", grouping: .word)
+        }
+        print(String(format: "open %.2f ms, first AND query (%d hits) + one fetch %.2f ms, browse %.2f ms",
+                     open * 1000, count, query * 1000, browse * 1000))
+    }
+}

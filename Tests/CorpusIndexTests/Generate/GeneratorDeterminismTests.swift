@@ -24,7 +24,7 @@ struct GeneratorDeterminismTests {
         #expect(a != b)
     }
 
-    @Test(arguments: [DumpFormat.csv, .sql])
+    @Test(arguments: [DumpFormat.csv, .sql, .text])
     func threadCountDoesNotChangeBytes(format: DumpFormat) throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -38,6 +38,23 @@ struct GeneratorDeterminismTests {
             let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             #expect(written == expected, "threads \(threads)")
         }
+    }
+
+    @Test(arguments: [DumpCompression.gzip, .lz4])
+    func compressedBytesDoNotDependOnThreads(compression: DumpCompression) throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var generator = try DumpGenerator(cables: 200, seed: 4)
+        generator.unitSize = 9
+        var outputs: [[UInt8]] = []
+        for threads in [1, 3] {
+            let path = "\(dir)/out-\(threads)"
+            let size = try generator.write(format: .sql, compression: compression, to: path, threads: threads)
+            outputs.append(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
+            #expect(size.writtenBytes == outputs.last!.count)
+            #expect(size.renderedBytes == generator.data(format: .sql).count)
+        }
+        #expect(outputs[0] == outputs[1])
     }
 
     @Test func recordAtIndexMatchesTheWrittenRow() throws {

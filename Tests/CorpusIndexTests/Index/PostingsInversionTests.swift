@@ -55,6 +55,20 @@ import Testing
         #expect(got == NaiveIndex(records: records))
     }
 
+    @Test func tokenizesExactlyLikeTheAnalyzer() throws {
+        // Tokens longer than the key buffer (forcing growth mid-token), every byte value, keys of 7/8/9 bytes
+        // (the inline-word boundary), and equal 8-byte prefixes with different tails.
+        var body: [UInt8] = Array("abcdefg abcdefgh abcdefghi abcdefghX abcdefghY ".utf8)
+        body += Array(repeating: UInt8(ascii: "Q"), count: 10_000) + [0x20]
+        body += (0...255).map { UInt8($0) } + Array(" ÇA ça Ça\n".utf8)
+        for _ in 0..<40 { body += Array("tail abcdefghY ".utf8) }
+        let record = CableRecord(
+            rowID: 1, referenceID: "X", created: CableDate(year: 2000, month: 1, day: 1)!, classification: "SECRET",
+            origin: "o", header: Array(repeating: UInt8(ascii: "h"), count: 5000), body: body, subject: "Ça va")
+        let got = try invertAndMerge([record, record, record], chunkSize: 2, threads: 2)
+        #expect(got == NaiveIndex(records: [record, record, record]))
+    }
+
     @Test func chunkInverterGrowsPastInitialCapacities() throws {
         // Many distinct terms force the hash table, the term table and both arenas to grow.
         var body = ""
@@ -64,5 +78,37 @@ import Testing
             origin: "o", header: [], body: Array(body.utf8))
         let got = try invertAndMerge([record, record], chunkSize: 1, threads: 1)
         #expect(got == NaiveIndex(records: [record, record]))
+    }
+}
+
+@Suite struct MergePipelineTests {
+    /// Tiny batches (every large term alone, capacity given back) must hand the consumer exactly the sequence the
+    /// inline merge gives.
+    @Test func tinyBatchesGiveTheInlineSequence() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let records = SyntheticCorpus.records(count: 120, seed: 9)
+        let inversion = PostingsInversion(runDirectory: dir.path, expectedChunkBytes: 1 << 16)
+        for start in stride(from: 0, to: records.count, by: 17) {
+            try inversion.collect(try inversion.invertChunk(records: records[start..<min(start + 17, records.count)]))
+        }
+        func sequence(threads: Int, batchBytes: Int) throws -> [[UInt32]] {
+            let readers = try inversion.runs.enumerated().map { rank, run in
+                try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: 4096)
+            }
+            var out: [[UInt32]] = []
+            try MergePipeline.run(
+                merger: RunMerger(readers: readers), buckets: 0..<RunFile.bucketCount, threads: threads,
+                batchBytes: batchBytes
+            ) { key, docs, freqs, positions in
+                out.append(key.map { UInt32($0) } + [0xFFFF_FFFF] + Array(docs) + Array(freqs) + Array(positions))
+            }
+            return out
+        }
+        let inline = try sequence(threads: 1, batchBytes: 1 << 20)
+        #expect(inline.count > 100)
+        #expect(try sequence(threads: 2, batchBytes: 64) == inline)
+        #expect(try sequence(threads: 2, batchBytes: 1 << 30) == inline)
+        inversion.removeRuns()
     }
 }

@@ -13,31 +13,36 @@ struct MemoryQuerySource: QuerySource {
         var blockMinLength: [UInt32] = []
     }
 
-    struct Postings: TermPostings {
+    final class MemoryTermCursor: TermCursor {
         let data: TermData
-        let blockSize: Int
         var index = -1
         var block = 0
-        var doc: DocID = 0
 
-        mutating func next() {
+        init(data: TermData, statistics: TermStatistics) {
+            self.data = data
+            super.init(statistics: statistics)
+        }
+
+        override func next() -> DocID {
             index += 1
             doc = index < data.docs.count ? data.docs[index] : noMoreDocs
+            return doc
         }
-        mutating func advance(to target: DocID) {
-            if index >= 0 && doc >= target { return }
+        override func advance(to target: DocID) -> DocID {
+            if index >= 0 && doc >= target { return doc }
             if index < 0 { index = 0 }
             while index < data.docs.count && data.docs[index] < target { index += 1 }
             doc = index < data.docs.count ? data.docs[index] : noMoreDocs
+            return doc
         }
-        var freq: UInt32 { data.freqs[index] }
-        mutating func positions(into buffer: inout [UInt32]) { buffer = data.positions[index] }
-        mutating func shallowAdvance(to target: DocID) {
+        override var freq: UInt32 { data.freqs[index] }
+        override func positions(into buffer: inout [UInt32]) { buffer = data.positions[index] }
+        override func shallowAdvance(to target: DocID) {
             while block < data.blockLast.count && data.blockLast[block] < target { block += 1 }
         }
-        var blockMaxFreq: UInt32 { block < data.blockMaxFreq.count ? data.blockMaxFreq[block] : 0 }
-        var blockMinFieldLength: UInt32 { block < data.blockMinLength.count ? data.blockMinLength[block] : 0 }
-        var blockLastDoc: DocID { block < data.blockLast.count ? data.blockLast[block] : noMoreDocs }
+        override var blockMaxFreq: UInt32 { block < data.blockMaxFreq.count ? data.blockMaxFreq[block] : 0 }
+        override var blockMinFieldLength: UInt32 { block < data.blockMinLength.count ? data.blockMinLength[block] : 0 }
+        override var blockLastDoc: DocID { block < data.blockLast.count ? data.blockLast[block] : noMoreDocs }
     }
 
     struct Field {
@@ -145,8 +150,8 @@ struct MemoryQuerySource: QuerySource {
             minFieldLength: t.blockMinLength.min()!)
     }
 
-    func postings(field: TextField, ordinal: Int) -> Postings {
-        Postings(data: fields[field]!.data[ordinal], blockSize: blockSize)
+    func termCursor(field: TextField, ordinal: Int, statistics: TermStatistics) -> TermCursor {
+        MemoryTermCursor(data: fields[field]!.data[ordinal], statistics: statistics)
     }
 
     func fieldLength(field: TextField, doc: DocID) -> UInt32 { fields[field]!.lengths[Int(doc)] }

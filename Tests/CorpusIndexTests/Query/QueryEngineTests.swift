@@ -20,6 +20,8 @@ import Testing
         "kosovo OR NOT serbia", "\"human rights\" OR \"security council\" OR visit",
         "café", "the of embassy minister trafficking in persons", "(((kosovo)))",
         "the", "the of", "the OR of OR in", "police court judge press",
+        "(kosovo police) OR (serbia court)", "embassy OR (\"human rights\" police)", "(the of) OR (in trafficking)",
+        "(kosovo OR serbia) (police OR court) -judge", "the (of OR in) -(embassy minister)",
     ]
 
     static let corpora: [(name: String, records: [CableRecord], blockSize: Int)] = [

@@ -24,6 +24,16 @@ struct DocStoreTests {
         #expect(try reader.document(0) == records[0])
         #expect(try reader.document(UInt32(records.count - 1)) == records.last!)
         #expect(try reader.verifyAll() == records.count)
+        var streamed: [CableRecord] = []
+        try reader.forEachDocument(in: 100..<350) { doc, record in
+            #expect(doc == UInt32(100 + streamed.count))
+            streamed.append(record)
+            return true
+        }
+        #expect(streamed == Array(records[100..<350]))
+        var firstTwo = 0
+        try reader.forEachDocument(in: 0..<UInt32.max) { _, _ in firstTwo += 1; return firstTwo < 2 }
+        #expect(firstTwo == 2)
         #expect(throws: CorpusIndexError.self) { try reader.document(UInt32(records.count)) }
     }
 

@@ -195,3 +195,31 @@ struct IndexReaderTests {
         for d in 0..<UInt32(index.documentCount) where d % 7 == 0 { _ = try? index.documents.document(d) }
     }
 }
+
+@Suite("Keyword unions")
+struct KeywordUnionTests {
+    /// `documents(in:)` by sorting (few postings) and by bitset (many) against a set union.
+    @Test(arguments: [3, 2000])
+    func unionMatchesModel(listLength: Int) throws {
+        let dir = TestDirectory()
+        var rng = SplitMix64(seed: UInt64(listLength))
+        let documentCount = 10_000
+        let writer = try FieldIndexWriter(directory: dir.path, keywordField: IndexFiles.keywordStem(.tag), documentCount: documentCount)
+        var model: [[UInt32]] = []
+        for value in ["A", "AB", "ABC", "B"] {
+            let docs = Set((0..<listLength).map { _ in UInt32(rng.next() % UInt64(documentCount)) }).sorted()
+            model.append(docs)
+            try Array(value.utf8).withUnsafeBytes { t in try docs.withUnsafeBufferPointer { try writer.add(term: t, docs: $0) } }
+        }
+        _ = try writer.finish()
+        let tags = try KeywordIndexReader(directory: dir.path, field: .tag, documentCount: documentCount)
+        let range = try tags.prefixRange("A")
+        #expect(range == 0..<3)
+        #expect(try tags.documents(in: range) == Set(model[0] + model[1] + model[2]).sorted())
+        #expect(try tags.documentCount(in: range) == Set(model[0] + model[1] + model[2]).count)
+        let groups = try tags.children(of: "A", grouping: .character)
+        #expect(groups.map(\.label) == ["AB"])
+        #expect(groups.first?.ordinals == 1..<3)
+        #expect(groups.first?.isValue == true)
+    }
+}
