@@ -59,23 +59,25 @@ struct MarkovCounts: Sendable {
 /// Draws the next body word from the Markov model, given the one or two words before it: the trigram context
 /// when the model has it (the frequent two-word contexts: `trafficking in` → `persons`), else the bigram context.
 ///
-/// Word ids here are the `WordSampler`'s head ids; `sentenceStart` (= the head count) is the pseudo-word before a
-/// sentence's first word. Sampling is allocation-free: a hash probe for the trigram context, an array index for
-/// the bigram context, and one binary search over the context's cumulative counts.
+/// Word ids here are the `WordSampler`'s head ids (below 2^16); `sentenceStart` (= the head count) is the
+/// pseudo-word before a sentence's first word. Sampling is allocation-free and touches few cache lines (the model
+/// is several MB, so memory latency, not arithmetic, is the cost): a 64 KB bit filter that rules out most absent
+/// trigram contexts, one probe of the trigram table (key and range side by side), and one slot of the context's
+/// own alias table (keep threshold, word and alias word packed in one `UInt64`).
 /// Immutable and `Sendable`; share one instance between workers.
 struct MarkovModel: Sendable {
     /// The pseudo-word id standing for the start of a sentence.
     let sentenceStart: Int32
-    /// Bigram context `w` (or `sentenceStart`) owns `successors[bigramStart[w]..<bigramStart[w + 1]]`.
-    private let bigramStart: [UInt32]
-    /// Open-addressing table of trigram contexts: key `(first + 1) << 32 | second` (0 = empty slot), value
-    /// `start << 32 | end` into `successors`.
-    private let trigramKeys: [UInt64]
-    private let trigramRanges: [UInt64]
+    /// Bigram context `w` (or `sentenceStart`) owns `slots[bigramRange[2w]..<bigramRange[2w + 1]]`.
+    private let bigramRange: [UInt32]
+    /// Open-addressing table of trigram contexts, two `UInt64`s per slot: `[2s]` = key
+    /// `(first + 1) << 32 | second` (0 = empty), `[2s + 1]` = `begin << 32 | end` into `slots`.
+    private let trigramTable: [UInt64]
     private let trigramMask: Int
-    /// Successor word ids and, in parallel, the cumulative counts within their context.
-    private let successors: [Int32]
-    private let cumulative: [UInt32]
+    /// One bit per hash of a trigram key (2^19 bits): clear means the context is certainly absent.
+    private let trigramFilter: [UInt64]
+    /// Per context, its alias table: keep threshold << 32 | word << 16 | alias word.
+    private let slots: [UInt64]
 
     /// The number of trigram contexts kept.
     let trigramContexts: Int
@@ -83,60 +85,66 @@ struct MarkovModel: Sendable {
     /// Maps `counts` (over `words.tsv` ids) onto head ids: `headID[i]` is the head id of `words.tsv` word `i`, or -1
     /// when the sampler left it out (its contexts and its appearances as a successor are dropped).
     init(counts: MarkovCounts, headID: [Int32], headCount: Int) {
+        precondition(headCount < 0xFFFF, "Markov word ids must fit 16 bits")
         sentenceStart = Int32(headCount)
         func map(_ word: Int32) -> Int32 {
             word == MarkovCounts.start ? Int32(headCount) : word == MarkovCounts.none ? -1 : headID[Int(word)]
         }
-        var successors: [Int32] = []
-        var cumulative: [UInt32] = []
-        var bigramRanges = [(UInt32, UInt32)](repeating: (0, 0), count: headCount + 1)
+        var slots: [UInt64] = []
+        var bigramRange = [UInt32](repeating: 0, count: 2 * (headCount + 1))
         var trigrams: [(key: UInt64, range: UInt64)] = []
+        var words: [Int32] = []
+        var weights: [Double] = []
         for (c, context) in counts.contexts.enumerated() {
             let second = map(context.second)
             let first = map(context.first)
             if second < 0 || (context.first != MarkovCounts.none && first < 0) { continue }
-            let begin = successors.count
-            var total: UInt32 = 0
+            words.removeAll(keepingCapacity: true)
+            weights.removeAll(keepingCapacity: true)
             for s in Int(counts.successorStart[c])..<Int(counts.successorStart[c + 1]) {
                 let word = map(counts.successorWords[s])
                 if word < 0 { continue }
-                total &+= counts.successorCounts[s]
-                successors.append(word)
-                cumulative.append(total)
+                words.append(word)
+                weights.append(Double(counts.successorCounts[s]))
             }
-            if successors.count == begin { continue }
+            if words.isEmpty { continue }
+            let begin = UInt64(slots.count)
+            let table = AliasTable(weights: weights)
+            for slot in 0..<table.count {
+                let alias = table.threshold[slot] == UInt32.max ? words[slot] : words[Int(table.alias[slot])]
+                slots.append(UInt64(table.threshold[slot]) << 32 | UInt64(words[slot]) << 16 | UInt64(alias))
+            }
+            let end = UInt64(slots.count)
             if context.first == MarkovCounts.none {
-                bigramRanges[Int(second)] = (UInt32(begin), UInt32(successors.count))
+                bigramRange[2 * Int(second)] = UInt32(begin)
+                bigramRange[2 * Int(second) + 1] = UInt32(end)
             } else {
-                trigrams.append((UInt64(first + 1) << 32 | UInt64(second), UInt64(begin) << 32 | UInt64(successors.count)))
+                trigrams.append((UInt64(first + 1) << 32 | UInt64(second), begin << 32 | end))
             }
         }
-        // Bigram ranges as one offsets array (contexts without successors get an empty range).
-        var starts: [UInt32] = []
-        starts.reserveCapacity(2 * (headCount + 1))
-        for range in bigramRanges { starts += [range.0, range.1] }
-        bigramStart = starts
+        self.bigramRange = bigramRange
         var capacity = 16
         while capacity < 2 * trigrams.count { capacity *= 2 }
-        var keys = [UInt64](repeating: 0, count: capacity)
-        var ranges = [UInt64](repeating: 0, count: capacity)
+        var table = [UInt64](repeating: 0, count: 2 * capacity)
+        var filter = [UInt64](repeating: 0, count: 1 << 13)
         for trigram in trigrams {
-            var slot = MarkovModel.slot(of: trigram.key, mask: capacity - 1)
-            while keys[slot] != 0 && keys[slot] != trigram.key { slot = (slot + 1) & (capacity - 1) }
-            keys[slot] = trigram.key
-            ranges[slot] = trigram.range
+            let hash = MarkovModel.hash(trigram.key)
+            filter[Int(hash >> 51)] |= 1 << ((hash >> 45) & 63)
+            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
+            while table[2 * slot] != 0 && table[2 * slot] != trigram.key { slot = (slot + 1) & (capacity - 1) }
+            table[2 * slot] = trigram.key
+            table[2 * slot + 1] = trigram.range
         }
-        trigramKeys = keys
-        trigramRanges = ranges
+        trigramTable = table
+        trigramFilter = filter
         trigramMask = capacity - 1
         trigramContexts = trigrams.count
-        self.successors = successors
-        self.cumulative = cumulative
+        self.slots = slots
     }
 
     @inline(__always)
-    private static func slot(of key: UInt64, mask: Int) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    private static func hash(_ key: UInt64) -> UInt64 {
+        GeneratorRandom.mix(key)
     }
 
     /// The next word after `previous` (a head id or `sentenceStart`), preceded by `beforePrevious` (a head id,
@@ -147,37 +155,33 @@ struct MarkovModel: Sendable {
         var end = 0
         if beforePrevious >= 0 {
             let key = UInt64(beforePrevious + 1) << 32 | UInt64(previous)
-            trigramKeys.withUnsafeBufferPointer { keys in
-                var slot = MarkovModel.slot(of: key, mask: trigramMask)
-                while keys[slot] != 0 {
-                    if keys[slot] == key {
-                        let range = trigramRanges.withUnsafeBufferPointer { $0[slot] }
-                        begin = Int(truncatingIfNeeded: range >> 32)
-                        end = Int(truncatingIfNeeded: range & 0xFFFF_FFFF)
-                        break
+            let hash = MarkovModel.hash(key)
+            let maybe = trigramFilter.withUnsafeBufferPointer { $0[Int(hash >> 51)] >> ((hash >> 45) & 63) & 1 != 0 }
+            if maybe {
+                trigramTable.withUnsafeBufferPointer { table in
+                    var slot = Int(truncatingIfNeeded: hash) & trigramMask
+                    while table[2 * slot] != 0 {
+                        if table[2 * slot] == key {
+                            begin = Int(truncatingIfNeeded: table[2 * slot + 1] >> 32)
+                            end = Int(truncatingIfNeeded: table[2 * slot + 1] & 0xFFFF_FFFF)
+                            break
+                        }
+                        slot = (slot + 1) & trigramMask
                     }
-                    slot = (slot + 1) & trigramMask
                 }
             }
         }
         if begin == end {
-            bigramStart.withUnsafeBufferPointer { starts in
-                begin = Int(starts[2 * Int(previous)])
-                end = Int(starts[2 * Int(previous) + 1])
+            bigramRange.withUnsafeBufferPointer { range in
+                begin = Int(range[2 * Int(previous)])
+                end = Int(range[2 * Int(previous) + 1])
             }
             if begin == end { return nil }
         }
-        return cumulative.withUnsafeBufferPointer { cumulative in
-            let total = UInt64(cumulative[end - 1])
-            let target = UInt32(truncatingIfNeeded: ((random.next() >> 32) &* total) >> 32)  // 0..<total
-            // The first successor whose cumulative count exceeds `target`.
-            var lo = begin
-            var hi = end - 1
-            while lo < hi {
-                let mid = (lo + hi) >> 1
-                if cumulative[mid] > target { hi = mid } else { lo = mid + 1 }
-            }
-            return successors.withUnsafeBufferPointer { $0[lo] }
-        }
+        let bits = random.next()
+        let slot = begin + Int(truncatingIfNeeded: ((bits >> 32) &* UInt64(end - begin)) >> 32)
+        let entry = slots.withUnsafeBufferPointer { $0[slot] }
+        let kept = UInt32(truncatingIfNeeded: bits) < UInt32(truncatingIfNeeded: entry >> 32)
+        return Int32(truncatingIfNeeded: (kept ? entry >> 16 : entry) & 0xFFFF)
     }
 }

@@ -4,8 +4,9 @@
 /// alias table). With probability `tailShare` a word comes from the tail instead: a rank `r` drawn from the discrete
 /// power law `P(r) ∝ (r + q)^-a` by inverting its continuous CDF (one uniform, one `pow`), rendered as a pronounceable
 /// pseudo-word that is a bijective function of `r` (so distinct ranks are distinct tokens). The tail exponent sets
-/// Heaps' growth: types grow like tokens^(1/a); `a = 1.85`, `q = 3000`, a 10% tail give about 58k types at 2M tokens
-/// and 0.8M at 261M tokens (the real corpus size), as FORMATS.md §6 estimates.
+/// Heaps' growth: types grow like tokens^(1/a); `a = 1.85`, `q = 3000`, and tail words making about 10% of all body
+/// words give about 58k types at 2M tokens and 0.8M at 261M tokens (the real corpus size), as FORMATS.md §6
+/// estimates.
 ///
 /// Head words have ids (`0..<headCount`, in vocabulary order) that the `MarkovModel` uses as contexts; the body
 /// composer calls `draw` only when the Markov chain does not continue, so `tailShare` is calibrated with the chain

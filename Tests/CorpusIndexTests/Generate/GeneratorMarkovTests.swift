@@ -40,7 +40,7 @@ struct GeneratorMarkovTests {
             }
         }
         let share = Double(realPairs) / Double(pairs)
-        // The chain continues 90% of the time; a unigram salad over the same vocabulary scores about 0.3.
+        // The chain continues 90% of the time; a unigram salad over the same vocabulary scores about 0.2 (measured 0.22; this model 0.89).
         #expect(pairs > 50_000)
         #expect(share > 0.75 && share < 0.99, "\(realPairs) of \(pairs) adjacent vocabulary pairs are real bigrams")
     }
