@@ -237,12 +237,12 @@ public final class PostingCursor {
         let n = b < blockCount - 1 ? 128 : count - 128 * (blockCount - 1)
         var sum = UInt64(base)
         var zeroDelta = false
-        if n == 128 {
-            guard let afterDocs = PatchedBlock.decode(region, at: 0, into: docBuffer),
-                let afterFreqs = PatchedBlock.decode(region, at: afterDocs, into: freqBuffer)
+        if n >= PatchedBlock.smallestPartialBlock {
+            guard let afterDocs = PatchedBlock.decode(region, at: 0, count: n, into: docBuffer),
+                let afterFreqs = PatchedBlock.decode(region, at: afterDocs, count: n, into: freqBuffer)
             else { throw corrupt("block \(b) is truncated or malformed") }
             consumedEnd = start + afterFreqs
-            for i in 0..<128 {
+            for i in 0..<n {
                 let d = docBuffer[i]
                 zeroDelta = zeroDelta || (d == 0 && (i > 0 || b > 0))
                 sum &+= UInt64(d)
@@ -316,6 +316,12 @@ public final class PostingCursor {
         if k < fullChunks {
             guard let end = PatchedBlock.decode(positionData, at: at, into: chunkBuffer) else {
                 throw corruptPositions("block \(block): positions chunk \(k) is malformed")
+            }
+            chunkEnd = end
+        } else if blockPositionTotal & 127 >= PatchedBlock.smallestPartialBlock {
+            let rest = blockPositionTotal & 127
+            guard let end = PatchedBlock.decode(positionData, at: at, count: rest, into: chunkBuffer) else {
+                throw corruptPositions("block \(block): last positions chunk is malformed")
             }
             chunkEnd = end
         } else {

@@ -1,6 +1,6 @@
 /// Encodes one posting list into reusable buffers (docs/FORMAT.md, "Postings" and "Positions"): a skip table
-/// (lists of more than 128 docs), full 128-doc blocks of patched (PFor) doc-id deltas and frequencies - 1, a
-/// VarInt tail for the last partial block, and per doc block a positions stream (position deltas within each
+/// (lists of more than 128 docs), 128-doc blocks of patched (PFor) doc-id deltas and frequencies - 1, the last
+/// partial block patched too (VarInt pairs below 4 docs), and per doc block a positions stream (position deltas within each
 /// document, cut into patched 128-value blocks and a VarInt tail).
 ///
 /// Each skip entry also holds the block's exact BM25 term-weight maximum (`maxWeight`, see `termWeight`), computed
@@ -97,6 +97,11 @@ struct PostingListEncoder {
             if count == 128 {
                 scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
                 freqScratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
+            } else if count >= PatchedBlock.smallestPartialBlock {
+                scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes) }
+                freqScratch.withUnsafeBufferPointer {
+                    PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes)
+                }
             } else {
                 for i in 0..<count {
                     data.appendVarInt(UInt64(scratch[i]))
