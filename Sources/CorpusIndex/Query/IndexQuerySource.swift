@@ -212,6 +212,13 @@ final class IndexTermCursor: TermCursor {
         do { buffer.append(contentsOf: try cursor.positions()) } catch { stop(error) }
     }
 
+    override func currentPositions() -> UnsafeBufferPointer<UInt32> {
+        do { return try cursor.positions() } catch {
+            stop(error)
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
+    }
+
     override func shallowAdvance(to target: DocID) {
         do { try cursor.shallowAdvance(to: target) } catch { errors.record(error) }
     }

@@ -21,6 +21,29 @@ open class TermCursor: DocCursor {
     open var freq: UInt32 { fatalError("TermCursor.freq is abstract") }
     /// Replaces `buffer`'s contents by the term's positions in the current document, ascending.
     open func positions(into buffer: inout [UInt32]) { fatalError("TermCursor.positions is abstract") }
+
+    /// The term's positions in the current document, ascending, valid until the cursor moves or is asked again
+    /// (no copy for on-disk postings). By default a copy of `positions(into:)` in a buffer the cursor owns.
+    open func currentPositions() -> UnsafeBufferPointer<UInt32> {
+        positions(into: &positionScratch)
+        return positionScratch.withUnsafeBufferPointer { scratch in
+            if scratch.count > scratchCapacity {
+                scratchPointer?.deallocate()
+                scratchCapacity = max(scratch.count, 2 * scratchCapacity)
+                scratchPointer = .allocate(capacity: scratchCapacity)
+            }
+            guard let base = scratch.baseAddress, let target = scratchPointer else {
+                return UnsafeBufferPointer(start: nil, count: 0)
+            }
+            target.update(from: base, count: scratch.count)
+            return UnsafeBufferPointer(start: target, count: scratch.count)
+        }
+    }
+    private var positionScratch: [UInt32] = []
+    private var scratchPointer: UnsafeMutablePointer<UInt32>?
+    private var scratchCapacity = 0
+
+    deinit { scratchPointer?.deallocate() }
     /// Moves the block bounds (not the cursor) to the block holding the first document `>= target`.
     open func shallowAdvance(to target: DocID) { fatalError("TermCursor.shallowAdvance is abstract") }
     /// The largest frequency in the current bound block (0 past the last block).
@@ -68,34 +91,40 @@ public final class EmptyTermCursor: TermCursor {
 /// Not thread-safe.
 public final class PhraseCursor: ConjunctionCursor {
     let terms: [TermCursor]
-    let offsets: [UInt32]
-    var buffers: [[UInt32]]
-    var pointers: [Int]
+    /// Per word: its positions in the current document (`currentPositions`) and a moving probe index.
+    private let lists: UnsafeMutablePointer<UnsafeBufferPointer<UInt32>>
+    private let pointers: UnsafeMutablePointer<Int>
 
     /// - Parameters:
     ///   - terms: one cursor per phrase word, in phrase order.
     public init(terms: [TermCursor]) {
         self.terms = terms
-        offsets = (0..<terms.count).map { UInt32($0) }
-        buffers = Array(repeating: [], count: terms.count)
-        pointers = Array(repeating: 0, count: terms.count)
+        lists = .allocate(capacity: terms.count)
+        lists.initialize(repeating: UnsafeBufferPointer(start: nil, count: 0), count: terms.count)
+        pointers = .allocate(capacity: terms.count)
+        pointers.initialize(repeating: 0, count: terms.count)
         super.init(terms)
+    }
+
+    deinit {
+        lists.deallocate()
+        pointers.deallocate()
     }
 
     public override func verify(_ doc: DocID) -> Bool {
         let n = terms.count
         for i in 0..<n {
-            terms[i].positions(into: &buffers[i])
+            lists[i] = terms[i].currentPositions()
             pointers[i] = 0
         }
         // Anchor on word 0: a start s matches when every word i has position s + i.
-        let anchor = buffers[0]
+        let anchor = lists[0]
         for start in anchor {
             var all = true
             for i in 1..<n {
-                let want = start &+ offsets[i]
+                let want = start &+ UInt32(truncatingIfNeeded: i)
                 var p = pointers[i]
-                let list = buffers[i]
+                let list = lists[i]
                 while p < list.count && list[p] < want { p += 1 }
                 pointers[i] = p
                 if p == list.count { return false }
