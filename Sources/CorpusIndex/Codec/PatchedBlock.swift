@@ -1,11 +1,12 @@
-/// Patched frame-of-reference (PFor) coding of blocks of exactly 128 `UInt32` values (docs/FORMAT.md, "Patched
-/// block"): the low `bitWidth` bits of every value are bit-packed (`BitPacking`), and the few values that need
-/// more bits ("exceptions") store their high bits separately, after the packed block.
+/// Patched frame-of-reference (PFor) coding of blocks of `count` `UInt32` values, 128 for a full block and 1...127
+/// for the last block of a stream (docs/FORMAT.md, "Patched block"): the low `bitWidth` bits of every value are
+/// bit-packed (`BitPacking`'s bit stream, cut after the last value), and the few values that need more bits
+/// ("exceptions") store their high bits separately, after the packed bits.
 ///
 /// ```
 /// u8 bitWidth b (0...32)   u8 exceptionCount e (0...128)   [u8 exceptionWidth h (1...32-b), only if e > 0]
-/// 16*b bytes: the 128 values' low b bits, packed
-/// e bytes: the exceptions' indexes (0...127, strictly increasing)
+/// ceil(count*b/8) bytes: the values' low b bits, packed
+/// e bytes: the exceptions' indexes (0..<count, strictly increasing)
 /// e * ceil(h/8) bytes: each exception's high bits (value >> b), little-endian, ceil(h/8) bytes each
 /// ```
 ///
@@ -17,95 +18,114 @@ public enum PatchedBlock {
     public static let blockSize = 128
 
     /// The encoded size of a block with these header fields.
-    @inlinable static func byteCount(bitWidth b: Int, exceptions e: Int, exceptionWidth h: Int) -> Int {
-        e == 0 ? 2 + 16 * b : 3 + 16 * b + e * (1 + (h + 7) >> 3)
+    @inlinable static func byteCount(count: Int, bitWidth b: Int, exceptions e: Int, exceptionWidth h: Int) -> Int {
+        let packed = (count * b + 7) >> 3
+        return e == 0 ? 2 + packed : 3 + packed + e * (1 + (h + 7) >> 3)
     }
 
-    /// Appends the encoding of `values[0..<128]` to `out`.
-    public static func encode(_ values: UnsafePointer<UInt32>, into out: inout [UInt8]) {
+    /// A stream's last block of `count` values is stored as VarInts below this count (the 2–3 header bytes
+    /// would not pay), as a patched block from it on.
+    public static let smallestPartialBlock = 4
+
+    /// Appends the encoding of `values[0..<count]` (`count` 1...128) to `out`.
+    public static func encode(_ values: UnsafePointer<UInt32>, count: Int = 128, into out: inout [UInt8]) {
+        precondition(count >= 1 && count <= 128)
         // Histogram of significant bit counts: histogram[w] = values needing exactly w bits.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 33) { counts in
             counts.initialize(repeating: 0)
-            for i in 0..<128 { counts[32 - values[i].leadingZeroBitCount] += 1 }
+            for i in 0..<count { counts[32 - values[i].leadingZeroBitCount] += 1 }
             var maxWidth = 32
             while maxWidth > 0 && counts[maxWidth] == 0 { maxWidth -= 1 }
             var best = maxWidth
-            var bestSize = byteCount(bitWidth: maxWidth, exceptions: 0, exceptionWidth: 0)
+            var bestSize = byteCount(count: count, bitWidth: maxWidth, exceptions: 0, exceptionWidth: 0)
             var exceptions = 0
             var b = maxWidth - 1
             while b >= 0 {
                 exceptions += counts[b + 1]
-                let size = byteCount(bitWidth: b, exceptions: exceptions, exceptionWidth: maxWidth - b)
+                let size = byteCount(count: count, bitWidth: b, exceptions: exceptions, exceptionWidth: maxWidth - b)
                 if size < bestSize {
                     best = b
                     bestSize = size
                 }
                 b -= 1
             }
-            write(values, bitWidth: best, maxWidth: maxWidth, into: &out)
+            write(values, count: count, bitWidth: best, maxWidth: maxWidth, into: &out)
         }
     }
 
-    private static func write(_ values: UnsafePointer<UInt32>, bitWidth b: Int, maxWidth: Int, into out: inout [UInt8]) {
+    private static func write(
+        _ values: UnsafePointer<UInt32>, count: Int, bitWidth b: Int, maxWidth: Int, into out: inout [UInt8]
+    ) {
         let mask: UInt32 = b == 32 ? .max : (1 << UInt32(b)) &- 1
         var exceptions = 0
-        for i in 0..<128 where values[i] & ~mask != 0 { exceptions += 1 }
+        for i in 0..<count where values[i] & ~mask != 0 { exceptions += 1 }
         out.append(UInt8(b))
         out.append(UInt8(exceptions))
         let h = maxWidth - b
         if exceptions > 0 { out.append(UInt8(h)) }
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 128) { low in
-            for i in 0..<128 { low[i] = values[i] & mask }
+            for i in 0..<128 { low[i] = i < count ? values[i] & mask : 0 }
             BitPacking.pack(low.baseAddress!, bitWidth: b, into: &out)
+            out.removeLast(16 * b - (count * b + 7) >> 3)  // zero bits past the last value
         }
         guard exceptions > 0 else { return }
-        for i in 0..<128 where values[i] & ~mask != 0 { out.append(UInt8(i)) }
+        for i in 0..<count where values[i] & ~mask != 0 { out.append(UInt8(i)) }
         let highBytes = (h + 7) >> 3
-        for i in 0..<128 where values[i] & ~mask != 0 {
+        for i in 0..<count where values[i] & ~mask != 0 {
             let high = values[i] >> UInt32(b)
             for k in 0..<highBytes { out.append(UInt8(truncatingIfNeeded: high >> UInt32(8 * k))) }
         }
     }
 
-    /// Appends `values` as a stream: `count / 128` patched blocks, then the `count % 128` remaining values as
-    /// VarInts (docs/FORMAT.md, "Positions").
+    /// Appends `values` as a stream: `count / 128` patched blocks, then the `r = count % 128` remaining values as
+    /// one patched block of `r` values, or as `r` VarInts when `r < smallestPartialBlock` (docs/FORMAT.md).
     public static func encodeStream(_ values: UnsafeBufferPointer<UInt32>, into out: inout [UInt8]) {
         let full = values.count / 128
         for k in 0..<full { encode(values.baseAddress! + 128 * k, into: &out) }
-        for i in (128 * full)..<values.count { VarInt.encode(UInt64(values[i]), into: &out) }
+        let rest = values.count - 128 * full
+        if rest >= smallestPartialBlock {
+            encode(values.baseAddress! + 128 * full, count: rest, into: &out)
+        } else {
+            for i in (128 * full)..<values.count { VarInt.encode(UInt64(values[i]), into: &out) }
+        }
     }
 
     /// The size of the block at `offset`, read from its header, or `nil` if the header is bad or the block runs
     /// past the end of `input`.
     @inlinable
-    public static func encodedSize(_ input: UnsafeRawBufferPointer, at offset: Int) -> Int? {
+    public static func encodedSize(_ input: UnsafeRawBufferPointer, at offset: Int, count: Int = 128) -> Int? {
         guard offset >= 0, input.count - offset >= 2 else { return nil }
         let b = Int(input[offset])
         let e = Int(input[offset + 1])
-        guard b <= 32, e <= 128 else { return nil }
+        guard b <= 32, e <= count else { return nil }
         var h = 0
         if e > 0 {
             guard input.count - offset >= 3 else { return nil }
             h = Int(input[offset + 2])
             guard h >= 1, h <= 32 - b else { return nil }
         }
-        let size = byteCount(bitWidth: b, exceptions: e, exceptionWidth: h)
+        let size = byteCount(count: count, bitWidth: b, exceptions: e, exceptionWidth: h)
         return size <= input.count - offset ? size : nil
     }
 
-    /// Decodes the block at `offset` of `input` into `out[0..<128]`.
+    /// Decodes the block of `count` values at `offset` of `input` into `out[0..<count]` (`out` must have room for
+    /// 128: a partial block writes zeros after its values).
     /// - Returns: the offset just past the block, or `nil` if it is truncated or malformed (bad widths, exception
     ///   indexes not increasing, high bits wider than stated).
     @inlinable
     public static func decode(
-        _ input: UnsafeRawBufferPointer, at offset: Int, into out: UnsafeMutablePointer<UInt32>
+        _ input: UnsafeRawBufferPointer, at offset: Int, count: Int = 128, into out: UnsafeMutablePointer<UInt32>
     ) -> Int? {
-        guard let size = encodedSize(input, at: offset) else { return nil }
+        guard count >= 1, count <= 128, let size = encodedSize(input, at: offset, count: count) else { return nil }
         let b = Int(input[offset])
         let e = Int(input[offset + 1])
         let headerSize = e > 0 ? 3 : 2
-        guard let packedEnd = BitPacking.unpack(input, at: offset + headerSize, bitWidth: b, into: out) else {
-            return nil
+        let packedStart = offset + headerSize
+        let packedEnd = packedStart + (count * b + 7) >> 3
+        if count == 128 {
+            guard BitPacking.unpack(input, at: packedStart, bitWidth: b, into: out) != nil else { return nil }
+        } else {
+            unpackPartial(input.baseAddress! + packedStart, byteCount: packedEnd - packedStart, bitWidth: b, into: out)
         }
         if e > 0 {
             let h = Int(input[offset + 2])
@@ -114,7 +134,7 @@ public enum PatchedBlock {
             var previous = -1
             for k in 0..<e {
                 let i = Int(input[packedEnd + k])
-                guard i > previous, i < 128 else { return nil }
+                guard i > previous, i < count else { return nil }
                 previous = i
                 var high: UInt64 = 0
                 for j in 0..<highBytes { high |= UInt64(input[highAt + j]) << UInt64(8 * j) }
@@ -124,5 +144,21 @@ public enum PatchedBlock {
             }
         }
         return offset + size
+    }
+
+    /// Unpacks the first bits of a block from `byteCount` bytes, copied into a zeroed 128-value block first.
+    @usableFromInline
+    static func unpackPartial(
+        _ src: UnsafeRawPointer, byteCount: Int, bitWidth b: Int, into out: UnsafeMutablePointer<UInt32>
+    ) {
+        guard b > 0 else {
+            out.update(repeating: 0, count: 128)
+            return
+        }
+        withUnsafeTemporaryAllocation(byteCount: 16 * 32 + 8, alignment: 8) { padded in
+            padded.initializeMemory(as: UInt8.self, repeating: 0)
+            padded.baseAddress!.copyMemory(from: src, byteCount: byteCount)
+            BitPacking.unpackBlock(UnsafeRawPointer(padded.baseAddress!), out, b)
+        }
     }
 }

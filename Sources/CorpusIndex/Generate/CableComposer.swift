@@ -10,13 +10,15 @@ struct CableComposer: Sendable {
     let resources: GeneratorResources
     let planner: CablePlanner
     let words: WordSampler
+    let markov: MarkovModel
     let tagComposer: TagComposer
     let headerComposer: RoutingHeaderComposer
 
     init(resources: GeneratorResources, count: Int, seed: UInt64) {
         self.resources = resources
         planner = CablePlanner(resources: resources, count: count, seed: seed)
-        words = WordSampler(words: resources.words, counts: resources.wordCounts)
+        words = WordSampler(words: resources.words, counts: resources.wordCounts, tailShare: CableComposer.tailShare)
+        markov = MarkovModel(counts: resources.markov, headID: words.headID, headCount: words.headCount)
         tagComposer = TagComposer(resources: resources)
         headerComposer = RoutingHeaderComposer(resources: resources)
     }

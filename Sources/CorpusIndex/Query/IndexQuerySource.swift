@@ -219,6 +219,11 @@ final class IndexTermCursor: TermCursor {
     override var blockMaxFreq: UInt32 { cursor.blockMaxFreq }
     override var blockMinFieldLength: UInt32 { cursor.blockMinFieldLength }
     override var blockLastDoc: DocID { cursor.blockLastDoc }
+
+    /// idf times the skip entry's exact block maximum (rounded up to Float32, so never below the true maximum).
+    override func blockMaxScore(_ weight: BM25) -> Double { weight.idf * Double(cursor.blockMaxWeight) }
+
+    override func maxScore(_ weight: BM25) -> Double { weight.idf * Double(cursor.termMaxWeight) }
 }
 
 /// A keyword value's document list as a `DocCursor`.

@@ -29,8 +29,7 @@ public struct QueryEngine<S: QuerySource> {
             self.cursor = cursor
             self.field = field
             self.weight = weight
-            let s = cursor.statistics
-            maxScore = s.maxFrequency == .max ? .infinity : weight.score(tf: s.maxFrequency, fieldLength: s.minFieldLength)
+            maxScore = cursor.maxScore(weight)
         }
     }
 
@@ -151,7 +150,7 @@ public struct QueryEngine<S: QuerySource> {
             c.shallowAdvance(to: doc)
             let last = c.blockLastDoc
             if last < end { end = last }
-            bound += weights[i].score(tf: c.blockMaxFreq, fieldLength: c.blockMinFieldLength)
+            bound += c.blockMaxScore(weights[i])
         }
         return (bound, end)
     }

@@ -29,6 +29,19 @@ open class TermCursor: DocCursor {
     open var blockMinFieldLength: UInt32 { fatalError("TermCursor.blockMinFieldLength is abstract") }
     /// The last document of the current bound block; `noMoreDocs` past the last block.
     open var blockLastDoc: DocID { fatalError("TermCursor.blockLastDoc is abstract") }
+
+    /// An upper bound of the term's score (with `weight`) in any document of the current bound block (0 past the
+    /// last block). By default BM25 at the block's largest frequency and smallest length; a source that stores
+    /// exact block maxima returns those.
+    open func blockMaxScore(_ weight: BM25) -> Double {
+        weight.score(tf: blockMaxFreq, fieldLength: blockMinFieldLength)
+    }
+
+    /// An upper bound of the term's score (with `weight`) in any document.
+    open func maxScore(_ weight: BM25) -> Double {
+        let s = statistics
+        return s.maxFrequency == .max ? .infinity : weight.score(tf: s.maxFrequency, fieldLength: s.minFieldLength)
+    }
 }
 
 /// A term cursor with no documents (a term whose postings could not be opened; the error is recorded).

@@ -115,7 +115,49 @@ public final class DocStoreReader: @unchecked Sendable {
             throw CorpusIndexError.corrupt(
                 file: file.name, section: "DBLK", reason: "block \(b) does not decompress (\(compression.rawValue))")
         }
-        return (out, Int(next - first))
+        let documents = Int(next - first)
+        return (try joinStreams(out, documents: documents, block: b), documents)
+    }
+
+    /// Turns a block's four streams (per-document part lengths, metadata, headers, bodies) back into one
+    /// length-prefixed `StoredDocument` encoding per document. The part lengths must add up to the block exactly.
+    private func joinStreams(_ payload: [UInt8], documents: Int, block b: Int) throws -> [UInt8] {
+        try payload.withUnsafeBytes { raw in
+            var r = ByteReader(raw, file: file.name, section: "DBLK block \(b)")
+            var partsTotal = 0
+            // Each document takes at least its three length bytes: a larger count is corrupt (never allocated).
+            guard documents <= raw.count / 3 else { throw r.corrupt("\(documents) documents in \(raw.count) bytes") }
+            return try withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * documents) { sizes in
+                for i in 0..<(3 * documents) {
+                    sizes[i] = try r.readVarInt(limit: raw.count)
+                    partsTotal += sizes[i]
+                }
+                guard partsTotal == r.remaining else {
+                    throw r.corrupt("document parts take \(partsTotal) bytes, the block has \(r.remaining) after its lengths")
+                }
+                var out: [UInt8] = []
+                out.reserveCapacity(raw.count + 16 * documents)
+                var metadata = r.offset
+                var header = metadata
+                for d in 0..<documents { header += sizes[3 * d] }
+                var body = header
+                for d in 0..<documents { body += sizes[3 * d + 1] }
+                for d in 0..<documents {
+                    let (m, h, bd) = (sizes[3 * d], sizes[3 * d + 1], sizes[3 * d + 2])
+                    let length = m + VarInt.encodedCount(UInt64(h)) + h + VarInt.encodedCount(UInt64(bd)) + bd
+                    VarInt.encode(UInt64(length), into: &out)
+                    out.append(contentsOf: raw[metadata..<(metadata + m)])
+                    VarInt.encode(UInt64(h), into: &out)
+                    out.append(contentsOf: raw[header..<(header + h)])
+                    VarInt.encode(UInt64(bd), into: &out)
+                    out.append(contentsOf: raw[body..<(body + bd)])
+                    metadata += m
+                    header += h
+                    body += bd
+                }
+                return out
+            }
+        }
     }
 
     private func withEncodedDocument<R>(_ doc: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {

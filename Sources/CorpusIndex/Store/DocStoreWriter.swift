@@ -45,30 +45,39 @@ public final class DocStoreWriter {
     static let blocksSection = FourCC("DBLK")
     static let indexSection = FourCC("DIDX")
     static let indexEntrySize = 16
+    /// The default target uncompressed block size: 256 KiB (measured on generated cables: LZ4 70.4% of the input
+    /// at 64 KiB mixed, 66.0% at 256 KiB with separate streams; one block still decompresses in well under 1 ms).
+    public static let defaultBlockSize = 256 * 1024
 
     private let out: ContainerWriter
     private let compression: StoreCompression
     private let blockSize: Int
     private let threads: Int
-    private var current: [UInt8] = []
+    // The block being filled, as four streams (docs/FORMAT.md, "Document store").
+    private var lengths: [UInt8] = []
+    private var metadata: [UInt8] = []
+    private var headers: [UInt8] = []
+    private var bodies: [UInt8] = []
+    private var currentBytes = 0
     private var currentFirstDoc: UInt32 = 0
     private var pending: [(firstDoc: UInt32, bytes: [UInt8])] = []
     private var index = ByteWriter(capacity: 64 * 1024)
     private var encodeScratch: [UInt8] = []
     private var count = 0
     private var blockCount = 0
+    private let compressors: [BlockCompressor]
 
     /// Starts `documents.store` in `directory`.
-    public init(directory: String, compression: StoreCompression = .lz4, blockSize: Int = 64 * 1024, threads: Int = 2)
+    public init(directory: String, compression: StoreCompression = .lz4, blockSize: Int = DocStoreWriter.defaultBlockSize, threads: Int = 2)
         throws
     {
         precondition(blockSize > 0 && blockSize <= 1 << 26 && threads > 0)
         self.compression = compression
         self.blockSize = blockSize
         self.threads = threads
+        compressors = (0..<threads).map { _ in BlockCompressor(compression) }
         out = try ContainerWriter(path: "\(directory)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
         try out.beginSection(Self.blocksSection)
-        current.reserveCapacity(blockSize + blockSize / 2)
     }
 
     /// Documents added so far (the next doc id).
@@ -84,18 +93,35 @@ public final class DocStoreWriter {
     /// Adds the next document, already encoded with `StoredDocument.encode` (lets callers encode in parallel).
     public func add(encoded: UnsafeRawBufferPointer) throws {
         guard count < Int(UInt32.max) else { throw CorpusIndexError.invalidArgument("too many documents for a store") }
-        if current.isEmpty { currentFirstDoc = UInt32(count) }
-        VarInt.encode(UInt64(encoded.count), into: &current)
-        current.append(contentsOf: encoded)
+        let parts: (metadata: Range<Int>, header: Range<Int>, body: Range<Int>)
+        do {
+            parts = try StoredDocument.parts(encoded, file: "documents.store", section: "document \(count)")
+        } catch {
+            throw CorpusIndexError.invalidArgument("document \(count) is not a StoredDocument encoding: \(error)")
+        }
+        if currentBytes == 0 { currentFirstDoc = UInt32(count) }
+        VarInt.encode(UInt64(parts.metadata.count), into: &lengths)
+        VarInt.encode(UInt64(parts.header.count), into: &lengths)
+        VarInt.encode(UInt64(parts.body.count), into: &lengths)
+        metadata.append(contentsOf: encoded[parts.metadata])
+        headers.append(contentsOf: encoded[parts.header])
+        bodies.append(contentsOf: encoded[parts.body])
+        currentBytes = lengths.count + metadata.count + headers.count + bodies.count
         count += 1
-        if current.count >= blockSize { try closeBlock() }
+        if currentBytes >= blockSize { try closeBlock() }
     }
 
     private func closeBlock() throws {
-        guard !current.isEmpty else { return }
-        pending.append((currentFirstDoc, current))
-        current = []
-        current.reserveCapacity(blockSize + blockSize / 2)
+        guard currentBytes > 0 else { return }
+        var block: [UInt8] = []
+        block.reserveCapacity(currentBytes)
+        for stream in [lengths, metadata, headers, bodies] { block.append(contentsOf: stream) }
+        pending.append((currentFirstDoc, block))
+        currentBytes = 0
+        lengths.removeAll(keepingCapacity: true)
+        metadata.removeAll(keepingCapacity: true)
+        headers.removeAll(keepingCapacity: true)
+        bodies.removeAll(keepingCapacity: true)
         if pending.count >= 8 * threads { try flushPending() }
     }
 
@@ -104,12 +130,14 @@ public final class DocStoreWriter {
         let work = pending
         pending.removeAll(keepingCapacity: true)
         let slots = DisjointSlots<[UInt8]>(count: work.count)
-        let compression = compression
-        if threads == 1 || work.count == 1 {
-            for i in work.indices { slots[i] = Self.compress(work[i].bytes, compression) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: work.count) { i in
-                slots[i] = Self.compress(work[i].bytes, compression)
+        let workers = min(threads, work.count)
+        let compressors = compressors
+        // Worker w compresses blocks w, w + workers, ... with its own compressor (reused state and buffers).
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for i in stride(from: w, to: work.count, by: workers) {
+                var packed: [UInt8] = []
+                work[i].bytes.withUnsafeBytes { compressors[w].compress($0, into: &packed) }
+                slots[i] = packed
             }
         }
         for (i, packed) in slots.takeAll().enumerated() {
@@ -119,13 +147,6 @@ public final class DocStoreWriter {
             try out.write(packed)
             blockCount += 1
         }
-    }
-
-    private static func compress(_ bytes: [UInt8], _ compression: StoreCompression) -> [UInt8] {
-        var packed: [UInt8] = []
-        packed.reserveCapacity(bytes.count / 2 + 64)
-        bytes.withUnsafeBytes { compression.compress($0, into: &packed) }
-        return packed
     }
 
     /// Compresses and writes what is left, the block index and the header section.

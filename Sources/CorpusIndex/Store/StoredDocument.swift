@@ -52,6 +52,31 @@ public enum StoredDocument {
             tags: tags, subject: subject, markings: markings)
     }
 
+    /// The three parts of an encoding that a store block keeps in separate streams (docs/FORMAT.md, "Document
+    /// store"): the metadata (flags ... markings), the header's bytes and the body's bytes (without their
+    /// length prefixes).
+    /// - Throws: `.corrupt` naming `file` and `section` if `bytes` is not one encoding.
+    static func parts(_ bytes: UnsafeRawBufferPointer, file: String, section: String) throws
+        -> (metadata: Range<Int>, header: Range<Int>, body: Range<Int>)
+    {
+        var r = ByteReader(bytes, file: file, section: section)
+        let flags = try r.readUInt8()
+        guard flags & ~(hasRowID | hasReleased) == 0 else { throw r.corrupt("unknown document flags \(flags)") }
+        let varInts = 1 + (flags & hasRowID != 0 ? 1 : 0) + (flags & hasReleased != 0 ? 1 : 0)
+        for _ in 0..<varInts { _ = try r.readVarInt() }
+        for _ in 0..<3 { _ = try r.readLengthPrefixed() }
+        for list in 0..<4 {  // references, tags, the subject (a single string), markings
+            let n = list == 2 ? 1 : try r.readVarInt(limit: r.remaining)
+            for _ in 0..<n { _ = try r.readLengthPrefixed() }
+        }
+        let metadataEnd = r.offset
+        let header = try r.readLengthPrefixed()
+        let headerStart = r.offset - header.count
+        let body = try r.readLengthPrefixed()
+        guard r.isAtEnd else { throw r.corrupt("\(r.remaining) bytes left after the document") }
+        return (0..<metadataEnd, headerStart..<(headerStart + header.count), (r.offset - body.count)..<r.offset)
+    }
+
     private static func appendList(_ list: [String], _ w: inout ByteWriter) {
         w.appendVarInt(UInt64(list.count))
         for s in list { w.appendLengthPrefixed(s) }

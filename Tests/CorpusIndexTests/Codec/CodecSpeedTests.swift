@@ -51,6 +51,32 @@ struct FormatSpeedTests {
             Self.report("BitPacking.unpack width \(bits)", Double(rounds * blocks * 128), "values", unpackTime)
             #expect(checksum != 1)
         }
+        // Patched blocks on skewed data: mostly small values, 3% large (position-delta-like).
+        let skewed = (0..<(blocks * 128)).map { _ in UInt32(rng.next() % 100 < 3 ? rng.next() % 5000 : rng.next() % 40) }
+        var patched: [UInt8] = []
+        let patchTime = Self.seconds {
+            skewed.withUnsafeBufferPointer { v in
+                for b in 0..<blocks { PatchedBlock.encode(v.baseAddress! + b * 128, into: &patched) }
+            }
+        }
+        var decodedBlock = [UInt32](repeating: 0, count: 128)
+        var patchSum: UInt32 = 0
+        let unpatchTime = Self.seconds {
+            patched.withUnsafeBytes { raw in
+                decodedBlock.withUnsafeMutableBufferPointer { o in
+                    for _ in 0..<20 {
+                        var offset = 0
+                        for _ in 0..<blocks {
+                            offset = PatchedBlock.decode(raw, at: offset, into: o.baseAddress!)!
+                            patchSum &+= o[7]
+                        }
+                    }
+                }
+            }
+        }
+        Self.report("PatchedBlock.encode (\(String(format: "%.2f", Double(patched.count * 8) / Double(skewed.count))) bits/value)", Double(skewed.count), "values", patchTime)
+        Self.report("PatchedBlock.decode", Double(20 * skewed.count), "values", unpatchTime)
+        #expect(patchSum != 1)
         let small = (0..<1_000_000).map { _ in rng.next() % 300 }
         var encoded: [UInt8] = []
         let encodeTime = Self.seconds { for v in small { VarInt.encode(v, into: &encoded) } }
@@ -102,6 +128,23 @@ struct FormatSpeedTests {
             #expect(out == text)
             Self.report("\(name) compress 64 KiB blocks (ratio \(String(format: "%.2f", Double(text.count) / Double(packed.count))))", Double(text.count), "B", cTime)
             Self.report("\(name) decompress 64 KiB blocks", Double(text.count), "B", dTime)
+        }
+        for compression in StoreCompression.allCases {
+            let compressor = BlockCompressor(compression)
+            for block in [64 << 10, 256 << 10] {
+                var packed: [UInt8] = []
+                packed.reserveCapacity(text.count)
+                let time = Self.seconds {
+                    text.withUnsafeBytes { raw in
+                        var i = 0
+                        while i < raw.count {
+                            compressor.compress(UnsafeRawBufferPointer(rebasing: raw[i..<min(raw.count, i + block)]), into: &packed)
+                            i += block
+                        }
+                    }
+                }
+                Self.report("BlockCompressor \(compression) \(block >> 10) KiB (ratio \(String(format: "%.2f", Double(text.count) / Double(packed.count))))", Double(text.count), "B", time)
+            }
         }
         let crcTime = Self.seconds { #expect(CRC32.checksum(text) != 0) }
         Self.report("CRC32", Double(text.count), "B", crcTime)

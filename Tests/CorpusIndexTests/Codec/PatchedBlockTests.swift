@@ -27,6 +27,29 @@ struct PatchedBlockTests {
         try Self.roundTrip([UInt32](repeating: mask, count: 128))
     }
 
+    /// Partial blocks (a stream's last 1...127 values) at every width, with exceptions at both ends.
+    @Test(arguments: [1, 2, 3, 4, 5, 31, 33, 64, 100, 127])
+    func partialBlocks(count: Int) throws {
+        var rng = SplitMix64(seed: UInt64(count))
+        for width in 0...32 {
+            let mask: UInt32 = width == 32 ? .max : (1 << UInt32(width)) - 1
+            var values = (0..<count).map { _ in UInt32(truncatingIfNeeded: rng.next()) & mask }
+            values[0] = mask
+            values[count - 1] |= UInt32(truncatingIfNeeded: rng.next()) | 1 << 31
+            var out: [UInt8] = [0xEE]
+            values.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, count: count, into: &out) }
+            out.append(0xAB)  // a trailing byte must not be read
+            var decoded = [UInt32](repeating: 7, count: 128)
+            let end = out.withUnsafeBytes { raw in
+                decoded.withUnsafeMutableBufferPointer {
+                    PatchedBlock.decode(raw, at: 1, count: count, into: $0.baseAddress!)
+                }
+            }
+            #expect(end == out.count - 1)
+            #expect(Array(decoded[0..<count]) == values)
+        }
+    }
+
     @Test func exceptionsAtBlockEnds() throws {
         for big: UInt32 in [2, 255, 256, 70_000, .max] {
             var values = [UInt32](repeating: 1, count: 128)
@@ -64,7 +87,7 @@ struct PatchedBlockTests {
         }
     }
 
-    @Test(arguments: [0, 1, 2, 127, 128, 129, 255, 256, 257, 1000])
+    @Test(arguments: [0, 1, 2, 3, 4, 5, 127, 128, 129, 131, 132, 255, 256, 257, 1000])
     func streams(length: Int) throws {
         var rng = SplitMix64(seed: UInt64(length))
         let values = (0..<length).map { _ in UInt32(truncatingIfNeeded: rng.next() % (rng.next() % 7 == 0 ? 1 << 30 : 300)) }
@@ -78,10 +101,18 @@ struct PatchedBlockTests {
                 at = try #require(chunk.withUnsafeMutableBufferPointer { PatchedBlock.decode(raw, at: at, into: $0.baseAddress!) })
                 decoded += chunk
             }
-            for _ in 0..<(length % 128) {
-                let (v, next) = try #require(VarInt.decode32(raw, at: at))
-                decoded.append(v)
-                at = next
+            let rest = length % 128
+            if rest >= PatchedBlock.smallestPartialBlock {
+                at = try #require(chunk.withUnsafeMutableBufferPointer {
+                    PatchedBlock.decode(raw, at: at, count: rest, into: $0.baseAddress!)
+                })
+                decoded += chunk[0..<rest]
+            } else {
+                for _ in 0..<rest {
+                    let (v, next) = try #require(VarInt.decode32(raw, at: at))
+                    decoded.append(v)
+                    at = next
+                }
             }
         }
         #expect(at == out.count)

@@ -49,6 +49,39 @@ struct DocStoreTests {
         #expect(sums[0] == sums[1])
     }
 
+    /// A block keeps the documents' metadata, headers and bodies as separate streams (docs/FORMAT.md): the raw
+    /// payload of a one-block store is the 3n lengths, then the n metadata parts, the headers, the bodies.
+    @Test func blockPayloadHoldsSeparateStreams() throws {
+        let records = TestIndexBuilder.records(5, seed: 4) + [
+            CableRecord(
+                rowID: nil, referenceID: "X", created: CableDate(minutesSinceEpoch: 0), released: nil,
+                classification: "", origin: "", references: [], header: [], body: [], tags: [], subject: "",
+                markings: [])
+        ]
+        let dir = TestDirectory()
+        let writer = try DocStoreWriter(directory: dir.path, compression: .lz4, threads: 1)
+        for r in records { try writer.add(r) }
+        _ = try writer.finish()
+        let file = try ContainerFile(path: "\(dir.path)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
+        var payload: [UInt8] = []
+        #expect(LZ4Block.decompress(try file.section(DocStoreWriter.blocksSection), at: 0, into: &payload) != nil)
+        var expected: [UInt8] = []
+        var streams: [[UInt8]] = [[], [], []]
+        for r in records {
+            var encoded: [UInt8] = []
+            StoredDocument.encode(r, into: &encoded)
+            let parts = try encoded.withUnsafeBytes { try StoredDocument.parts($0, file: "t", section: "s") }
+            for (k, range) in [parts.metadata, parts.header, parts.body].enumerated() {
+                VarInt.encode(UInt64(range.count), into: &expected)
+                streams[k] += encoded[range]
+            }
+            #expect(Array(encoded[parts.header]) == r.header && Array(encoded[parts.body]) == r.body)
+        }
+        #expect(payload == expected + streams[0] + streams[1] + streams[2])
+        let reader = try DocStoreReader(path: "\(dir.path)/\(IndexFiles.documentStore)")
+        for (d, r) in records.enumerated() { #expect(try reader.document(UInt32(d)) == r) }
+    }
+
     @Test func emptyStore() throws {
         let dir = TestDirectory()
         _ = try DocStoreWriter(directory: dir.path).finish()
