@@ -16,7 +16,7 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     for threads in Set([1, BenchEnvironment.threads]).sorted() {
-        Benchmark("IndexBuild.build (csv, \(threads) thread\(threads == 1 ? "" : "s"))") { benchmark in
+        Benchmark("IndexBuild.build(csv,\(threads)-thread\(threads == 1 ? "" : "s"))") { benchmark in
             let path = BenchDumps.path(format: .csv)
             let output = BenchDumps.scratchIndexPath("build-t\(threads)")
             let reader = try DumpReader(paths: [path])
@@ -30,7 +30,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("IndexBuild.build (in-memory records, 1 thread)") { benchmark in
+    Benchmark("IndexBuild.build(in-memory-records,1-thread)") { benchmark in
         // Without the reader: tokenize + invert + merge + write only, from records composed in memory.
         let records = BenchCorpus.records
         let chunks = stride(from: 0, to: records.count, by: 2_000).map { Array(records[$0..<min($0 + 2_000, records.count)]) }

@@ -14,7 +14,7 @@ let benchmarks: @Sendable () -> Void = {
     )
     let streams = BenchPostings.corpus
 
-    Benchmark("BitPacking.pack (doc gaps, 128-blocks)") { benchmark in
+    Benchmark("BitPacking.pack(doc-gaps)") { benchmark in
         let values = streams.blockGaps
         var out: [UInt8] = []
         out.reserveCapacity(values.count * 4 + 128)
@@ -26,7 +26,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(RateMetrics.centibitsPerInteger, out.count * 800 / max(1, values.count))
     }
 
-    Benchmark("BitPacking.unpack (doc gaps, 128-blocks)") { benchmark in
+    Benchmark("BitPacking.unpack(doc-gaps)") { benchmark in
         let (packed, count) = packBlocks(streams.blockGaps)
         var decoded = [UInt32](repeating: 0, count: 128)
         let (sum, ns) = RateMetrics.measure(benchmark) { () -> UInt32 in
@@ -50,7 +50,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(RateMetrics.centibitsPerInteger, packed.count * 800 / max(1, count))
     }
 
-    Benchmark("Delta.decode + BitPacking.unpack (doc ids)") { benchmark in
+    Benchmark("Delta.decode+BitPacking.unpack(doc-ids)") { benchmark in
         // The postings reader's inner loop: unpack a block of gaps, prefix-sum it into doc ids.
         let (packed, count) = packBlocks(streams.blockGaps)
         var decoded = [UInt32](repeating: 0, count: 128)
@@ -74,7 +74,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(RateMetrics.centibitsPerInteger, packed.count * 800 / max(1, count))
     }
 
-    Benchmark("BitPacking.pack (term frequencies)") { benchmark in
+    Benchmark("BitPacking.pack(term-frequencies)") { benchmark in
         let values = streams.blockFrequencies
         var out: [UInt8] = []
         out.reserveCapacity(values.count * 4 + 128)
@@ -86,7 +86,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(RateMetrics.centibitsPerInteger, out.count * 800 / max(1, values.count))
     }
 
-    Benchmark("VarInt.encode (list tails)") { benchmark in
+    Benchmark("VarInt.encode(list-tails)") { benchmark in
         let values = streams.tailGaps
         var out: [UInt8] = []
         out.reserveCapacity(values.count * 5)
@@ -98,7 +98,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(RateMetrics.centibitsPerInteger, out.count * 800 / max(1, values.count))
     }
 
-    Benchmark("VarInt.decode32 (list tails)") { benchmark in
+    Benchmark("VarInt.decode32(list-tails)") { benchmark in
         let values = streams.tailGaps
         var encoded: [UInt8] = []
         for v in values { VarInt.encode(UInt64(v), into: &encoded) }

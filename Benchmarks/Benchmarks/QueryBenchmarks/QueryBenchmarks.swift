@@ -19,7 +19,7 @@ let benchmarks: @Sendable () -> Void = {
     for queryClass in BenchWorkload.classes {
         let queries = BenchWorkload.queries(of: queryClass.key)
         let countOnly = queryClass.key == "count"
-        Benchmark("Query \(queryClass.key): \(queryClass.label)") { benchmark in
+        Benchmark("Query.\(queryClass.key)") { benchmark in
             let (checksum, ns) = try RateMetrics.measure(benchmark) { () -> Int in
                 var checksum = 0
                 for query in queries {

@@ -18,7 +18,7 @@ let benchmarks: @Sendable () -> Void = {
         ("csv", .csv, .none), ("csv.gz", .csv, .gzip), ("csv.lz4", .csv, .lz4), ("sql", .sql, .none),
     ]
     for (name, format, compression) in cases {
-        Benchmark("DumpReader.forEachRecord (\(name), 1 thread)") { benchmark in
+        Benchmark("DumpReader.forEachRecord(\(name),1-thread)") { benchmark in
             let path = BenchDumps.path(format: format, compression: compression)
             let reader = try DumpReader(paths: [path])
             let (summary, ns) = try RateMetrics.measure(benchmark) {
@@ -28,7 +28,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("DumpReader.processInParallel (csv, \(BenchEnvironment.threads) threads)") { benchmark in
+    Benchmark("DumpReader.processInParallel(csv,\(BenchEnvironment.threads)-threads)") { benchmark in
         let path = BenchDumps.path(format: .csv)
         let reader = try DumpReader(paths: [path])
         var cables = 0

@@ -16,7 +16,7 @@ let benchmarks: @Sendable () -> Void = {
         thresholds: [.mallocCountTotal: RateMetrics.allocationFree]
     )
 
-    Benchmark("Analyzer.forEachToken (bodies)") { benchmark in
+    Benchmark("Analyzer.forEachToken(bodies)") { benchmark in
         let bodies = BenchCorpus.bodies
         let totalBytes = bodies.reduce(0) { $0 + $1.count }
         var scratch = TokenScratch()
@@ -37,7 +37,7 @@ let benchmarks: @Sendable () -> Void = {
         RateMetrics.record(benchmark, RateMetrics.tokensPerSecond, count: tokens, nanoseconds: ns, unit: 1e6)
     }
 
-    Benchmark("Analyzer.forEachToken (one 64 KiB block)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("Analyzer.forEachToken(64KiB-block)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         // A fixed-size block from the corpus: isolates the scan loop from per-field call overhead.
         let block = BenchCorpus.textBlock(bytes: 64 << 10)
         var scratch = TokenScratch()
@@ -49,7 +49,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("Analyzer.tokens(of:) query strings", configuration: .init(
+    Benchmark("Analyzer.tokens(of:query-strings)", configuration: .init(
         metrics: [.wallClock, .mallocCountTotal], scalingFactor: .kilo)
     ) { benchmark in
         // The query-side path (String in, [String] out): allocates by design; measured so it stays small next to
