@@ -87,21 +87,97 @@ public final class FieldIndexWriter {
         term: UnsafeRawBufferPointer, docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>?,
         positions input: UnsafeBufferPointer<UInt32>?
     ) throws {
-        precondition(!finished, "FieldIndexWriter used after finish()")
-        let summary = try lengths.withUnsafeBufferPointer { lengthBuffer in
-            try encoder.encode(
-                docs: docs, freqs: freqs, positions: input, documentCount: documentCount, lengths: lengthBuffer, averageLength: averageLength,
-                context: "field \(field), term \(dictionary.termCount)")
+        // One-shot: nothing reaches the files before the whole term is checked, so a rejected term leaves the
+        // writer usable.
+        beginTerm(term)
+        do {
+            try appendPostings(docs: docs, freqs: freqs, positions: input, drainPositions: false)
+        } catch {
+            inTerm = false
+            throw error
         }
+        try endTerm()
+    }
+
+    // MARK: Streaming a term
+
+    /// The term being streamed (`beginTerm` … `endTerm`) and where its positions start.
+    private var currentTerm: [UInt8] = []
+    private var inTerm = false
+    private var termPositionsOffset: UInt64 = 0
+    private var termDocumentCount = 0
+
+    /// Starts a term whose postings arrive in slices (`append`, any number of times, then `endTerm()`), so a
+    /// term with millions of documents never needs its whole lists in memory: full 128-doc blocks are encoded
+    /// as they arrive and their positions go straight to the positions file; only the term's encoded doc blocks
+    /// and skip entries (about 1–2 bytes and 0.22 bytes a doc) and one partial block wait for `endTerm`.
+    /// The files are byte-identical to `add(term:...)` with the concatenated slices, however they are cut.
+    /// Same order rules as `add`; the term is copied. Unlike `add`, an error inside a streamed term (bad slice,
+    /// term out of order) may leave part of it in the files: the writer must then be abandoned.
+    public func beginTerm(_ term: UnsafeRawBufferPointer) {
+        precondition(!finished, "FieldIndexWriter used after finish()")
+        precondition(!inTerm, "beginTerm() inside a term: call endTerm() first")
+        inTerm = true
+        currentTerm.removeAll(keepingCapacity: true)
+        currentTerm.append(contentsOf: term)
+        termPositionsOffset = positions?.sectionPosition ?? 0
+        termDocumentCount = 0
+        encoder.begin(withPositions: positions != nil)
+    }
+
+    /// Appends the next slice of a text field's term (see `beginTerm`): `docs` continue strictly increasing
+    /// after the previous slice's, `positions.count == sum(freqs)`.
+    public func append(
+        docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>, positions: UnsafeBufferPointer<UInt32>
+    ) throws {
+        guard self.positions != nil else {
+            throw CorpusIndexError.invalidArgument("field \(field) is a keyword field: use append(docs:)")
+        }
+        try appendPostings(docs: docs, freqs: freqs, positions: positions, drainPositions: true)
+    }
+
+    /// Appends the next slice of a keyword field's value (see `beginTerm`).
+    public func append(docs: UnsafeBufferPointer<UInt32>) throws {
+        guard positions == nil else {
+            throw CorpusIndexError.invalidArgument("field \(field) is a text field: pass freqs and positions")
+        }
+        try appendPostings(docs: docs, freqs: nil, positions: nil, drainPositions: true)
+    }
+
+    private func appendPostings(
+        docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>?, positions input: UnsafeBufferPointer<UInt32>?,
+        drainPositions: Bool
+    ) throws {
+        precondition(inTerm, "append() outside beginTerm()/endTerm()")
+        try lengths.withUnsafeBufferPointer { lengthBuffer in
+            try encoder.append(
+                docs: docs, freqs: freqs, positions: input, documentCount: documentCount, lengths: lengthBuffer,
+                averageLength: averageLength, context: "field \(field), term \(dictionary.termCount)")
+        }
+        termDocumentCount += docs.count
+        if drainPositions, let positions, encoder.positions.count >= positionsDrainBytes {
+            try encoder.drainPositions { try positions.write($0) }
+        }
+    }
+
+    /// Position bytes gathered before they are written out mid-term (tests lower it to drain often).
+    var positionsDrainBytes = 1 << 20
+
+    /// Ends the streamed term: writes its dictionary entry, skip table, doc blocks and remaining positions.
+    /// - Throws: `.invalidArgument` if the term has no documents or is out of order, `.io` on a write error.
+    public func endTerm() throws {
+        precondition(inTerm, "endTerm() without beginTerm()")
+        inTerm = false
+        let summary = try encoder.end(context: "field \(field), term \(dictionary.termCount)")
         let info = TermInfo(
-            ordinal: dictionary.termCount, documentFrequency: UInt32(docs.count),
+            ordinal: dictionary.termCount, documentFrequency: UInt32(termDocumentCount),
             collectionFrequency: summary.collectionFrequency, maxFrequency: summary.maxFrequency,
             minFieldLength: summary.minFieldLength, postingsOffset: postings.sectionPosition,
-            positionsOffset: positions?.sectionPosition ?? 0)
-        try dictionary.add(term, info)
+            positionsOffset: termPositionsOffset)
+        try currentTerm.withUnsafeBytes { try dictionary.add($0, info) }
         try postings.write(encoder.skip.bytes)
         try postings.write(encoder.data.bytes)
-        if let positions { try positions.write(encoder.positions.bytes) }
+        if let positions { try encoder.drainPositions { try positions.write($0) } }
     }
 
     /// Writes the remaining blocks, the block index and the footers; closes the files.

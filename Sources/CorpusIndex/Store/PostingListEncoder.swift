@@ -45,85 +45,155 @@ struct PostingListEncoder {
     /// Encodes `docs` / `freqs` / `positions` (see `FieldIndexWriter.add`). `freqs == nil` means all 1 and no
     /// positions (keyword fields). `lengths` gives per-doc field lengths (empty: 0 for all); `averageLength` is
     /// their average (`FieldLengths.averageLength`) for the skip entries' `maxWeight`.
+    /// One-shot form of `begin` / `append` / `end`: same bytes.
     /// - Throws: `.invalidArgument` naming `context` if the input breaks the contract.
     mutating func encode(
         docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>?, positions input: UnsafeBufferPointer<UInt32>?,
         documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, averageLength: Double, context: @autoclosure () -> String
     ) throws -> Summary {
+        begin(withPositions: input != nil)
+        try append(
+            docs: docs, freqs: freqs, positions: input, documentCount: documentCount, lengths: lengths,
+            averageLength: averageLength, context: context())
+        return try end(context: context())
+    }
+
+    // MARK: Incremental encoding
+
+    /// Per-list state of the incremental encoder.
+    private var summary = Summary()
+    private var documentsInList = 0
+    private var blocksInList = 0
+    private var previousDoc: UInt32 = 0
+    /// Docs in the current (incomplete) block, and its running maxima.
+    private var pending = 0
+    private var blockMaxFreq: UInt32 = 0
+    private var blockMinLength: UInt32 = .max
+    private var blockMaxWeight = 0.0
+    private var blockPositionsStart: UInt64 = 0
+    /// Position bytes of this list already taken out of `positions` by `drainPositions`.
+    private var positionsDrained: UInt64 = 0
+    private var listHasPositions = false
+
+    /// Starts a new posting list (`withPositions`: a text field's, else a keyword field's): empties `skip`,
+    /// `data` and `positions`.
+    mutating func begin(withPositions: Bool) {
+        listHasPositions = withPositions
         skip.removeAll()
         data.removeAll()
         positions.removeAll()
+        summary = Summary()
+        documentsInList = 0
+        blocksInList = 0
+        previousDoc = 0
+        positionsDrained = 0
+        startBlock()
+    }
+
+    private mutating func startBlock() {
+        pending = 0
+        blockMaxFreq = 0
+        blockMinLength = .max
+        blockMaxWeight = 0
+        blockPositionsStart = positionsDrained + UInt64(positions.count)
+        positionScratch.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends the next slice of the list (docs continue strictly increasing after the previous slice's last).
+    /// `positions` holds exactly the slice's `sum(freqs)` positions. Every complete 128-doc block is encoded at
+    /// once; only the current partial block stays in scratch, so a slice may be any size, down to one doc.
+    mutating func append(
+        docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>?, positions input: UnsafeBufferPointer<UInt32>?,
+        documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, averageLength: Double, context: @autoclosure () -> String
+    ) throws {
         let n = docs.count
-        guard n > 0 else { throw CorpusIndexError.invalidArgument("\(context()): empty posting list") }
+        guard (input != nil) == listHasPositions else {
+            throw CorpusIndexError.invalidArgument("\(context()): positions given for a list begun without them or missing")
+        }
         if let freqs, freqs.count != n {
             throw CorpusIndexError.invalidArgument("\(context()): \(freqs.count) frequencies for \(n) docs")
         }
-        var summary = Summary()
-        let blockCount = (n + 127) / 128
-        var previousDoc: UInt32 = 0
         var positionCursor = 0
-        for b in 0..<blockCount {
-            let start = b * 128
-            let count = min(128, n - start)
-            var maxFreq: UInt32 = 0
-            var minLength: UInt32 = .max
-            var maxWeight = 0.0
-            let positionsStart = UInt64(positions.count)
-            positionScratch.removeAll(keepingCapacity: true)
-            for i in 0..<count {
-                let doc = docs[start + i]
-                guard Int(doc) < documentCount, start + i == 0 || doc > previousDoc else {
-                    throw CorpusIndexError.invalidArgument(
-                        "\(context()): doc \(doc) at index \(start + i) is out of order or >= \(documentCount)")
-                }
-                let freq = freqs?[start + i] ?? 1
-                guard freq >= 1 else { throw CorpusIndexError.invalidArgument("\(context()): frequency 0") }
-                scratch[i] = doc - previousDoc
-                freqScratch[i] = freq - 1
-                previousDoc = doc
-                maxFreq = max(maxFreq, freq)
-                let length = lengths.isEmpty ? 0 : lengths[Int(doc)]
-                minLength = min(minLength, length)
-                maxWeight = max(maxWeight, Self.termWeight(tf: freq, length: length, averageLength: averageLength))
-                summary.collectionFrequency += UInt64(freq)
-                if let input {
-                    try encodePositions(input, from: positionCursor, count: Int(freq), context: context())
-                    positionCursor += Int(freq)
-                }
+        for i in 0..<n {
+            let doc = docs[i]
+            guard Int(doc) < documentCount, documentsInList == 0 || doc > previousDoc else {
+                throw CorpusIndexError.invalidArgument(
+                    "\(context()): doc \(doc) at index \(documentsInList) is out of order or >= \(documentCount)")
             }
-            if input != nil {
-                positionScratch.withUnsafeBufferPointer { PatchedBlock.encodeStream($0, into: &positions.bytes) }
+            let freq = freqs?[i] ?? 1
+            guard freq >= 1 else { throw CorpusIndexError.invalidArgument("\(context()): frequency 0") }
+            scratch[pending] = doc - previousDoc
+            freqScratch[pending] = freq - 1
+            previousDoc = doc
+            blockMaxFreq = max(blockMaxFreq, freq)
+            let length = lengths.isEmpty ? 0 : lengths[Int(doc)]
+            blockMinLength = min(blockMinLength, length)
+            blockMaxWeight = max(blockMaxWeight, Self.termWeight(tf: freq, length: length, averageLength: averageLength))
+            summary.collectionFrequency += UInt64(freq)
+            if let input {
+                try encodePositions(input, from: positionCursor, count: Int(freq), context: context())
+                positionCursor += Int(freq)
             }
-            if count == 128 {
-                scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
-                freqScratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
-            } else if count >= PatchedBlock.smallestPartialBlock {
-                scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes) }
-                freqScratch.withUnsafeBufferPointer {
-                    PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes)
-                }
-            } else {
-                for i in 0..<count {
-                    data.appendVarInt(UInt64(scratch[i]))
-                    data.appendVarInt(UInt64(freqScratch[i]))
-                }
-            }
-            if blockCount > 1 {
-                skip.append(previousDoc)
-                skip.append(UInt32(data.count))
-                skip.append(maxFreq)
-                skip.append(minLength)
-                skip.append(positionsStart)
-                skip.append(Self.roundedUp(maxWeight).bitPattern)
-            }
-            summary.maxWeight = max(summary.maxWeight, Self.roundedUp(maxWeight))
-            summary.maxFrequency = max(summary.maxFrequency, maxFreq)
-            summary.minFieldLength = min(summary.minFieldLength, minLength)
+            pending += 1
+            documentsInList += 1
+            if pending == 128 { finishBlock() }
         }
         if let input, positionCursor != input.count {
             throw CorpusIndexError.invalidArgument(
                 "\(context()): \(input.count) positions given, frequencies sum to \(positionCursor)")
         }
+    }
+
+    /// Encodes the current block (full or the list's last, partial one) and records its skip entry.
+    private mutating func finishBlock() {
+        let count = pending
+        if listHasPositions {
+            positionScratch.withUnsafeBufferPointer { PatchedBlock.encodeStream($0, into: &positions.bytes) }
+        }
+        if count == 128 {
+            scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
+            freqScratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
+        } else if count >= PatchedBlock.smallestPartialBlock {
+            scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes) }
+            freqScratch.withUnsafeBufferPointer {
+                PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes)
+            }
+        } else {
+            for i in 0..<count {
+                data.appendVarInt(UInt64(scratch[i]))
+                data.appendVarInt(UInt64(freqScratch[i]))
+            }
+        }
+        // Written for every block; dropped in `end` if the list has only one.
+        skip.append(previousDoc)
+        skip.append(UInt32(truncatingIfNeeded: data.count))
+        skip.append(blockMaxFreq)
+        skip.append(blockMinLength)
+        skip.append(blockPositionsStart)
+        skip.append(Self.roundedUp(blockMaxWeight).bitPattern)
+        summary.maxWeight = max(summary.maxWeight, Self.roundedUp(blockMaxWeight))
+        summary.maxFrequency = max(summary.maxFrequency, blockMaxFreq)
+        summary.minFieldLength = min(summary.minFieldLength, blockMinLength)
+        blocksInList += 1
+        startBlock()
+    }
+
+    /// Hands the position bytes encoded so far to `sink` and forgets them (their offsets stay counted), so a long
+    /// list's positions need not stay in memory. Call between `append`s; the bytes are the list's, in order.
+    mutating func drainPositions(_ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        guard positions.count > 0 else { return }
+        try positions.bytes.withUnsafeBytes { try sink($0) }
+        positionsDrained += UInt64(positions.count)
+        positions.removeAll()
+    }
+
+    /// Ends the list: encodes the last partial block; `skip` and `data` then hold the list's postings bytes and
+    /// `positions` its not yet drained position bytes.
+    /// - Throws: `.invalidArgument` if the list is empty or its doc data exceed 4 GiB.
+    mutating func end(context: @autoclosure () -> String) throws -> Summary {
+        guard documentsInList > 0 else { throw CorpusIndexError.invalidArgument("\(context()): empty posting list") }
+        if pending > 0 { finishBlock() }
+        if blocksInList == 1 { skip.removeAll() }
         if data.count > Int(UInt32.max) {
             throw CorpusIndexError.invalidArgument("\(context()): posting list over 4 GiB")
         }
