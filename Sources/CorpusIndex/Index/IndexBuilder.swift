@@ -121,8 +121,8 @@ public final class IndexBuilder: @unchecked Sendable {
                 try FieldIndexWriter(directory: directory, field: field.rawValue, documentCount: count, fieldLengths: lengths)
             }
         }
-        try inversion.merge(threads: options.threads, memoryBudget: options.mergeBudget) { field, term, docs, freqs, positions in
-            try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions)
+        try inversion.merge(threads: options.threads, memoryBudget: options.mergeBudget) { field, term, docs, freqs, positions, slice in
+            try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions, slice: slice)
         }
         let textFields = try writers.map { try $0.finish() }
         for stats in textFields + keywordFields { files.append(contentsOf: stats.files) }

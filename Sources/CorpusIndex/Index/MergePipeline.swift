@@ -8,16 +8,17 @@ import Foundation
 /// about `3 × batchBytes` plus the run readers' buffers. The consumer sees exactly the same sequence either way,
 /// so the index does not depend on the thread count.
 enum MergePipeline {
-    /// Receives one term: its key (field ordinal byte, then the term bytes), documents, frequencies, positions.
+    /// Receives one term or one slice of a large term (see `RunMerger`): its key (field ordinal byte, then the
+    /// term bytes), documents, frequencies, positions, and which slice it is.
     typealias Consumer = (
         _ key: UnsafeRawBufferPointer, _ docs: UnsafeBufferPointer<UInt32>, _ freqs: UnsafeBufferPointer<UInt32>,
-        _ positions: UnsafeBufferPointer<UInt32>
+        _ positions: UnsafeBufferPointer<UInt32>, _ slice: TermSlice
     ) throws -> Void
 
     static func run(merger: RunMerger, buckets: Range<Int>, threads: Int, batchBytes: Int, consume: Consumer) throws {
         if threads <= 1 {
-            try merger.merge(buckets: buckets) { key, postings in
-                try consume(key, postings.docsBuffer, postings.freqsBuffer, postings.positionsBuffer)
+            try merger.merge(buckets: buckets) { key, postings, slice in
+                try consume(key, postings.docsBuffer, postings.freqsBuffer, postings.positionsBuffer, slice)
             }
             return
         }
@@ -27,13 +28,13 @@ enum MergePipeline {
             let merger = handover.merger
             channel.produce { emit in
                 var batch = channel.emptyBatch()
-                try merger.merge(buckets: buckets) { key, postings in
+                try merger.merge(buckets: buckets) { key, postings, slice in
                     if batch.count > 0 && 4 * postings.positionCount >= batchBytes {
                         // A very large term travels alone, so no batch keeps its memory for long.
                         try emit(batch)
                         batch = channel.emptyBatch()
                     }
-                    batch.append(key: key, postings: postings)
+                    batch.append(key: key, postings: postings, slice: slice)
                     if batch.byteCount >= batchBytes {
                         try emit(batch)
                         batch = channel.emptyBatch()

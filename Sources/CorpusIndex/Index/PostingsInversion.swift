@@ -116,14 +116,16 @@ final class PostingsInversion: @unchecked Sendable {
     }
 
     /// Merges every run and calls `consume` with each (field, term) in order: fields in ordinal order, terms in
-    /// byte order. `consume` runs on the calling thread.
+    /// byte order; a term with more than `slicePositions` positions comes in several consecutive slices (see
+    /// `TermSlice`). `consume` runs on the calling thread.
     /// - Parameters:
     ///   - threads: 1 merges inline; 2 or more pipeline the merge against the consumer (see `MergePipeline`).
     ///   - memoryBudget: bytes the merge may use for read buffers and batches.
+    ///   - slicePositions: the slice size; by default 1/64 of the budget's worth of positions (at least 64 Ki).
     func merge(
-        threads: Int, memoryBudget: Int,
+        threads: Int, memoryBudget: Int, slicePositions: Int? = nil,
         consume: (_ field: Int, _ term: UnsafeRawBufferPointer, _ docs: UnsafeBufferPointer<UInt32>,
-            _ freqs: UnsafeBufferPointer<UInt32>, _ positions: UnsafeBufferPointer<UInt32>) throws -> Void
+            _ freqs: UnsafeBufferPointer<UInt32>, _ positions: UnsafeBufferPointer<UInt32>, _ slice: TermSlice) throws -> Void
     ) throws {
         FileLimits.raiseOpenFileLimit()
         // The inverters are done: give their arenas and tables back before the merge allocates its buffers.
@@ -135,12 +137,13 @@ final class PostingsInversion: @unchecked Sendable {
         let readers = try runs.enumerated().map { rank, run in
             try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: readerBuffer)
         }
-        let merger = RunMerger(readers: readers)
+        let merger = RunMerger(
+            readers: readers, slicePositions: slicePositions ?? max(memoryBudget / 64 / 4, 64 << 10))
         let batchBytes = min(max(memoryBudget / 16, 1 << 20), 32 << 20)
         try MergePipeline.run(
             merger: merger, buckets: 0..<RunFile.bucketCount, threads: threads, batchBytes: batchBytes
-        ) { key, docs, freqs, positions in
-            try consume(Int(key[0]), UnsafeRawBufferPointer(rebasing: key[1...]), docs, freqs, positions)
+        ) { key, docs, freqs, positions, slice in
+            try consume(Int(key[0]), UnsafeRawBufferPointer(rebasing: key[1...]), docs, freqs, positions, slice)
         }
     }
 

@@ -2,15 +2,21 @@
 /// postings of all runs concatenated in run order (runs hold consecutive document ranges, so concatenation is
 /// document order, as in PISA's `join`).
 ///
-/// The heap orders readers by (key, rank). Memory: the readers' buffers plus one term's merged postings.
-/// Not thread-safe; the builder runs one merger per bucket range, each with its own readers.
+/// A term whose postings pass `slicePositions` is handed over in slices (each whole runs' contributions, the
+/// last one flagged), so memory is the readers' buffers plus one slice — about `slicePositions` positions plus
+/// one run's share of a term — however large the term grows with the input.
+/// The heap orders readers by (key, rank). Not thread-safe; the builder runs one merger per bucket range, each
+/// with its own readers.
 final class RunMerger {
     private let readers: [RunReader]
     private var heap: [Int] = []
     private let merged = MergedPostings()
+    /// Positions gathered before a slice of a term is handed over (default 1 Mi = 4 MiB).
+    let slicePositions: Int
 
-    init(readers: [RunReader]) {
+    init(readers: [RunReader], slicePositions: Int = 1 << 20) {
         self.readers = readers
+        self.slicePositions = max(slicePositions, 1)
     }
 
     @inline(__always)
@@ -43,11 +49,12 @@ final class RunMerger {
         }
     }
 
-    /// Merges buckets `range` of every run, calling `body(key, postings)` for each distinct key in order. The key
-    /// is the field ordinal byte followed by the term bytes.
+    /// Merges buckets `range` of every run, calling `body(key, postings, slice)` for each distinct key in order,
+    /// once per slice (`slice.isFirst` on its first, `slice.isLast` on its last; a small term comes whole). The
+    /// key is the field ordinal byte followed by the term bytes.
     func merge(
         buckets range: Range<Int>,
-        _ body: (_ key: UnsafeRawBufferPointer, _ postings: MergedPostings) throws -> Void
+        _ body: (_ key: UnsafeRawBufferPointer, _ postings: MergedPostings, _ slice: TermSlice) throws -> Void
     ) throws {
         heap.removeAll(keepingCapacity: true)
         for (index, reader) in readers.enumerated() {
@@ -63,7 +70,13 @@ final class RunMerger {
             keyCopy.removeAll(keepingCapacity: true)
             keyCopy.append(contentsOf: readers[top].keyBytes)
             try keyCopy.withUnsafeBytes { key in
+                var isFirst = true
                 while let current = heap.first, RunFile.compareKeys(readers[current].keyBytes, key) == 0 {
+                    if merged.positionCount >= slicePositions {
+                        try body(key, merged, TermSlice(isFirst: isFirst, isLast: false))
+                        isFirst = false
+                        merged.removeAll()
+                    }
                     let reader = readers[current]
                     try merged.appendRunPostings(
                         reader.postings, base: reader.documentBase, documentCount: reader.documentCount,
@@ -79,8 +92,16 @@ final class RunMerger {
                         siftDown(0)
                     }
                 }
-                try body(key, merged)
+                try body(key, merged, TermSlice(isFirst: isFirst, isLast: true))
             }
         }
     }
+}
+
+/// Where a slice of a term's postings sits in the term (see `RunMerger.merge`).
+struct TermSlice: Equatable, Sendable {
+    var isFirst: Bool
+    var isLast: Bool
+    /// A term handed over in one piece.
+    static let whole = TermSlice(isFirst: true, isLast: true)
 }

@@ -3,7 +3,7 @@
 ///
 /// Term `i` has key bytes `keys[keyEnds[i-1]..<keyEnds[i]]` (field ordinal byte first), documents
 /// `docs[docEnds[i-1]..<docEnds[i]]` with their `freqs`, and positions `positions[positionEnds[i-1]..<
-/// positionEnds[i]]`. Owned by one thread at a time (the queue hands it over).
+/// positionEnds[i]]`; `slices[i]` says whether it is a whole term or which slice of one. Owned by one thread at a time (the queue hands it over).
 final class TermBatch {
     var keys: [UInt8] = []
     var keyEnds: [Int] = []
@@ -12,6 +12,7 @@ final class TermBatch {
     var docEnds: [Int] = []
     var positions: [UInt32] = []
     var positionEnds: [Int] = []
+    var slices: [TermSlice] = []
 
     var count: Int { keyEnds.count }
     /// Approximate bytes held, for the batch size limit.
@@ -28,9 +29,11 @@ final class TermBatch {
         docEnds.removeAll(keepingCapacity: keep)
         positions.removeAll(keepingCapacity: keep)
         positionEnds.removeAll(keepingCapacity: keep)
+        slices.removeAll(keepingCapacity: keep)
     }
 
-    func append(key: UnsafeRawBufferPointer, postings: MergedPostings) {
+    func append(key: UnsafeRawBufferPointer, postings: MergedPostings, slice: TermSlice) {
+        slices.append(slice)
         keys.append(contentsOf: key)
         keyEnds.append(keys.count)
         docs.append(contentsOf: postings.docsBuffer)
@@ -40,7 +43,7 @@ final class TermBatch {
         positionEnds.append(positions.count)
     }
 
-    /// Calls `body` for each term in order with its key and postings.
+    /// Calls `body` for each term (or term slice) in order with its key, postings and slice flags.
     func forEach(_ body: MergePipeline.Consumer) throws {
         try keys.withUnsafeBytes { k in
             try docs.withUnsafeBufferPointer { d in
@@ -54,7 +57,7 @@ final class TermBatch {
                                 UnsafeRawBufferPointer(rebasing: k[keyStart..<keyEnds[i]]),
                                 UnsafeBufferPointer(rebasing: d[docStart..<docEnds[i]]),
                                 UnsafeBufferPointer(rebasing: f[docStart..<docEnds[i]]),
-                                UnsafeBufferPointer(rebasing: p[positionStart..<positionEnds[i]]))
+                                UnsafeBufferPointer(rebasing: p[positionStart..<positionEnds[i]]), slices[i])
                             keyStart = keyEnds[i]
                             docStart = docEnds[i]
                             positionStart = positionEnds[i]

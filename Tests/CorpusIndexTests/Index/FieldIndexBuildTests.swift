@@ -4,7 +4,9 @@ import Testing
 
 /// Runs → merge → the format's FieldIndexWriter → FieldIndexReader, compared with the naive index.
 @Suite struct FieldIndexBuildTests {
-    func buildFields(_ records: [CableRecord], chunkSize: Int, threads: Int, in dir: String) throws {
+    func buildFields(
+        _ records: [CableRecord], chunkSize: Int, threads: Int, slicePositions: Int? = nil, in dir: String
+    ) throws {
         let runs = dir + "/runs"
         try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
         let inversion = PostingsInversion(runDirectory: runs, expectedChunkBytes: 1 << 16)
@@ -16,8 +18,9 @@ import Testing
                 try FieldIndexWriter(directory: dir, field: field.rawValue, documentCount: records.count, fieldLengths: $0)
             }
         }
-        try inversion.merge(threads: threads, memoryBudget: 1 << 20) { field, term, docs, freqs, positions in
-            try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions)
+        try inversion.merge(threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions) {
+            field, term, docs, freqs, positions, slice in
+            try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions, slice: slice)
         }
         for writer in writers { _ = try writer.finish() }
         inversion.removeRuns()
@@ -51,10 +54,24 @@ import Testing
         defer { a.remove(); b.remove() }
         try buildFields(records, chunkSize: 250, threads: 1, in: a.path)
         try buildFields(records, chunkSize: 3, threads: 4, in: b.path)
-        let names = try FileManager.default.contentsOfDirectory(atPath: a.path).sorted()
-        #expect(names == (try FileManager.default.contentsOfDirectory(atPath: b.path).sorted()))
+        try expectSameFiles(a.path, b.path)
+        // Terms streamed to the writers run by run (every run's share its own slice) change nothing.
+        let c = try TemporaryDirectory()
+        defer { c.remove() }
+        try buildFields(records, chunkSize: 3, threads: 1, slicePositions: 1, in: c.path)
+        try expectSameFiles(a.path, c.path)
+        let d = try TemporaryDirectory()
+        defer { d.remove() }
+        try buildFields(records, chunkSize: 5, threads: 2, slicePositions: 30, in: d.path)
+        try expectSameFiles(a.path, d.path)
+    }
+
+    func expectSameFiles(_ a: String, _ b: String) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: a).sorted()
+        #expect(!names.isEmpty)
+        #expect(names == (try FileManager.default.contentsOfDirectory(atPath: b).sorted()))
         for name in names {
-            #expect(FileManager.default.contents(atPath: a.path + "/" + name) == FileManager.default.contents(atPath: b.path + "/" + name), "\(name) differs")
+            #expect(FileManager.default.contents(atPath: a + "/" + name) == FileManager.default.contents(atPath: b + "/" + name), "\(name) differs")
         }
     }
 }

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct PostingsInversionTests {
     /// Inverts `records` cut into chunks of `chunkSize`, then merges, collecting into a NaiveIndex.
-    func invertAndMerge(_ records: [CableRecord], chunkSize: Int, threads: Int) throws -> NaiveIndex {
+    /// Sliced terms (`slicePositions`) are concatenated back; slices must come first-to-last, uninterrupted.
+    func invertAndMerge(_ records: [CableRecord], chunkSize: Int, threads: Int, slicePositions: Int? = nil) throws -> NaiveIndex {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let inversion = PostingsInversion(runDirectory: dir.path, expectedChunkBytes: 1 << 16)
@@ -17,23 +18,37 @@ import Testing
         var result = NaiveIndex()
         result.fieldLengths = inversion.fieldLengths
         var previous: (Int, [UInt8])? = nil
-        try inversion.merge(threads: threads, memoryBudget: 1 << 20) { field, term, docs, freqs, positions in
+        var pending: (docs: [UInt32], freqs: [UInt32], positions: [UInt32]) = ([], [], [])
+        try inversion.merge(threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions) {
+            field, term, docs, freqs, positions, slice in
             let t = Array(term)
-            if let (pf, pt) = previous {
-                #expect(pf < field || (pf == field && pt.lexicographicallyPrecedes(t)), "terms out of order")
+            if slice.isFirst {
+                #expect(pending.docs.isEmpty, "a new term began inside a sliced one")
+                if let (pf, pt) = previous {
+                    #expect(pf < field || (pf == field && pt.lexicographicallyPrecedes(t)), "terms out of order")
+                }
+                previous = (field, t)
+            } else {
+                #expect(previous.map { $0.0 == field && $0.1 == t } == true, "a slice of another term")
+                #expect(!pending.docs.isEmpty && docs.first! > pending.docs.last!, "slice docs out of order")
             }
-            previous = (field, t)
-            result.add(field: field, term: t, docs: Array(docs), freqs: Array(freqs), positions: Array(positions))
+            pending.docs += docs
+            pending.freqs += freqs
+            pending.positions += positions
+            if slice.isLast {
+                result.add(field: field, term: t, docs: pending.docs, freqs: pending.freqs, positions: pending.positions)
+                pending = ([], [], [])
+            }
         }
         inversion.removeRuns()
         return result
     }
 
-    @Test(arguments: [(1, 1), (7, 1), (50, 2), (1000, 2), (13, 4)])
-    func mergeMatchesNaiveIndex(chunkSize: Int, threads: Int) throws {
+    @Test(arguments: [(1, 1, nil), (7, 1, nil), (50, 2, nil), (1000, 2, nil), (13, 4, nil), (7, 1, 1), (13, 2, 20)])
+    func mergeMatchesNaiveIndex(chunkSize: Int, threads: Int, slicePositions: Int?) throws {
         let records = SyntheticCorpus.records(count: 300, seed: 42)
         let expected = NaiveIndex(records: records)
-        let got = try invertAndMerge(records, chunkSize: chunkSize, threads: threads)
+        let got = try invertAndMerge(records, chunkSize: chunkSize, threads: threads, slicePositions: slicePositions)
         #expect(got.fieldLengths == expected.fieldLengths)
         for field in 0..<3 {
             #expect(got.postings[field].count == expected.postings[field].count)
@@ -98,10 +113,12 @@ import Testing
             }
             var out: [[UInt32]] = []
             try MergePipeline.run(
-                merger: RunMerger(readers: readers), buckets: 0..<RunFile.bucketCount, threads: threads,
+                merger: RunMerger(readers: readers, slicePositions: 50), buckets: 0..<RunFile.bucketCount, threads: threads,
                 batchBytes: batchBytes
-            ) { key, docs, freqs, positions in
-                out.append(key.map { UInt32($0) } + [0xFFFF_FFFF] + Array(docs) + Array(freqs) + Array(positions))
+            ) { key, docs, freqs, positions, slice in
+                out.append(
+                    key.map { UInt32($0) } + [0xFFFF_FFFF, slice.isFirst ? 1 : 0, slice.isLast ? 1 : 0] + Array(docs)
+                        + Array(freqs) + Array(positions))
             }
             return out
         }
