@@ -132,7 +132,7 @@ public final class IndexBuilder: @unchecked Sendable {
         try manifest.write(toDirectory: directory)
         let indexBytes = files.filter { $0.name != store.name }.reduce(UInt64(0)) { $0 + $1.size }
         return Result(
-            manifest: manifest, runCount: inversion.runs.count, runBytes: inversion.runBytes,
+            manifest: manifest, runCount: inversion.runCount, runBytes: inversion.runBytes,
             tokenCount: inversion.tokenCount, indexBytes: indexBytes, storeBytes: store.size)
     }
 

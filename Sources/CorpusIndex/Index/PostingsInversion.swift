@@ -35,6 +35,11 @@ final class PostingsInversion: @unchecked Sendable {
     private(set) var documentCount = 0
     private(set) var tokenCount = 0
     private(set) var runBytes = 0
+    /// Runs written by the inverters (before any intermediate merge pass).
+    private(set) var runCount = 0
+    /// Intermediate merge passes the last `merge` made, and the run files they wrote.
+    private(set) var intermediatePasses = 0
+    private(set) var intermediateRuns = 0
     /// `fieldLengths[field]`: one token count per document of the whole index, in document order.
     private(set) var fieldLengths: [[UInt32]] = Array(repeating: [], count: RunFile.fieldCount)
 
@@ -108,6 +113,7 @@ final class PostingsInversion: @unchecked Sendable {
         }
         if let path = run.path {
             runs.append((path, UInt32(base), UInt32(run.documentCount)))
+            runCount += 1
         }
         documentCount += run.documentCount
         tokenCount += run.tokenCount
@@ -122,8 +128,11 @@ final class PostingsInversion: @unchecked Sendable {
     ///   - threads: 1 merges inline; 2 or more pipeline the merge against the consumer (see `MergePipeline`).
     ///   - memoryBudget: bytes the merge may use for read buffers and batches.
     ///   - slicePositions: the slice size; by default 1/64 of the budget's worth of positions (at least 64 Ki).
+    ///   - fanIn: the most runs merged at once; more runs are first joined in intermediate passes (groups of
+    ///     consecutive runs concatenated into one), so neither open files nor read buffers grow with the input.
+    ///     By default one run per MiB of budget, between 16 and 128.
     func merge(
-        threads: Int, memoryBudget: Int, slicePositions: Int? = nil,
+        threads: Int, memoryBudget: Int, slicePositions: Int? = nil, fanIn: Int? = nil,
         consume: (_ field: Int, _ term: UnsafeRawBufferPointer, _ docs: UnsafeBufferPointer<UInt32>,
             _ freqs: UnsafeBufferPointer<UInt32>, _ positions: UnsafeBufferPointer<UInt32>, _ slice: TermSlice) throws -> Void
     ) throws {
@@ -133,6 +142,7 @@ final class PostingsInversion: @unchecked Sendable {
         pool.removeAll()
         lock.unlock()
         FileLimits.returnFreedMemory()
+        try reduceRuns(toAtMost: max(fanIn ?? min(max(memoryBudget >> 20, 16), 128), 2), memoryBudget: memoryBudget)
         let readerBuffer = min(max(memoryBudget / 4 / max(runs.count, 1), 16 << 10), 1 << 20)
         let readers = try runs.enumerated().map { rank, run in
             try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: readerBuffer)
@@ -144,6 +154,36 @@ final class PostingsInversion: @unchecked Sendable {
             merger: merger, buckets: 0..<RunFile.bucketCount, threads: threads, batchBytes: batchBytes
         ) { key, docs, freqs, positions, slice in
             try consume(Int(key[0]), UnsafeRawBufferPointer(rebasing: key[1...]), docs, freqs, positions, slice)
+        }
+    }
+
+    /// Joins groups of consecutive runs until at most `fanIn` remain (each pass divides the count by `fanIn`).
+    private func reduceRuns(toAtMost fanIn: Int, memoryBudget: Int) throws {
+        intermediatePasses = 0
+        intermediateRuns = 0
+        let readerBuffer = min(max(memoryBudget / 4 / fanIn, 16 << 10), 1 << 20)
+        while runs.count > fanIn {
+            intermediatePasses += 1
+            var joined: [(path: String, documentBase: UInt32, documentCount: UInt32)] = []
+            for start in stride(from: 0, to: runs.count, by: fanIn) {
+                let group = runs[start..<min(start + fanIn, runs.count)]
+                let first = group.first!
+                let last = group.last!
+                let documentCount = Int(last.documentBase - first.documentBase) + Int(last.documentCount)
+                let path = "\(runDirectory)/pass\(intermediatePasses)-\(joined.count).run"
+                if group.count == 1 {
+                    joined.append(first)
+                    continue
+                }
+                let readers = try group.enumerated().map { rank, run in
+                    try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: readerBuffer)
+                }
+                _ = try RunConcatenation.concatenate(readers, documentCount: documentCount, into: path)
+                for run in group { unlink(run.path) }
+                joined.append((path, first.documentBase, UInt32(documentCount)))
+                intermediateRuns += 1
+            }
+            runs = joined
         }
     }
 

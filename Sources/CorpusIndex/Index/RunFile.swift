@@ -27,51 +27,19 @@ enum RunFile {
     /// Sorts the inverter's terms and writes them as one run at `path`. Returns the file's size.
     static func write(_ inverter: ChunkInverter, to path: String) throws -> Int {
         let order = sortedTermIDs(inverter)
-        let out = try BufferedFileWriter(path: path)
-        try magic.withUnsafeBytes { try out.append($0) }
-        var bucketStarts = [UInt64](repeating: 0, count: bucketCount + 1)
-        var nextBucket = 0
-        var previous = UnsafeRawBufferPointer(start: nil, count: 0)
+        let writer = try RunWriter(path: path)
         for id in order {
-            let key = inverter.key(of: Int(id))
-            let bucket = bucket(ofKey: key)
-            var shared = 0
-            if bucket >= nextBucket {
-                while nextBucket <= bucket {
-                    bucketStarts[nextBucket] = UInt64(out.offset)
-                    nextBucket += 1
-                }
-            } else {
-                let limit = min(previous.count, key.count)
-                while shared < limit && previous[shared] == key[shared] { shared += 1 }
-            }
-            try out.appendVarint(UInt64(shared))
-            try out.appendVarint(UInt64(key.count - shared))
-            try out.append(UnsafeRawBufferPointer(rebasing: key[shared...]))
             var length = 1
             inverter.forEachPostingPiece(of: Int(id)) { length += $0.count }
-            try out.appendVarint(UInt64(length))
+            try writer.beginEntry(key: inverter.key(of: Int(id)), postingsLength: length)
             var failure: Error?
             inverter.forEachPostingPiece(of: Int(id)) { piece in
-                do { try out.append(piece) } catch { failure = error }
+                do { try writer.out.append(piece) } catch { failure = error }
             }
             if let failure { throw failure }
-            try out.append(0)
-            previous = key
+            try writer.out.append(0)
         }
-        while nextBucket <= bucketCount {
-            bucketStarts[nextBucket] = UInt64(out.offset)
-            nextBucket += 1
-        }
-        let tableOffset = out.offset
-        for start in bucketStarts { try out.appendLittleEndian(start) }
-        try out.appendLittleEndian(UInt32(inverter.documentCount))
-        try out.appendLittleEndian(UInt32(inverter.termCount))
-        try out.appendLittleEndian(UInt64(tableOffset))
-        try endMagic.withUnsafeBytes { try out.append($0) }
-        let size = out.offset
-        try out.close()
-        return size
+        return try writer.finish(documentCount: inverter.documentCount)
     }
 
     /// Term ids in key byte order. Sorts (first 8 key bytes big-endian, id) pairs so that most comparisons are

@@ -11,6 +11,8 @@ final class RunMerger {
     private let readers: [RunReader]
     private var heap: [Int] = []
     private let merged = MergedPostings()
+    /// Heap indexes of the readers at the current key (reused).
+    private var members: [Int] = []
     /// Positions gathered before a slice of a term is handed over (default 1 Mi = 4 MiB).
     let slicePositions: Int
 
@@ -56,6 +58,27 @@ final class RunMerger {
         buckets range: Range<Int>,
         _ body: (_ key: UnsafeRawBufferPointer, _ postings: MergedPostings, _ slice: TermSlice) throws -> Void
     ) throws {
+        try forEachKey(buckets: range) { key, group in
+            merged.removeAll()
+            var isFirst = true
+            for reader in group {
+                if merged.positionCount >= slicePositions {
+                    try body(key, merged, TermSlice(isFirst: isFirst, isLast: false))
+                    isFirst = false
+                    merged.removeAll()
+                }
+                try merged.appendRunPostings(
+                    reader.postings, base: reader.documentBase, documentCount: reader.documentCount, file: reader.path)
+            }
+            try body(key, merged, TermSlice(isFirst: isFirst, isLast: true))
+        }
+    }
+
+    /// Calls `body(key, group)` for each distinct key of buckets `range` in order, with the readers whose current
+    /// entry has that key, in rank order (their `postings` valid during the call); then advances them.
+    func forEachKey(
+        buckets range: Range<Int>, _ body: (_ key: UnsafeRawBufferPointer, _ group: [RunReader]) throws -> Void
+    ) throws {
         heap.removeAll(keepingCapacity: true)
         for (index, reader) in readers.enumerated() {
             reader.seek(buckets: range)
@@ -65,34 +88,30 @@ final class RunMerger {
             }
         }
         var keyCopy = [UInt8]()
+        var group: [RunReader] = []
         while let top = heap.first {
-            merged.removeAll()
             keyCopy.removeAll(keepingCapacity: true)
             keyCopy.append(contentsOf: readers[top].keyBytes)
+            group.removeAll(keepingCapacity: true)
             try keyCopy.withUnsafeBytes { key in
-                var isFirst = true
+                members.removeAll(keepingCapacity: true)
                 while let current = heap.first, RunFile.compareKeys(readers[current].keyBytes, key) == 0 {
-                    if merged.positionCount >= slicePositions {
-                        try body(key, merged, TermSlice(isFirst: isFirst, isLast: false))
-                        isFirst = false
-                        merged.removeAll()
-                    }
-                    let reader = readers[current]
-                    try merged.appendRunPostings(
-                        reader.postings, base: reader.documentBase, documentCount: reader.documentCount,
-                        file: reader.path)
-                    if try reader.next() {
-                        guard RunFile.compareKeys(reader.keyBytes, key) > 0 else {
-                            throw CorpusIndexError.corrupt(file: reader.path, section: "run entries", reason: "keys out of order")
-                        }
-                        siftDown(0)
-                    } else {
-                        heap.swapAt(0, heap.count - 1)
-                        heap.removeLast()
-                        siftDown(0)
-                    }
+                    members.append(current)
+                    heap.swapAt(0, heap.count - 1)
+                    heap.removeLast()
+                    siftDown(0)
                 }
-                try body(key, merged, TermSlice(isFirst: isFirst, isLast: true))
+                for index in members { group.append(readers[index]) }
+                try body(key, group)
+                for index in members {
+                    let reader = readers[index]
+                    guard try reader.next() else { continue }
+                    guard RunFile.compareKeys(reader.keyBytes, key) > 0 else {
+                        throw CorpusIndexError.corrupt(file: reader.path, section: "run entries", reason: "keys out of order")
+                    }
+                    heap.append(index)
+                    siftUp(heap.count - 1)
+                }
             }
         }
     }

@@ -5,8 +5,9 @@ import Testing
 /// Runs → merge → the format's FieldIndexWriter → FieldIndexReader, compared with the naive index.
 @Suite struct FieldIndexBuildTests {
     func buildFields(
-        _ records: [CableRecord], chunkSize: Int, threads: Int, slicePositions: Int? = nil, in dir: String
-    ) throws {
+        _ records: [CableRecord], chunkSize: Int, threads: Int, slicePositions: Int? = nil, fanIn: Int? = nil,
+        in dir: String
+    ) throws -> PostingsInversion {
         let runs = dir + "/runs"
         try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
         let inversion = PostingsInversion(runDirectory: runs, expectedChunkBytes: 1 << 16)
@@ -18,13 +19,15 @@ import Testing
                 try FieldIndexWriter(directory: dir, field: field.rawValue, documentCount: records.count, fieldLengths: $0)
             }
         }
-        try inversion.merge(threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions) {
+        try inversion.merge(threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn) {
             field, term, docs, freqs, positions, slice in
             try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions, slice: slice)
         }
         for writer in writers { _ = try writer.finish() }
         inversion.removeRuns()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: runs).isEmpty, "run files left behind")
         try FileManager.default.removeItem(atPath: runs)
+        return inversion
     }
 
     func readFields(_ dir: String, documentCount: Int) throws -> NaiveIndex {
@@ -37,7 +40,7 @@ import Testing
         let records = SyntheticCorpus.records(count: 400, seed: 3)
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        try buildFields(records, chunkSize: 37, threads: 2, in: dir.path)
+        _ = try buildFields(records, chunkSize: 37, threads: 2, in: dir.path)
         let got = try readFields(dir.path, documentCount: records.count)
         let expected = NaiveIndex(records: records)
         #expect(got.fieldLengths == expected.fieldLengths)
@@ -52,18 +55,37 @@ import Testing
         let a = try TemporaryDirectory()
         let b = try TemporaryDirectory()
         defer { a.remove(); b.remove() }
-        try buildFields(records, chunkSize: 250, threads: 1, in: a.path)
-        try buildFields(records, chunkSize: 3, threads: 4, in: b.path)
+        _ = try buildFields(records, chunkSize: 250, threads: 1, in: a.path)
+        _ = try buildFields(records, chunkSize: 3, threads: 4, in: b.path)
         try expectSameFiles(a.path, b.path)
         // Terms streamed to the writers run by run (every run's share its own slice) change nothing.
         let c = try TemporaryDirectory()
         defer { c.remove() }
-        try buildFields(records, chunkSize: 3, threads: 1, slicePositions: 1, in: c.path)
+        _ = try buildFields(records, chunkSize: 3, threads: 1, slicePositions: 1, in: c.path)
         try expectSameFiles(a.path, c.path)
         let d = try TemporaryDirectory()
         defer { d.remove() }
-        try buildFields(records, chunkSize: 5, threads: 2, slicePositions: 30, in: d.path)
+        _ = try buildFields(records, chunkSize: 5, threads: 2, slicePositions: 30, in: d.path)
         try expectSameFiles(a.path, d.path)
+    }
+
+    /// Many runs and a tiny fan-in force intermediate passes (runs joined by concatenation): same index.
+    @Test(arguments: [2, 3, 7])
+    func intermediatePassesGiveTheSameIndex(fanIn: Int) throws {
+        let records = SyntheticCorpus.records(count: 250, seed: 11)
+        let a = try TemporaryDirectory()
+        let b = try TemporaryDirectory()
+        defer { a.remove(); b.remove() }
+        let direct = try buildFields(records, chunkSize: 4, threads: 1, fanIn: 100, in: a.path)
+        #expect(direct.intermediatePasses == 0)
+        let passes = try buildFields(records, chunkSize: 4, threads: 2, slicePositions: 40, fanIn: fanIn, in: b.path)
+        #expect(passes.runCount == 63)
+        var expectedPasses = 0
+        var remaining = 63
+        while remaining > fanIn { remaining = (remaining + fanIn - 1) / fanIn; expectedPasses += 1 }
+        #expect(passes.intermediatePasses == expectedPasses)
+        #expect(passes.runs.count == remaining)
+        try expectSameFiles(a.path, b.path)
     }
 
     func expectSameFiles(_ a: String, _ b: String) throws {

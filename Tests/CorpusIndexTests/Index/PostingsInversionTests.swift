@@ -5,7 +5,9 @@ import Testing
 @Suite struct PostingsInversionTests {
     /// Inverts `records` cut into chunks of `chunkSize`, then merges, collecting into a NaiveIndex.
     /// Sliced terms (`slicePositions`) are concatenated back; slices must come first-to-last, uninterrupted.
-    func invertAndMerge(_ records: [CableRecord], chunkSize: Int, threads: Int, slicePositions: Int? = nil) throws -> NaiveIndex {
+    func invertAndMerge(
+        _ records: [CableRecord], chunkSize: Int, threads: Int, slicePositions: Int? = nil, fanIn: Int? = nil
+    ) throws -> NaiveIndex {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let inversion = PostingsInversion(runDirectory: dir.path, expectedChunkBytes: 1 << 16)
@@ -19,7 +21,7 @@ import Testing
         result.fieldLengths = inversion.fieldLengths
         var previous: (Int, [UInt8])? = nil
         var pending: (docs: [UInt32], freqs: [UInt32], positions: [UInt32]) = ([], [], [])
-        try inversion.merge(threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions) {
+        try inversion.merge(threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn) {
             field, term, docs, freqs, positions, slice in
             let t = Array(term)
             if slice.isFirst {
@@ -44,11 +46,15 @@ import Testing
         return result
     }
 
-    @Test(arguments: [(1, 1, nil), (7, 1, nil), (50, 2, nil), (1000, 2, nil), (13, 4, nil), (7, 1, 1), (13, 2, 20)])
-    func mergeMatchesNaiveIndex(chunkSize: Int, threads: Int, slicePositions: Int?) throws {
+    @Test(arguments: [
+        (1, 1, nil, nil), (7, 1, nil, nil), (50, 2, nil, nil), (1000, 2, nil, nil), (13, 4, nil, nil), (7, 1, 1, nil),
+        (13, 2, 20, nil), (1, 1, nil, 2), (7, 2, 30, 5),
+    ] as [(Int, Int, Int?, Int?)])
+    func mergeMatchesNaiveIndex(chunkSize: Int, threads: Int, slicePositions: Int?, fanIn: Int?) throws {
         let records = SyntheticCorpus.records(count: 300, seed: 42)
         let expected = NaiveIndex(records: records)
-        let got = try invertAndMerge(records, chunkSize: chunkSize, threads: threads, slicePositions: slicePositions)
+        let got = try invertAndMerge(
+            records, chunkSize: chunkSize, threads: threads, slicePositions: slicePositions, fanIn: fanIn)
         #expect(got.fieldLengths == expected.fieldLengths)
         for field in 0..<3 {
             #expect(got.postings[field].count == expected.postings[field].count)

@@ -1,0 +1,90 @@
+/// An intermediate merge pass: joins runs that cover consecutive document ranges into one bigger run, so the
+/// final merge never opens more than a bounded number of runs (Lucene's `TieredMergePolicy` fan-in, PISA's
+/// multi-pass `merge`).
+///
+/// Because the runs' documents are consecutive, joining is concatenation per key: each run's posting bytes are
+/// copied verbatim except the first document delta, rebased on the previous run's last document. Nothing is
+/// decoded into arrays, so memory is the readers' buffers whatever the terms' sizes.
+enum RunConcatenation {
+    /// Writes the runs `readers` (rank order, documents consecutive from `readers[0].documentBase`) as one run at
+    /// `path`, covering `documentCount` documents. Returns the file's size.
+    /// - Throws: `.corrupt` if a run's postings are malformed, `.io` on a write error.
+    static func concatenate(_ readers: [RunReader], documentCount: Int, into path: String) throws -> Int {
+        guard let base = readers.first?.documentBase else {
+            return try RunWriter(path: path).finish(documentCount: documentCount)
+        }
+        let writer = try RunWriter(path: path)
+        let merger = RunMerger(readers: readers)
+        var pieces: [(firstDelta: UInt64, headerLength: Int)] = []
+        try merger.forEachKey(buckets: 0..<RunFile.bucketCount) { key, group in
+            pieces.removeAll(keepingCapacity: true)
+            var lastDoc: Int64 = -1
+            var length = 0
+            for reader in group {
+                let offset = Int64(reader.documentBase - base)
+                let scan = try scanPostings(reader.postings, file: reader.path)
+                guard scan.lastDoc < Int64(reader.documentCount) else {
+                    throw CorpusIndexError.corrupt(file: reader.path, section: "run postings", reason: "document id out of range")
+                }
+                let firstDoc = offset + scan.firstDoc
+                let delta = UInt64(firstDoc - lastDoc)
+                pieces.append((delta, scan.firstDeltaLength))
+                length += varintLength(delta) + reader.postings.count - scan.firstDeltaLength
+                lastDoc = offset + scan.lastDoc
+            }
+            try writer.beginEntry(key: key, postingsLength: length)
+            for (reader, piece) in zip(group, pieces) {
+                try writer.out.appendVarint(piece.firstDelta)
+                try writer.out.append(UnsafeRawBufferPointer(rebasing: reader.postings[piece.headerLength...]))
+            }
+        }
+        return try writer.finish(documentCount: documentCount)
+    }
+
+    @inline(__always)
+    static func varintLength(_ value: UInt64) -> Int {
+        var n = 1
+        var v = value >> 7
+        while v != 0 { n += 1; v >>= 7 }
+        return n
+    }
+
+    /// The first and last document (relative to the run) of a run entry's postings and the first delta's byte
+    /// length; checks the structure (see `MergedPostings.appendRunPostings`) without storing anything.
+    static func scanPostings(
+        _ bytes: UnsafeRawBufferPointer, file: String
+    ) throws -> (firstDoc: Int64, lastDoc: Int64, firstDeltaLength: Int) {
+        func corrupt(_ reason: String) -> CorpusIndexError {
+            .corrupt(file: file, section: "run postings", reason: reason)
+        }
+        let n = bytes.count
+        var i = 0
+        func varint() throws -> UInt64 {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard i < n, shift < 35 else { throw corrupt("bad varint") }
+                let b = bytes[i]
+                i += 1
+                value |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return value }
+                shift += 7
+            }
+        }
+        var doc: Int64 = -1
+        var firstDoc: Int64 = -1
+        var firstDeltaLength = 0
+        while i < n {
+            let delta = try varint()
+            guard delta > 0 else { throw corrupt("document id out of order") }
+            if doc < 0 { firstDeltaLength = i }
+            doc += Int64(delta)
+            if firstDoc < 0 { firstDoc = doc }
+            var positions = 0
+            while try varint() != 0 { positions += 1 }
+            guard positions > 0 else { throw corrupt("document without positions") }
+        }
+        guard firstDoc >= 0 else { throw corrupt("empty postings") }
+        return (firstDoc, doc, firstDeltaLength)
+    }
+}
