@@ -2,16 +2,21 @@
 /// origins, classifications, months, references, reference ids) with their sorted value tables and doc-id lists.
 ///
 /// Documents are added in doc-id order; values are collected in memory (a few bytes per value per document: about
-/// 30 MB for the full Cablegate dump) and written sorted (by UTF-8 bytes) by `finish()`. Not thread-safe.
+/// 30 MB for the full Cablegate dump) and written sorted (by UTF-8 bytes) by `finish()`. The per-document
+/// columns hold 8-byte integers and 4-byte value ids (classification, origin and month are interned), not
+/// strings; the keyword postings still keep each distinct value (one reference id per document) as a `String`.
+/// Not thread-safe.
 public final class MetadataIndexWriter {
     private let directory: String
     private var postings: [KeywordField: [String: [UInt32]]] = [:]
     private var rowIDs: [Int64] = []
     private var created: [Int64] = []
     private var released: [Int64] = []
-    private var classification: [String] = []
-    private var origin: [String] = []
-    private var month: [String] = []
+    /// First-seen ids of each document's classification, origin and month (`interned` maps them back to values).
+    private var classification: [UInt32] = []
+    private var origin: [UInt32] = []
+    private var month: [UInt32] = []
+    private var interned: [KeywordField: ValueInterner] = [.classification: .init(), .origin: .init(), .month: .init()]
 
     /// Starts collecting for an index in `directory`.
     public init(directory: String) {
@@ -36,9 +41,9 @@ public final class MetadataIndexWriter {
         rowIDs.append(record.rowID.map { Int64($0) } ?? MetadataColumns.null)
         created.append(record.created.minutesSinceEpoch)
         released.append(record.released?.minutesSinceEpoch ?? MetadataColumns.null)
-        classification.append(record.classification)
-        origin.append(record.origin)
-        month.append(monthValue)
+        classification.append(interned[.classification]!.id(of: record.classification))
+        origin.append(interned[.origin]!.id(of: record.origin))
+        month.append(interned[.month]!.id(of: monthValue))
         note(.tag, record.tags, doc)
         note(.origin, [record.origin], doc)
         note(.classification, [record.classification], doc)
@@ -75,9 +80,34 @@ public final class MetadataIndexWriter {
         }
         let columns = try MetadataColumns.write(
             path: "\(directory)/\(IndexFiles.columns)", rowIDs: rowIDs, created: created, released: released,
-            classification: classification.map { ordinals[.classification]![$0]! },
-            origin: origin.map { ordinals[.origin]![$0]! }, month: month.map { ordinals[.month]![$0]! })
+            classification: sortedOrdinals(classification, .classification, ordinals),
+            origin: sortedOrdinals(origin, .origin, ordinals), month: sortedOrdinals(month, .month, ordinals))
         return (stats, columns)
+    }
+}
+
+extension MetadataIndexWriter {
+    /// First-seen value ids mapped to the values' ordinals in the sorted value table.
+    private func sortedOrdinals(
+        _ ids: [UInt32], _ field: KeywordField, _ ordinals: [KeywordField: [String: UInt32]]
+    ) -> [UInt32] {
+        let table = ordinals[field]!
+        let byID = interned[field]!.values.map { table[$0]! }
+        return ids.map { byID[Int($0)] }
+    }
+}
+
+/// Gives each distinct string a dense id in first-seen order.
+private struct ValueInterner {
+    var ids: [String: UInt32] = [:]
+    var values: [String] = []
+
+    mutating func id(of value: String) -> UInt32 {
+        if let id = ids[value] { return id }
+        let id = UInt32(values.count)
+        ids[value] = id
+        values.append(value)
+        return id
     }
 }
 
