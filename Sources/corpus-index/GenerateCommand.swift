@@ -11,10 +11,10 @@ extension CorpusIndexCommand {
             commandName: "generate",
             abstract: "Write a deterministic synthetic Cablegate dump (csv, sql, html pages or text pages).",
             discussion: """
-                The same --cables, --seed and --format give byte-identical output whatever --threads is.
-                csv, sql and text (the site pages' text renderings, one after another) go to the file -o
-                (or stdout with -o -), optionally compressed; html writes one page per cable under the
-                directory -o (cable/YYYY/MM/REFID.html).
+                The same --cables, --seed, --format and --compress give byte-identical output whatever \
+                --threads is. csv, sql and text (the site pages' text renderings, one after another) go to \
+                the file -o (or stdout with -o -), optionally compressed; html writes one page per cable \
+                under the directory -o (cable/YYYY/MM/REFID.html).
                 """)
 
         @Option(help: "Number of cables (the real dump has 251,287).")
@@ -35,7 +35,7 @@ extension CorpusIndexCommand {
         @Flag(help: "Write nothing; print the body token count and distinct-token count (the project's analyzer).")
         var measureVocabulary = false
 
-        @Option(help: "Worker threads (default: all cores).")
+        @Option(help: "Worker threads (default: all cores; the output does not depend on it).")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {

@@ -63,11 +63,17 @@ def main(argv=None):
     ap.add_argument("--out", default=common.RESULTS)
     ap.add_argument("--from-results", action="store_true",
                     help="only redraw the report and charts from an earlier run's results.json")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="keep an earlier run's builds (results.json and its index) and measure the queries again")
     args = ap.parse_args(argv)
-    if args.from_results:
+    if args.from_results or args.queries_only:
         with open(os.path.join(args.out, "results.json")) as f:
             results = json.load(f)
         results["components"] = components_from_stats(results.get("stats")) or results["components"]
+        if args.queries_only:
+            last = results["builds"][-1]["threads"]
+            index_dir = os.path.join(common.WORK, "bench", f"{results['cables']}-s{results['seed']}", f"index-t{last}")
+            measure_queries(common.CorpusIndex(), index_dir, results, args)
         finish(results, args)
         return
     thread_counts = [int(t) for t in args.threads.split(",")]
@@ -103,6 +109,12 @@ def main(argv=None):
     results["components"] = components_from_stats(results["stats"]) or [("index (total)", common.dir_size(index_dir))]
     results["index_bytes"] = common.dir_size(index_dir)
 
+    measure_queries(ci, index_dir, results, args)
+    finish(results, args)
+
+
+def measure_queries(ci, index_dir, results, args):
+    """Query latency per class in both modes (ids; the CLI path), into results["modes"]."""
     workload = queries.workload()
     from .compare import class_latency
     results["load_average_before_queries"] = os.getloadavg()
@@ -114,8 +126,6 @@ def main(argv=None):
             "queries": [dict(e, query=q["ours"]) for e, q in zip(entries, workload)]}
     results["load_average_after_queries"] = os.getloadavg()
 
-    finish(results, args)
-
 
 def finish(results, args):
     """Writes results.json, the charts and report.md; copies the charts to docs/ when publishing."""
@@ -123,7 +133,7 @@ def finish(results, args):
     charts = write_charts(results, args.out)
     with open(os.path.join(args.out, "report.md"), "w") as f:
         f.write(render(results, charts))
-    if args.publish or args.cables == common.FULL_SIZE:
+    if args.publish or results["cables"] == common.FULL_SIZE:
         docs = os.path.join(common.ROOT, "docs")
         os.makedirs(docs, exist_ok=True)
         for name in charts:

@@ -160,6 +160,15 @@ def main(argv=None):
         f.write(render_markdown(report, workload, input_bytes))
     log(f"wrote {os.path.relpath(args.out, common.ROOT)}/report.md and report.json")
     print(open(os.path.join(args.out, "report.md")).read())
+    # corpus-index must agree with the oracle exactly (same analyzer semantics): anything else is a bug.
+    ours_entries = report["engines"].get("ours", {}).get("queries") or []
+    if "oracle" in report and ours_entries:
+        wrong = [(q["ours"], want, got.get("count", got.get("error")))
+                 for q, want, got in zip(workload, report["oracle"], ours_entries) if got.get("count") != want]
+        for text, want, got in wrong:
+            log(f"MISMATCH corpus-index vs oracle: {text}: oracle {want}, corpus-index {got}")
+        if wrong:
+            sys.exit(3)
 
 
 def render_markdown(report, workload, input_bytes):

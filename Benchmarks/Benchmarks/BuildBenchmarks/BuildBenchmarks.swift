@@ -11,7 +11,8 @@ let benchmarks: @Sendable () -> Void = {
                   RateMetrics.megabytesPerSecond, RateMetrics.cablesPerSecond],
         warmupIterations: 0,
         maxDuration: .seconds(30),
-        maxIterations: 5
+        maxIterations: 5,
+        thresholds: [.mallocCountTotal: RateMetrics.allocationsStable]
     )
 
     for threads in Set([1, BenchEnvironment.threads]).sorted() {

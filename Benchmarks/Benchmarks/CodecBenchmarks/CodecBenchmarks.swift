@@ -9,7 +9,8 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .mallocCountTotal, RateMetrics.integersPerSecond, RateMetrics.centibitsPerInteger],
         warmupIterations: 2,
         maxDuration: .seconds(5),
-        maxIterations: 200
+        maxIterations: 200,
+        thresholds: [.mallocCountTotal: RateMetrics.allocationFree]
     )
     let streams = BenchPostings.corpus
 

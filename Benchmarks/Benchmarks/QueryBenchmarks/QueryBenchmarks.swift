@@ -11,7 +11,8 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .mallocCountTotal, .throughput, RateMetrics.queriesPerSecond],
         warmupIterations: 3,
         maxDuration: .seconds(3),
-        maxIterations: 2_000
+        maxIterations: 2_000,
+        thresholds: [.mallocCountTotal: RateMetrics.allocationsStable]
     )
     let session = BenchIndex.session()
 

@@ -10,7 +10,8 @@ let benchmarks: @Sendable () -> Void = {
                   RateMetrics.megabytesPerSecond, RateMetrics.cablesPerSecond],
         warmupIterations: 1,
         maxDuration: .seconds(10),
-        maxIterations: 20
+        maxIterations: 20,
+        thresholds: [.mallocCountTotal: RateMetrics.allocationsStable]
     )
 
     let cases: [(String, DumpFormat, DumpCompression)] = [

@@ -8,11 +8,12 @@ import CorpusIndex
 /// indexer does, with one reused `TokenScratch`.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, .throughput,
+        metrics: [.wallClock, .mallocCountTotal, .throughput,
                   RateMetrics.megabytesPerSecond, RateMetrics.tokensPerSecond],
         warmupIterations: 1,
         maxDuration: .seconds(5),
-        maxIterations: 50
+        maxIterations: 50,
+        thresholds: [.mallocCountTotal: RateMetrics.allocationFree]
     )
 
     Benchmark("Analyzer.forEachToken (bodies)") { benchmark in

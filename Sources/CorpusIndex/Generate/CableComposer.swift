@@ -10,13 +10,15 @@ struct CableComposer: Sendable {
     let resources: GeneratorResources
     let planner: CablePlanner
     let words: WordSampler
+    let markov: MarkovModel
     let tagComposer: TagComposer
     let headerComposer: RoutingHeaderComposer
 
     init(resources: GeneratorResources, count: Int, seed: UInt64) {
         self.resources = resources
         planner = CablePlanner(resources: resources, count: count, seed: seed)
-        words = WordSampler(words: resources.words, counts: resources.wordCounts)
+        words = WordSampler(words: resources.words, counts: resources.wordCounts, tailShare: CableComposer.tailShare)
+        markov = MarkovModel(counts: resources.markov, headID: words.headID, headCount: words.headCount)
         tagComposer = TagComposer(resources: resources)
         headerComposer = RoutingHeaderComposer(resources: resources)
     }
@@ -49,7 +51,7 @@ struct CableComposer: Sendable {
 
         // Size plan first: the header's DE line and the body's first line need the section count.
         let targetWords = min(max(Int(random.logNormal(median: 675, sigma: 0.86)), 25), 16_000)
-        let kind = headerComposer.kind(year: year, random: &random)
+        let kind = headerComposer.kind(year: year, fromState: parsed.station == "STATE", random: &random)
         let sections = kind == .acp127 && targetWords > 1_100 ? min(1 + targetWords / 1_100, 60) : 1
 
         let headerStart = out.count

@@ -31,6 +31,8 @@ final class GeneratorResources: Sendable {
     let wordCounts: [Int]
     /// Surnames for signers and officials.
     let names: [String]
+    /// The word-level Markov model of the real paragraphs, over `words` indices.
+    let markov: MarkovCounts
 
     struct Station: Sendable {
         var originIndex: Int?
@@ -154,8 +156,9 @@ final class GeneratorResources: Sendable {
         self.words = words
         wordCounts = counts
         names = try Self.lines("names.txt")
+        markov = try MarkovCounts(lines: try Self.lines("markov.tsv"), vocabularySize: words.count)
         guard !origins.isEmpty, !routes.isEmpty, !subjectTags.isEmpty, !programTags.isEmpty, words.count > 100,
-            !names.isEmpty
+            !names.isEmpty, !markov.contexts.isEmpty
         else {
             throw CorpusIndexError.corrupt(file: "Resources", section: "resource", reason: "a generator table is empty")
         }

@@ -1,8 +1,21 @@
 /// The running text of a cable: numbered paragraphs of sentences drawn from the `WordSampler`, with portion
 /// markings, SUMMARY / COMMENT blocks, occasional headings, numbers, quoted phrases (`"` in the text, escaped `\"` in
 /// CSV), apostrophes from the vocabulary (`\'`), and now and then a backslash (`\\`).
+///
+/// Words follow the real text's local structure: with probability `markovShare` a word continues the Markov chain
+/// from the one or two words before it (`MarkovModel`: real bigrams and the frequent real trigrams, so phrases like
+/// `human rights` or `trafficking in persons` occur at realistic rates); otherwise, and whenever the model has no
+/// context (after a number or a tail word), it is drawn from the Zipf `WordSampler`, whose long tail keeps the
+/// vocabulary growing like the real corpus's. Each sentence starts from the model's sentence-start context.
 /// Per-word work is allocation-free: words and numbers are written straight into the buffer.
 extension CableComposer {
+    /// The share of words that continue the Markov chain when it has a context.
+    static let markovShare = 0.90
+    /// The Zipf sampler's tail share among the words it draws: calibrated with `markovShare` so that the body
+    /// vocabulary still reaches about 0.8M distinct tokens at the full 251,287 cables.
+    static let tailShare = 0.45
+    private static let markovThreshold = UInt64(markovShare * 0x1.0p64)
+
     private static let portionMarkings: [[StaticString]] = [
         ["(C)", "(C)", "(C)", "(C)", "(C)", "(C)", "(C)", "(C)", "(SBU)", "(U)"],
         ["(C/NF)", "(C//NF)", "(C)", "(C/NF)"],
@@ -76,7 +89,11 @@ extension CableComposer {
         let out = writer.out
         var left = count
         var backslashPending = backslash
+        let start = markov.sentenceStart
         while left > 0 {
+            // The chain's context: the two words before the next one (-1: none the model knows).
+            var beforePrevious = start
+            var previous = start
             let length = min(left, 6 + random.below(22))
             left -= length
             var quoteStart = -1
@@ -97,6 +114,8 @@ extension CableComposer {
                     writer.begin(length: 6)
                     out.append(uppercase ? "AND\\OR" : "and\\or")
                     writer.end()
+                    beforePrevious = -1
+                    previous = -1
                     continue
                 }
                 let kind = (bits >> 8) & 0x3FF
@@ -114,8 +133,19 @@ extension CableComposer {
                     writer.begin(length: digits + suffix + (open ? 1 : 0))
                     if open { out.append(0x22) }
                     out.appendDecimal(value)
+                    beforePrevious = -1
+                    previous = -1
                 } else {
-                    let word = words.draw(&random)
+                    var word: WordSampler.Word
+                    if previous >= 0 && random.next() < CableComposer.markovThreshold,
+                        let id = markov.next(after: beforePrevious, previous, &random)
+                    {
+                        word = words.head(id)
+                    } else {
+                        word = words.draw(&random)
+                    }
+                    beforePrevious = previous
+                    previous = word.headID
                     writer.begin(length: words.length(of: word) + suffix + (open ? 1 : 0))
                     if open { out.append(0x22) }
                     let start = out.count

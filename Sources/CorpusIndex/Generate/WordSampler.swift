@@ -7,10 +7,14 @@
 /// Heaps' growth: types grow like tokens^(1/a); `a = 1.85`, `q = 3000`, a 10% tail give about 58k types at 2M tokens
 /// and 0.8M at 261M tokens (the real corpus size), as FORMATS.md §6 estimates.
 ///
+/// Head words have ids (`0..<headCount`, in vocabulary order) that the `MarkovModel` uses as contexts; the body
+/// composer calls `draw` only when the Markov chain does not continue, so `tailShare` is calibrated with the chain
+/// (the share of all body words that are tail words stays near 10%).
+///
 /// Rendering a word is allocation-free: the head lives in two pre-rendered arenas (natural spelling and upper case).
 /// Immutable and `Sendable`; share one instance between workers.
 struct WordSampler: Sendable {
-    static let tailShare = 0.10
+    static let defaultTailShare = 0.10
     static let tailExponent = 1.85
     static let tailOffset = 3000.0
 
@@ -18,10 +22,13 @@ struct WordSampler: Sendable {
     private let natural: [UInt8]
     private let upper: [UInt8]
     private let starts: [Int32]
+    /// Per head id: length << 24 | offset in the arenas.
+    private let spans: [UInt64]
+    /// Per `words` index given to `init`: its head id, or -1 when the word was left out.
+    let headID: [Int32]
     private let head: AliasTable
-    /// The head's alias table with the words folded in, two `UInt64`s per slot so that a draw touches one cache
-    /// line: `[2s]` = keep threshold << 32 | span of slot `s`'s word, `[2s+1]` = span of its alias's word, where a
-    /// span is length << 24 | offset in the arenas.
+    /// The head's alias table, two `UInt64`s per slot so that a draw touches one cache line: `[2s]` = keep
+    /// threshold << 32 | slot `s`'s head id, `[2s+1]` = its alias's head id.
     private let packedHead: [UInt64]
     private let tailThreshold: UInt64
     private let tailPower: Double
@@ -36,15 +43,17 @@ struct WordSampler: Sendable {
     /// heading line starting with such a word would end the SUBJECT early.
     static let excludedPrefixes = ["reference", "refs", "reftel", "retel", "summar", "tags", "subj"]
 
-    init(words: [String], counts: [Int]) {
+    init(words: [String], counts: [Int], tailShare: Double = WordSampler.defaultTailShare) {
         var spelt: [UInt8] = []
         var starts: [Int32] = [0]
         var weights: [Double] = []
-        for (word, count) in zip(words, counts)
+        var headID = [Int32](repeating: -1, count: words.count)
+        for (index, (word, count)) in zip(words, counts).enumerated()
         where !word.isEmpty && !WordSampler.excluded.contains(word.lowercased())
             && !WordSampler.excludedPrefixes.contains(where: { word.lowercased().hasPrefix($0) })
             && !word.lowercased().allSatisfy({ $0 == "x" })  // redaction marks (cables.csv is unredacted)
         {
+            headID[index] = Int32(weights.count)
             spelt.append(contentsOf: word.utf8)
             starts.append(Int32(spelt.count))
             weights.append(Double(count))
@@ -53,29 +62,38 @@ struct WordSampler: Sendable {
         natural = spelt
         upper = spelt.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         self.starts = starts
+        self.headID = headID
+        spans = (0..<weights.count).map { UInt64(starts[$0 + 1] - starts[$0]) << 24 | UInt64(starts[$0]) }
         head = AliasTable(weights: weights)
         var packed: [UInt64] = []
         packed.reserveCapacity(2 * weights.count)
-        func span(_ i: Int) -> UInt64 { UInt64(starts[i + 1] - starts[i]) << 24 | UInt64(starts[i]) }
         for slot in 0..<head.count {
             let keepAlways = head.threshold[slot] == UInt32.max
-            packed.append(UInt64(head.threshold[slot]) << 32 | span(slot))
-            packed.append(span(keepAlways ? slot : Int(head.alias[slot])))
+            packed.append(UInt64(head.threshold[slot]) << 32 | UInt64(slot))
+            packed.append(UInt64(keepAlways ? slot : Int(head.alias[slot])))
         }
         packedHead = packed
         precondition(spelt.count < 1 << 24, "head arena exceeds 16 MB")
-        tailThreshold = UInt64(WordSampler.tailShare * 0x1.0p64)
+        tailThreshold = UInt64(min(max(tailShare, 0), 0.999) * 0x1.0p64)
         tailPower = -1 / (WordSampler.tailExponent - 1)
     }
 
     /// The number of head words.
     var headCount: Int { starts.count - 1 }
 
-    /// A drawn word: a head word's span (length << 24 | arena offset) or a tail rank.
+    /// A drawn word: a head id or a tail rank.
     struct Word {
         var isTail: Bool
         var value: UInt64
+
+        /// The head id, or -1 for a tail word (which the Markov model has no context for).
+        @inline(__always)
+        var headID: Int32 { isTail ? -1 : Int32(truncatingIfNeeded: value) }
     }
+
+    /// The head word with id `id`.
+    @inline(__always)
+    func head(_ id: Int32) -> Word { Word(isTail: false, value: UInt64(UInt32(bitPattern: id))) }
 
     /// Draws a word.
     @inline(__always)
@@ -102,7 +120,7 @@ struct WordSampler: Sendable {
             }
             return length
         }
-        return Int(truncatingIfNeeded: word.value >> 24)
+        return spans.withUnsafeBufferPointer { Int(truncatingIfNeeded: $0[Int(word.value)] >> 24) }
     }
 
     /// Appends a drawn word.
@@ -111,7 +129,7 @@ struct WordSampler: Sendable {
         if word.isTail {
             appendTailWord(rank: word.value, to: out, uppercase: uppercase)
         } else {
-            appendHeadSpan(word.value, to: out, uppercase: uppercase)
+            appendHeadSpan(spans.withUnsafeBufferPointer { $0[Int(word.value)] }, to: out, uppercase: uppercase)
         }
     }
 

@@ -28,7 +28,7 @@ public struct BuildOptions: Sendable {
     /// Input bytes per chunk (one sorted run each). Each of the `threads` workers holds one chunk's records and
     /// its inverter (arenas of roughly half the chunk's size), the reader keeps a wave of chunks in flight, and
     /// the document store queues compressed blocks: about 6 chunk sizes per thread in all, so a chunk is the
-    /// budget divided by 8 per thread, between 1 MiB and 64 MiB.
+    /// budget divided by 8 per thread, between 1 MiB and `ChunkSizing.maximum` (16 MiB).
     public var chunkBytes: Int { fixedChunkBytes ?? min(max(memoryBudget / (8 * threads), 1 << 20), ChunkSizing.maximum) }
 
     /// Overrides `chunkBytes` (tests use tiny chunks to force many runs).
@@ -42,7 +42,8 @@ public struct BuildOptions: Sendable {
 enum ChunkSizing {
     /// Larger chunks mean fewer runs to merge but a term table and arena that no longer fit the caches: per token,
     /// a probe that misses costs more than the merge saves. Measured on the generated dump (CPU seconds for 25,000
-    /// cables, 1 thread): 8 MiB chunks 3.8 s, 64 MiB chunks 4.4 s (bench-invert, see the build report).
+    /// cables, 1 thread, whole build): 4 MiB chunks 5.5 s, 16 MiB 4.5 s, 64 MiB 4.8 s. `CORPUS_INDEX_MAX_CHUNK`
+    /// (bytes) overrides it for such experiments; the index does not depend on it.
     static var maximum: Int {
         if let text = getenv("CORPUS_INDEX_MAX_CHUNK"), let value = Int(String(cString: text)), value > 0 { return value }
         return 16 << 20

@@ -161,6 +161,7 @@ final class ChunkInverter {
                 if used + 64 > keyBufferCapacity { growKeyBuffer(needed: used + 64) }
                 let start = used
                 var keys = keyBuffer
+                var limit = keyBufferCapacity - 9  // local: the loop below stores through `keys`
                 keys[used] = field
                 used += 1
                 var word = UInt64(field)
@@ -168,9 +169,10 @@ final class ChunkInverter {
                 while i < n {
                     let c = table[Int(p[i])]
                     if c == 0 { break }
-                    if used + 9 > keyBufferCapacity {
+                    if used > limit {
                         growKeyBuffer(needed: used + 9)
                         keys = keyBuffer
+                        limit = keyBufferCapacity - 9
                     }
                     keys[used] = c
                     if length < 8 { word |= UInt64(c) << (UInt64(length) &* 8) }

@@ -4,8 +4,19 @@ import Glibc
 import Darwin
 #endif
 
-/// Process limits the build depends on.
+/// Process limits and resources the build manages.
 enum FileLimits {
+    /// Returns freed heap memory to the system (glibc's `malloc_trim(0)`, looked up with `dlsym` since the Glibc
+    /// module does not import `malloc.h`): between phases, so the merge's peak does not stack on the memory the
+    /// inversion freed. A no-op elsewhere.
+    static func returnFreedMemory() {
+        #if os(Linux)
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
+    }
+
     /// Raises the soft limit on open descriptors to the hard limit (`setrlimit(RLIMIT_NOFILE)`), since the merge
     /// keeps one descriptor per run open. Returns the limit in force afterwards.
     @discardableResult

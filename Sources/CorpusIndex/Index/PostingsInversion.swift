@@ -126,12 +126,17 @@ final class PostingsInversion: @unchecked Sendable {
             _ freqs: UnsafeBufferPointer<UInt32>, _ positions: UnsafeBufferPointer<UInt32>) throws -> Void
     ) throws {
         FileLimits.raiseOpenFileLimit()
+        // The inverters are done: give their arenas and tables back before the merge allocates its buffers.
+        lock.lock()
+        pool.removeAll()
+        lock.unlock()
+        FileLimits.returnFreedMemory()
         let readerBuffer = min(max(memoryBudget / 4 / max(runs.count, 1), 16 << 10), 1 << 20)
         let readers = try runs.enumerated().map { rank, run in
             try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: readerBuffer)
         }
         let merger = RunMerger(readers: readers)
-        let batchBytes = min(max(memoryBudget / 8, 1 << 20), 64 << 20)
+        let batchBytes = min(max(memoryBudget / 16, 1 << 20), 32 << 20)
         try MergePipeline.run(
             merger: merger, buckets: 0..<RunFile.bucketCount, threads: threads, batchBytes: batchBytes
         ) { key, docs, freqs, positions in

@@ -111,6 +111,7 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
             let reader = field(f)
             return try reader.cursor(try reader.termInfo(ordinal: ordinal))
         }
+        guard let cursor else { return EmptyTermCursor(statistics: statistics) }
         return IndexTermCursor(cursor: cursor, statistics: statistics, errors: errors)
     }
 
@@ -173,19 +174,17 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
 /// A term's on-disk postings as the engine's `TermCursor`: `PostingCursor` starts on its first document, this
 /// one before it; an error stops the cursor and is recorded for `endQuery`.
 final class IndexTermCursor: TermCursor {
-    let cursor: PostingCursor?
+    let cursor: PostingCursor
     let errors: QueryErrorRecord
     var started = false
 
-    init(cursor: PostingCursor?, statistics: TermStatistics, errors: QueryErrorRecord) {
+    init(cursor: PostingCursor, statistics: TermStatistics, errors: QueryErrorRecord) {
         self.cursor = cursor
         self.errors = errors
         super.init(statistics: statistics)
-        if cursor == nil { doc = noMoreDocs }
     }
 
     override func next() -> DocID {
-        guard let cursor else { return noMoreDocs }
         if !started {
             started = true
             doc = cursor.doc
@@ -196,7 +195,6 @@ final class IndexTermCursor: TermCursor {
     }
 
     override func advance(to target: DocID) -> DocID {
-        guard let cursor else { return noMoreDocs }
         started = true
         do { doc = try cursor.advance(to: target) } catch { stop(error) }
         return doc
@@ -207,22 +205,25 @@ final class IndexTermCursor: TermCursor {
         doc = noMoreDocs
     }
 
-    override var freq: UInt32 { cursor?.freq ?? 0 }
+    override var freq: UInt32 { cursor.freq }
 
     override func positions(into buffer: inout [UInt32]) {
         buffer.removeAll(keepingCapacity: true)
-        guard let cursor else { return }
         do { buffer.append(contentsOf: try cursor.positions()) } catch { stop(error) }
     }
 
     override func shallowAdvance(to target: DocID) {
-        guard let cursor else { return }
         do { try cursor.shallowAdvance(to: target) } catch { errors.record(error) }
     }
 
-    override var blockMaxFreq: UInt32 { cursor?.blockMaxFreq ?? 0 }
-    override var blockMinFieldLength: UInt32 { cursor?.blockMinFieldLength ?? 0 }
-    override var blockLastDoc: DocID { cursor?.blockLastDoc ?? noMoreDocs }
+    override var blockMaxFreq: UInt32 { cursor.blockMaxFreq }
+    override var blockMinFieldLength: UInt32 { cursor.blockMinFieldLength }
+    override var blockLastDoc: DocID { cursor.blockLastDoc }
+
+    /// idf times the skip entry's exact block maximum (rounded up to Float32, so never below the true maximum).
+    override func blockMaxScore(_ weight: BM25) -> Double { weight.idf * Double(cursor.blockMaxWeight) }
+
+    override func maxScore(_ weight: BM25) -> Double { weight.idf * Double(cursor.termMaxWeight) }
 }
 
 /// A keyword value's document list as a `DocCursor`.

@@ -38,6 +38,9 @@ extension QueryEngine {
         var windowEnd: DocID = 0
         var windowBound = Double.infinity
         var haveWindow = false
+        // With one essential term: the smallest frequency that can beat the threshold in the current window.
+        var minimumFreq: UInt32 = 0
+        var minimumFreqTheta = -Double.infinity
         while firstEssential < n {
             // The candidate: the smallest current doc among essential terms.
             var d = noMoreDocs
@@ -51,14 +54,32 @@ extension QueryEngine {
                 if !haveWindow || d > windowEnd {
                     (windowBound, windowEnd) = Self.blockBound(cursors, weights, firstEssential..<n, at: d, base: base)
                     haveWindow = true
+                    minimumFreqTheta = -.infinity
                 }
                 if windowBound * slack <= theta {
                     guard let next = Self.nextViableWindow(
                         cursors, weights, firstEssential..<n, after: windowEnd, base: base, threshold: theta)
                     else { break }
                     (windowBound, windowEnd) = (next.bound, next.end)
+                    minimumFreqTheta = -.infinity
                     for i in firstEssential..<n where cursors[i].doc < next.start { cursors[i].advance(to: next.start) }
                     continue
+                }
+                if firstEssential == n - 1 {
+                    // One essential term: in this window a document scores at most BM25(tf, the block's smallest
+                    // length) plus the non-essential bounds, so a frequency below `minimumFreq` cannot win; such
+                    // documents are passed over on an integer comparison.
+                    let c = cursors[n - 1]
+                    if minimumFreqTheta != theta {
+                        minimumFreq = Self.minimumFrequency(
+                            weights[n - 1], minLength: c.blockMinFieldLength, maxFreq: c.blockMaxFreq, base: base,
+                            threshold: theta)
+                        minimumFreqTheta = theta
+                    }
+                    if c.freq < minimumFreq {
+                        c.next()
+                        continue
+                    }
                 }
             }
             var score = 0.0
@@ -79,6 +100,7 @@ extension QueryEngine {
                 }
                 i -= 1
             }
+            if !(viable && (!collector.isFull || score > theta)) { collector.countRejected() }
             if viable && (!collector.isFull || score > theta) {
                 collector.offer(ScoredDoc(doc: d, score: score))
                 let t = collector.threshold
@@ -87,9 +109,21 @@ extension QueryEngine {
                         firstEssential += 1
                         haveWindow = false
                     }
+                    minimumFreqTheta = -.infinity
                 }
             }
             for j in firstEssential..<n where cursors[j].doc == d { cursors[j].next() }
         }
+    }
+
+    /// The smallest frequency whose BM25 at `minLength`, plus `base`, could beat `threshold` (`maxFreq + 1` if
+    /// none up to the block's largest frequency can).
+    static func minimumFrequency(_ weight: BM25, minLength: UInt32, maxFreq: UInt32, base: Double, threshold: Double) -> UInt32 {
+        var tf: UInt32 = 1
+        while tf <= maxFreq {
+            if (weight.score(tf: tf, fieldLength: minLength) + base) * slack > threshold { return tf }
+            tf += 1
+        }
+        return maxFreq &+ 1
     }
 }

@@ -29,8 +29,7 @@ public struct QueryEngine<S: QuerySource> {
             self.cursor = cursor
             self.field = field
             self.weight = weight
-            let s = cursor.statistics
-            maxScore = s.maxFrequency == .max ? .infinity : weight.score(tf: s.maxFrequency, fieldLength: s.minFieldLength)
+            maxScore = cursor.maxScore(weight)
         }
     }
 
@@ -70,7 +69,7 @@ public struct QueryEngine<S: QuerySource> {
         var collector = TopKCollector(capacity: min(k, max(source.documentCount, 1)))
         if order == .score && Self.isPureDisjunction(node) {
             collectMaxScore(scorers(for: node, planner: planner), &collector)
-            return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.offered)
+            return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.scored)
         }
         var shared: [ScoringTerm: TermCursor] = [:]
         let filter = planner.cursor(for: node, sharing: .conjunctive, scoring: &shared)
@@ -88,9 +87,9 @@ public struct QueryEngine<S: QuerySource> {
             let page = collector.sorted().dropFirst(offset)
             return SearchResult(
                 hits: page.map { ScoredDoc(doc: $0.doc, score: rescore($0.doc, node, planner)) },
-                scoredDocuments: collector.offered)
+                scoredDocuments: collector.scored)
         }
-        return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.offered)
+        return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.scored)
     }
 
     func rescore(_ doc: DocID, _ node: QueryNode, _ planner: QueryPlanner<S>) -> Double {
@@ -151,7 +150,7 @@ public struct QueryEngine<S: QuerySource> {
             c.shallowAdvance(to: doc)
             let last = c.blockLastDoc
             if last < end { end = last }
-            bound += weights[i].score(tf: c.blockMaxFreq, fieldLength: c.blockMinFieldLength)
+            bound += c.blockMaxScore(weights[i])
         }
         return (bound, end)
     }

@@ -29,6 +29,35 @@ open class TermCursor: DocCursor {
     open var blockMinFieldLength: UInt32 { fatalError("TermCursor.blockMinFieldLength is abstract") }
     /// The last document of the current bound block; `noMoreDocs` past the last block.
     open var blockLastDoc: DocID { fatalError("TermCursor.blockLastDoc is abstract") }
+
+    /// An upper bound of the term's score (with `weight`) in any document of the current bound block (0 past the
+    /// last block). By default BM25 at the block's largest frequency and smallest length; a source that stores
+    /// exact block maxima returns those.
+    open func blockMaxScore(_ weight: BM25) -> Double {
+        weight.score(tf: blockMaxFreq, fieldLength: blockMinFieldLength)
+    }
+
+    /// An upper bound of the term's score (with `weight`) in any document.
+    open func maxScore(_ weight: BM25) -> Double {
+        let s = statistics
+        return s.maxFrequency == .max ? .infinity : weight.score(tf: s.maxFrequency, fieldLength: s.minFieldLength)
+    }
+}
+
+/// A term cursor with no documents (a term whose postings could not be opened; the error is recorded).
+public final class EmptyTermCursor: TermCursor {
+    public override init(statistics: TermStatistics) {
+        super.init(statistics: statistics)
+        doc = noMoreDocs
+    }
+    public override func next() -> DocID { noMoreDocs }
+    public override func advance(to target: DocID) -> DocID { noMoreDocs }
+    public override var freq: UInt32 { 0 }
+    public override func positions(into buffer: inout [UInt32]) { buffer.removeAll(keepingCapacity: true) }
+    public override func shallowAdvance(to target: DocID) {}
+    public override var blockMaxFreq: UInt32 { 0 }
+    public override var blockMinFieldLength: UInt32 { .max }
+    public override var blockLastDoc: DocID { noMoreDocs }
 }
 
 /// The documents where several terms occur at consecutive positions (`"trafficking in persons"`).

@@ -17,13 +17,17 @@ public struct ScoredDoc: Sendable, Equatable {
 public struct TopKCollector {
     public let capacity: Int
     private(set) var heap: [ScoredDoc] = []
-    /// How many hits were offered (documents fully scored): pruning keeps this far below the match count.
-    public private(set) var offered = 0
+    /// How many documents were scored (offered, or scored and found too low): pruning keeps this far below
+    /// the match count.
+    public private(set) var scored = 0
 
     public init(capacity: Int) {
         self.capacity = max(capacity, 0)
         heap.reserveCapacity(min(self.capacity, 1 << 16))
     }
+
+    /// Counts a document that was scored but not offered (it could not beat the threshold).
+    @inline(__always) public mutating func countRejected() { scored &+= 1 }
 
     /// Whether `capacity` hits are held (from then on a hit must beat `threshold`).
     @inline(__always) public var isFull: Bool { heap.count >= capacity }
@@ -39,7 +43,7 @@ public struct TopKCollector {
     /// Offers a hit; returns whether it was kept.
     @discardableResult
     public mutating func offer(_ hit: ScoredDoc) -> Bool {
-        offered &+= 1
+        scored &+= 1
         if capacity == 0 { return false }
         if heap.count < capacity {
             heap.append(hit)

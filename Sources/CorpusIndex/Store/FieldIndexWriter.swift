@@ -13,6 +13,8 @@ public final class FieldIndexWriter {
     public let field: String
     private let documentCount: Int
     private let lengths: [UInt32]
+    /// The lengths' average exactly as `FieldLengths.averageLength` computes it (skip entries' `maxWeight`).
+    private let averageLength: Double
     private let dictionary: TermDictionaryWriter
     private let postings: ContainerWriter
     private let positions: ContainerWriter?
@@ -33,6 +35,8 @@ public final class FieldIndexWriter {
         self.field = field
         self.documentCount = documentCount
         lengths = Array(fieldLengths)
+        averageLength = documentCount == 0
+            ? 0 : Double(fieldLengths.reduce(UInt64(0)) { $0 + UInt64($1) }) / Double(documentCount)
         files.append(try FieldLengths.write(path: "\(directory)/\(IndexFiles.lengths(field))", lengths: fieldLengths))
         dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
         postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
@@ -47,6 +51,7 @@ public final class FieldIndexWriter {
         self.field = field
         self.documentCount = documentCount
         lengths = []
+        averageLength = 0
         dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
         postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
         try postings.beginSection(Self.docsSection)
@@ -85,7 +90,7 @@ public final class FieldIndexWriter {
         precondition(!finished, "FieldIndexWriter used after finish()")
         let summary = try lengths.withUnsafeBufferPointer { lengthBuffer in
             try encoder.encode(
-                docs: docs, freqs: freqs, positions: input, documentCount: documentCount, lengths: lengthBuffer,
+                docs: docs, freqs: freqs, positions: input, documentCount: documentCount, lengths: lengthBuffer, averageLength: averageLength,
                 context: "field \(field), term \(dictionary.termCount)")
         }
         let info = TermInfo(

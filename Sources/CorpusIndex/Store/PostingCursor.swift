@@ -50,6 +50,7 @@ public final class PostingCursor {
     @exclusivity(unchecked) private var blockPositionTotal = -1
     @exclusivity(unchecked) private var chunkIndex = -1
     @exclusivity(unchecked) private var chunkEnd = 0
+    @exclusivity(unchecked) private var cachedTermMaxWeight: Float = -1
 
     init(owner: FieldIndexReader, termInfo: TermInfo, data: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer)
         throws
@@ -189,6 +190,31 @@ public final class PostingCursor {
         return blockCount == 1 ? termInfo.minFieldLength : skipField(shallow, 12)
     }
 
+    /// The block under the skip pointer's exact maximum of BM25's frequency-and-length factor (no idf; rounded
+    /// up to Float32; `PostingListEncoder.termWeight`), 0 past the last block. A single-block list has no skip
+    /// entry: its bound comes from the term's largest frequency and smallest length.
+    public var blockMaxWeight: Float {
+        guard shallow < blockCount else { return 0 }
+        return blockCount == 1 ? termMaxWeight : Float(bitPattern: skipField(shallow, 24))
+    }
+
+    /// An upper bound of BM25's frequency-and-length factor over the whole list: the largest block `maxWeight`
+    /// (read from the skip table on first use), or for a single-block list the factor at the term's largest
+    /// frequency and smallest length.
+    public var termMaxWeight: Float {
+        if cachedTermMaxWeight < 0 {
+            if blockCount == 1 {
+                cachedTermMaxWeight = PostingListEncoder.roundedUp(PostingListEncoder.termWeight(
+                    tf: termInfo.maxFrequency, length: termInfo.minFieldLength, averageLength: owner.averageFieldLength))
+            } else {
+                var m: Float = 0
+                for b in 0..<blockCount { m = max(m, Float(bitPattern: skipField(b, 24))) }
+                cachedTermMaxWeight = m
+            }
+        }
+        return cachedTermMaxWeight
+    }
+
     /// The last doc id of the block under the skip pointer (`end` past the last block).
     public var blockLastDoc: UInt32 {
         guard shallow < blockCount else { return Self.end }
@@ -198,7 +224,7 @@ public final class PostingCursor {
     // MARK: - Decoding
 
     @inline(__always) private func skipField(_ b: Int, _ field: Int) -> UInt32 {
-        UInt32(littleEndian: data.loadUnaligned(fromByteOffset: skipStart + b * 24 + field, as: UInt32.self))
+        UInt32(littleEndian: data.loadUnaligned(fromByteOffset: skipStart + b * PostingListEncoder.skipEntrySize + field, as: UInt32.self))
     }
     @inline(__always) private func skipLastDoc(_ b: Int) -> UInt32 { skipField(b, 0) }
 
@@ -252,7 +278,7 @@ public final class PostingCursor {
         doc = docBuffer[0]
         shallow = max(shallow, b)
         let relative = blockCount > 1
-            ? data.loadUnaligned(fromByteOffset: skipStart + b * 24 + 16, as: UInt64.self) : 0
+            ? data.loadUnaligned(fromByteOffset: skipStart + b * PostingListEncoder.skipEntrySize + 16, as: UInt64.self) : 0
         let (p, overflow) = termInfo.positionsOffset.addingReportingOverflow(UInt64(littleEndian: relative))
         positionOffset = overflow || p > UInt64(positionData.count) ? positionData.count + 1 : Int(p)
         positionDocIndex = 0
@@ -321,6 +347,8 @@ public final class PostingCursor {
         var minLength: UInt32 = .max
         var blockMax: UInt32 = 0
         var blockMin: UInt32 = .max
+        var blockWeight = 0.0
+        let average = lengths.averageLength
         var positionsEnd = Int(clamping: termInfo.positionsOffset)
         while doc != Self.end {
             let f = freq
@@ -330,6 +358,7 @@ public final class PostingCursor {
             minLength = min(minLength, length)
             blockMax = max(blockMax, f)
             blockMin = min(blockMin, length)
+            blockWeight = max(blockWeight, PostingListEncoder.termWeight(tf: f, length: length, averageLength: average))
             if owner.hasPositions {
                 let p = try positions()
                 positionCount += UInt64(p.count)
@@ -340,11 +369,14 @@ public final class PostingCursor {
             let b = block
             try next()
             if blockCount > 1 && (doc == Self.end || block != b) {
-                guard skipField(b, 8) == blockMax, skipField(b, 12) == blockMin else {
+                guard skipField(b, 8) == blockMax, skipField(b, 12) == blockMin,
+                    skipField(b, 24) == PostingListEncoder.roundedUp(blockWeight).bitPattern
+                else {
                     throw corrupt("skip entry \(b) block maxima differ from the block")
                 }
                 blockMax = 0
                 blockMin = .max
+                blockWeight = 0
                 if owner.hasPositions && doc != Self.end && positionOffset != positionsEnd {
                     throw corruptPositions("positions of block \(block) do not start where block \(b)'s end")
                 }

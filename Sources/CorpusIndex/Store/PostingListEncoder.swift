@@ -3,10 +3,13 @@
 /// partial block patched too (VarInt pairs below 4 docs), and per doc block a positions stream (position deltas within each
 /// document, cut into patched 128-value blocks and a VarInt tail).
 ///
+/// Each skip entry also holds the block's exact BM25 term-weight maximum (`maxWeight`, see `termWeight`), computed
+/// from the field lengths and their average, so the query engine's block bound is tight.
+///
 /// The buffers are kept between terms, so encoding allocates only when a list is longer than any before it.
 /// Not thread-safe.
 struct PostingListEncoder {
-    static let skipEntrySize = 24
+    static let skipEntrySize = 28
     var skip = ByteWriter(capacity: 1024)
     var data = ByteWriter(capacity: 16 * 1024)
     var positions = ByteWriter(capacity: 16 * 1024)
@@ -19,14 +22,33 @@ struct PostingListEncoder {
         var collectionFrequency: UInt64 = 0
         var maxFrequency: UInt32 = 0
         var minFieldLength: UInt32 = .max
+        /// The largest block `maxWeight` (of the whole list).
+        var maxWeight: Float = 0
+    }
+
+    /// BM25's frequency-and-length factor of a term in one document, without idf (k1 = 1.2, b = 0.75):
+    /// `tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / averageLength))`; `averageLength <= 0` counts as 1.
+    @inline(__always)
+    static func termWeight(tf: UInt32, length: UInt32, averageLength: Double) -> Double {
+        let average = averageLength > 0 ? averageLength : 1
+        let t = Double(tf)
+        return t * 2.2 / (t + 1.2 * 0.25 + (1.2 * 0.75 / average) * Double(length))
+    }
+
+    /// `value` as a Float32 no smaller than it (an upper bound survives the narrowing).
+    @inline(__always)
+    static func roundedUp(_ value: Double) -> Float {
+        let f = Float(value)
+        return Double(f) < value ? f.nextUp : f
     }
 
     /// Encodes `docs` / `freqs` / `positions` (see `FieldIndexWriter.add`). `freqs == nil` means all 1 and no
-    /// positions (keyword fields). `lengths` gives per-doc field lengths (empty: 0 for all).
+    /// positions (keyword fields). `lengths` gives per-doc field lengths (empty: 0 for all); `averageLength` is
+    /// their average (`FieldLengths.averageLength`) for the skip entries' `maxWeight`.
     /// - Throws: `.invalidArgument` naming `context` if the input breaks the contract.
     mutating func encode(
         docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>?, positions input: UnsafeBufferPointer<UInt32>?,
-        documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, context: @autoclosure () -> String
+        documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, averageLength: Double, context: @autoclosure () -> String
     ) throws -> Summary {
         skip.removeAll()
         data.removeAll()
@@ -45,6 +67,7 @@ struct PostingListEncoder {
             let count = min(128, n - start)
             var maxFreq: UInt32 = 0
             var minLength: UInt32 = .max
+            var maxWeight = 0.0
             let positionsStart = UInt64(positions.count)
             positionScratch.removeAll(keepingCapacity: true)
             for i in 0..<count {
@@ -59,7 +82,9 @@ struct PostingListEncoder {
                 freqScratch[i] = freq - 1
                 previousDoc = doc
                 maxFreq = max(maxFreq, freq)
-                minLength = min(minLength, lengths.isEmpty ? 0 : lengths[Int(doc)])
+                let length = lengths.isEmpty ? 0 : lengths[Int(doc)]
+                minLength = min(minLength, length)
+                maxWeight = max(maxWeight, Self.termWeight(tf: freq, length: length, averageLength: averageLength))
                 summary.collectionFrequency += UInt64(freq)
                 if let input {
                     try encodePositions(input, from: positionCursor, count: Int(freq), context: context())
@@ -89,7 +114,9 @@ struct PostingListEncoder {
                 skip.append(maxFreq)
                 skip.append(minLength)
                 skip.append(positionsStart)
+                skip.append(Self.roundedUp(maxWeight).bitPattern)
             }
+            summary.maxWeight = max(summary.maxWeight, Self.roundedUp(maxWeight))
             summary.maxFrequency = max(summary.maxFrequency, maxFreq)
             summary.minFieldLength = min(summary.minFieldLength, minLength)
         }

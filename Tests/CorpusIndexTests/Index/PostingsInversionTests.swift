@@ -55,6 +55,20 @@ import Testing
         #expect(got == NaiveIndex(records: records))
     }
 
+    @Test func tokenizesExactlyLikeTheAnalyzer() throws {
+        // Tokens longer than the key buffer (forcing growth mid-token), every byte value, keys of 7/8/9 bytes
+        // (the inline-word boundary), and equal 8-byte prefixes with different tails.
+        var body: [UInt8] = Array("abcdefg abcdefgh abcdefghi abcdefghX abcdefghY ".utf8)
+        body += Array(repeating: UInt8(ascii: "Q"), count: 10_000) + [0x20]
+        body += (0...255).map { UInt8($0) } + Array(" ÇA ça Ça\n".utf8)
+        for _ in 0..<40 { body += Array("tail abcdefghY ".utf8) }
+        let record = CableRecord(
+            rowID: 1, referenceID: "X", created: CableDate(year: 2000, month: 1, day: 1)!, classification: "SECRET",
+            origin: "o", header: Array(repeating: UInt8(ascii: "h"), count: 5000), body: body, subject: "Ça va")
+        let got = try invertAndMerge([record, record, record], chunkSize: 2, threads: 2)
+        #expect(got == NaiveIndex(records: [record, record, record]))
+    }
+
     @Test func chunkInverterGrowsPastInitialCapacities() throws {
         // Many distinct terms force the hash table, the term table and both arenas to grow.
         var body = ""

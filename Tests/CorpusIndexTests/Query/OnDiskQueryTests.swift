@@ -93,6 +93,31 @@ import Testing
         }
     }
 
+    @Test func pruningScoresFewDocumentsOnRealPostings() throws {
+        // Like real text: most cables name "kosovo" or "serbia" once, a few (here, neighbours) dwell on them. Once
+        // the top 10 hold those, the 128-document blocks without them (block max frequency 1) are skipped on the
+        // skip data alone.
+        var rng = TestCorpus.RNG(state: 41)
+        let records = (0..<4000).map { i -> CableRecord in
+            let dwell = (20..<32).contains(i)
+            var words = (0..<40).map { _ in TestCorpus.words[rng.below(12)] }
+            words += Array(repeating: "kosovo", count: dwell ? 12 : 1)
+            if i % 3 == 0 { words += Array(repeating: "serbia", count: (30..<69).contains(i) ? 9 : 1) }
+            if i % 5 == 0 { words.append("police") }
+            return CableRecord(
+                rowID: i, referenceID: "R\(i)", created: CableDate(year: 2006, month: 1 + i % 12, day: 1)!,
+                classification: "SECRET", origin: "X", header: [], body: Array(words.joined(separator: " ").utf8))
+        }
+        let fixture = try Fixture(records)
+        for q in ["kosovo", "kosovo OR serbia", "kosovo serbia", "kosovo -police", "(kosovo serbia) OR (serbia kosovo)"] {
+            let node = try QueryParser().parse(q)
+            let result = try fixture.engine.search(node, top: 10)
+            let matches = fixture.engine.count(node)
+            #expect(result.scoredDocuments * 4 < matches, "\(q): scored \(result.scoredDocuments) of \(matches)")
+            #expect(result.hits.map(\.doc) == fixture.oracle.ranking(node).prefix(10).map(\.doc), "\(q)")
+        }
+    }
+
     @Test func realSampleCables() throws {
         let records = try Self.realSamples()
         #expect(records.count == 12)
@@ -110,6 +135,30 @@ import Testing
         // The stored cable comes back exactly as read from the dump.
         let doc = try #require(session.documentID(referenceID: "66buenosaires2481"))
         #expect(try session.document(doc) == records[Int(doc)])
+    }
+
+    @Test func realSiteCables() throws {
+        // The 1,295 cables of the December 2010 WikiLeaks site (real text, real metadata), read from its pages.
+        let root = try ReaderFixtures.extractSiteTarball()
+        defer { ReaderFixtures.remove(root) }
+        var records: [CableRecord] = []
+        _ = try DumpReader(paths: [root]).forEachRecord { records.append($0) }
+        #expect(records.count == 1295)
+        let fixture = try Fixture(records)
+        let sample = records[100]
+        let queries = [
+            "embassy", "secretary", "iran nuclear", "iran OR iraq", "\"human rights\"", "\"prime minister\"",
+            "\"e o\"", "E.O.", "nuclear -iran", "NOT embassy", "negotiat*", "subject:iran", "header:priority",
+            "tag:PREL", "tag:K*", "tag:prel iran", "origin:\"Embassy Tehran\"", "origin:\"Embassy B*\"",
+            "class:SECRET*", "class:CONFIDENTIAL", "refid:\(sample.referenceID)", "date:2009", "date:2009-12",
+            "date:2008-01..2009-06", "date:..2005", "(iran OR iraq) (nuclear OR oil) -russia",
+            "\"secretary of state\" OR (clinton visit)", "ref:\(sample.references.first ?? "09STATE1")",
+            "president", "president minister government", "the OR of OR and",
+        ]
+        try fixture.check(queries, name: "site")
+        let facets = fixture.engine.facets(.tags, restrictedTo: try QueryParser().parse("iran"))
+        let want = fixture.oracle.facetCounts(.tags, prefix: "", node: try QueryParser().parse("iran"))
+        #expect(Dictionary(uniqueKeysWithValues: facets.map { ($0.value, $0.count) }) == want)
     }
 
     @Test func corruptPostingsAreReportedNotCrashed() throws {
