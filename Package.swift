@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "corpus-index",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "CorpusIndex", targets: ["CorpusIndex"]),
         .executable(name: "corpus-index", targets: ["corpus-index"]),

@@ -1,7 +1,10 @@
+import Synchronization
+
 /// Fetches stored documents from `documents.store`: binary search in the block index, decompress one block,
 /// decode one document.
 ///
-/// Immutable and `Sendable` (no cache; each call decompresses into its own buffer). Bad bytes give `.corrupt`.
+/// `Sendable`: immutable but for a one-block cache of the last block a single-document fetch decompressed, behind a
+/// mutex. Bad bytes give `.corrupt`.
 public final class DocStoreReader: @unchecked Sendable {
     /// Documents in the store.
     public let documentCount: Int
@@ -13,6 +16,8 @@ public final class DocStoreReader: @unchecked Sendable {
     private let blocks: UnsafeRawBufferPointer
     private let index: UnsafeRawBufferPointer
     private let maxBlockBytes: Int
+    /// The last block decompressed by a single-document fetch (block number and stream-split payload).
+    private let cache = Mutex<(block: Int, payload: [UInt8])>((-1, []))
 
     /// Opens `path` (a `DSTO` file).
     public init(path: String) throws {
@@ -96,8 +101,15 @@ public final class DocStoreReader: @unchecked Sendable {
         UInt64(littleEndian: index.loadUnaligned(fromByteOffset: block * DocStoreWriter.indexEntrySize + 8, as: UInt64.self))
     }
 
-    /// Decompresses block `b`. - Returns: the bytes and the number of documents it should hold.
+    /// Decompresses block `b` and re-joins its streams. - Returns: the length-prefixed documents and how many
+    /// documents the block should hold.
     func decompress(block b: Int) throws -> (bytes: [UInt8], documents: Int) {
+        let documents = Int(nextFirstDoc(b) - firstDoc(b))
+        return (try joinStreams(try decompressRaw(block: b), documents: documents, block: b), documents)
+    }
+
+    /// Decompresses block `b` as stored (stream-split), after checking its block-index entry.
+    private func decompressRaw(block b: Int) throws -> [UInt8] {
         let first = firstDoc(b)
         let next = b + 1 < blockCount ? firstDoc(b + 1) : UInt32(documentCount)
         let start = blockOffset(b)
@@ -115,8 +127,7 @@ public final class DocStoreReader: @unchecked Sendable {
             throw CorpusIndexError.corrupt(
                 file: file.name, section: "DBLK", reason: "block \(b) does not decompress (\(compression.rawValue))")
         }
-        let documents = Int(next - first)
-        return (try joinStreams(out, documents: documents, block: b), documents)
+        return out
     }
 
     /// Turns a block's four streams (per-document part lengths, metadata, headers, bodies) back into one
@@ -165,13 +176,56 @@ public final class DocStoreReader: @unchecked Sendable {
             throw CorpusIndexError.invalidArgument("document \(doc) out of range 0..<\(documentCount)")
         }
         let lo = block(containing: doc)
-        let (bytes, documents) = try decompress(block: lo)
-        let skip = Int(doc - firstDoc(lo))
-        return try bytes.withUnsafeBytes { raw in
-            var r = ByteReader(raw, file: file.name, section: "DBLK block \(lo)")
-            guard skip < documents else { throw r.corrupt("doc \(doc) is not in its block") }
-            for _ in 0..<skip { _ = try r.readLengthPrefixed() }
-            return try body(try r.readLengthPrefixed())
+        let payload = try decompressedPayload(block: lo)
+        let documents = Int(nextFirstDoc(lo) - firstDoc(lo))
+        let encoded = try extractDocument(payload, index: Int(doc - firstDoc(lo)), documents: documents, block: lo)
+        return try encoded.withUnsafeBytes { try body($0) }
+    }
+
+    /// The first doc id after block `b`.
+    private func nextFirstDoc(_ b: Int) -> UInt32 { b + 1 < blockCount ? firstDoc(b + 1) : UInt32(documentCount) }
+
+    /// The decompressed (still stream-split) payload of block `b`; the most recently used block is kept, so that
+    /// fetching several documents of one block (result lists in doc-id or date order, prefix matches) decompresses
+    /// it once.
+    private func decompressedPayload(block b: Int) throws -> [UInt8] {
+        if let cached = cache.withLock({ $0.block == b ? $0.payload : nil }) { return cached }
+        let payload = try decompressRaw(block: b)
+        cache.withLock { $0 = (b, payload) }
+        return payload
+    }
+
+    /// Builds the `StoredDocument` encoding of the `index`-th document of a stream-split block payload, touching
+    /// only that document's bytes (the block is not re-joined).
+    private func extractDocument(_ payload: [UInt8], index: Int, documents: Int, block b: Int) throws -> [UInt8] {
+        try payload.withUnsafeBytes { raw in
+            var r = ByteReader(raw, file: file.name, section: "DBLK block \(b)")
+            guard index < documents, documents <= raw.count / 3 else { throw r.corrupt("doc \(index) is not in its block") }
+            var before = (0, 0, 0)  // bytes of the metadata, header and body streams before the document
+            var totals = (0, 0, 0)
+            var mine = (0, 0, 0)
+            for d in 0..<documents {
+                let m = try r.readVarInt(limit: raw.count)
+                let h = try r.readVarInt(limit: raw.count)
+                let bd = try r.readVarInt(limit: raw.count)
+                if d < index { before = (before.0 + m, before.1 + h, before.2 + bd) }
+                if d == index { mine = (m, h, bd) }
+                totals = (totals.0 + m, totals.1 + h, totals.2 + bd)
+            }
+            guard totals.0 + totals.1 + totals.2 == r.remaining else {
+                throw r.corrupt("document parts do not add up to the block's \(r.remaining) bytes")
+            }
+            let metadata = r.offset + before.0
+            let header = r.offset + totals.0 + before.1
+            let body = r.offset + totals.0 + totals.1 + before.2
+            var out: [UInt8] = []
+            out.reserveCapacity(mine.0 + mine.1 + mine.2 + 10)
+            out.append(contentsOf: raw[metadata..<(metadata + mine.0)])
+            VarInt.encode(UInt64(mine.1), into: &out)
+            out.append(contentsOf: raw[header..<(header + mine.1)])
+            VarInt.encode(UInt64(mine.2), into: &out)
+            out.append(contentsOf: raw[body..<(body + mine.2)])
+            return out
         }
     }
 

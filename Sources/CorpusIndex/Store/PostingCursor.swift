@@ -289,12 +289,13 @@ public final class PostingCursor {
         chunkEnd = positionOffset
     }
 
-    /// Sums the block's frequencies (its position count) and checks it against the bytes left: every full chunk
-    /// takes at least 2 bytes, so a larger count is corrupt (and must not be allocated for).
+    /// Sums the block's frequencies (its position count) and checks it against the bytes left: every position but
+    /// a document's first is a delta of at least 1 and takes at least one bit, so a larger count is corrupt (and
+    /// must not be allocated for).
     private func startBlockPositions() throws {
         var total = 0
         for k in 0..<blockDocs { total += Int(freqBuffer[k]) }
-        guard positionOffset <= positionData.count, total / 128 <= (positionData.count - positionOffset) / 2 else {
+        guard positionOffset <= positionData.count, total - blockDocs <= 8 * (positionData.count - positionOffset) else {
             throw corruptPositions("block \(block): \(total) positions do not fit in the section")
         }
         blockPositionTotal = total
