@@ -58,7 +58,7 @@ public final class MetadataIndexWriter {
         }
     }
 
-    /// Writes the columns and keyword fields.
+    /// Writes the columns and keyword fields, then frees the collected values (call once).
     /// - Returns: stats of every keyword field (with its files), in `KeywordField` order, and the columns file.
     public func finish() throws -> (keywordFields: [FieldIndexStats], columns: WrittenFile) {
         var stats: [FieldIndexStats] = []
@@ -82,6 +82,14 @@ public final class MetadataIndexWriter {
             path: "\(directory)/\(IndexFiles.columns)", rowIDs: rowIDs, created: created, released: released,
             classification: sortedOrdinals(classification, .classification, ordinals),
             origin: sortedOrdinals(origin, .origin, ordinals), month: sortedOrdinals(month, .month, ordinals))
+        // Give the collected values back before the caller's merge needs the memory (`created` keeps the count).
+        postings = [:]
+        interned = [:]
+        rowIDs = []
+        released = []
+        classification = []
+        origin = []
+        month = []
         return (stats, columns)
     }
 }
