@@ -1,19 +1,6 @@
 import Foundation
 @testable import CorpusIndex
 
-/// Deterministic pseudo-random numbers (IndexTestRandom) for synthetic corpora.
-struct IndexTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A naive inverted index built with Dictionaries from `Analyzer.forEachToken`: the reference the real build is
 /// checked against. `postings[field][term] = [(doc, positions)]`.
 struct NaiveIndex: Equatable {
@@ -74,7 +61,7 @@ enum SyntheticCorpus {
     }()
     static let separators = [" ", " ", " ", ", ", ". ", "\n", " - ", "(", ") ", "\\\"", "'", " \n \n"]
 
-    static func text(_ rng: inout IndexTestRandom, words: Int) -> [UInt8] {
+    static func text(_ rng: inout SplitMix64, words: Int) -> [UInt8] {
         var out = ""
         for _ in 0..<words {
             let r = Double(rng.next() % 1_000_000) / 1_000_000
@@ -89,7 +76,7 @@ enum SyntheticCorpus {
     }
 
     static func records(count: Int, seed: UInt64) -> [CableRecord] {
-        var rng = IndexTestRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<count).map { i in
             let bodyWords = Int(rng.next() % 400)
             let subject = rng.next() % 7 == 0 ? "" : String(decoding: text(&rng, words: Int(rng.next() % 12)), as: UTF8.self)

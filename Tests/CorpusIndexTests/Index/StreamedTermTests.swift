@@ -17,7 +17,7 @@ import Testing
 
     /// Terms whose document frequencies straddle the block size (1, 3, 4, 127, 128, 129, 256, 1000, all docs).
     static func terms(seed: UInt64) -> [TermList] {
-        var random = IndexTestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let sizes = [1, 3, 4, 5, 127, 128, 129, 255, 256, 257, 1000, 2048, documentCount]
         return sizes.enumerated().map { index, size in
             let docs = Array(0..<UInt32(documentCount)).shuffled(using: &random).prefix(size).sorted()
@@ -37,11 +37,11 @@ import Testing
     }
 
     static func lengths(seed: UInt64) -> [UInt32] {
-        var random = IndexTestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<documentCount).map { _ in UInt32.random(in: 0...400, using: &random) }
     }
 
-    func write(_ terms: [TermList], keyword: Bool, in dir: String, slicing: (inout IndexTestRandom) -> Int?) throws {
+    func write(_ terms: [TermList], keyword: Bool, in dir: String, slicing: (inout SplitMix64) -> Int?) throws {
         let lengths = Self.lengths(seed: 5)
         let writer = keyword
             ? try FieldIndexWriter(directory: dir, keywordField: "tags", documentCount: Self.documentCount)
@@ -49,7 +49,7 @@ import Testing
                 try FieldIndexWriter(directory: dir, field: "body", documentCount: Self.documentCount, fieldLengths: $0)
             }
         writer.positionsDrainBytes = 64
-        var random = IndexTestRandom(seed: 99)
+        var random = SplitMix64(seed: 99)
         for list in terms {
             guard let firstSlice = slicing(&random) else {
                 try list.term.withUnsafeBytes { term in
@@ -109,7 +109,7 @@ import Testing
         defer { oneShot.remove() }
         try write(terms, keyword: keyword, in: oneShot.path) { _ in nil }
         // Slices of one doc, of exactly a block, and random sizes including empty slices.
-        let slicings: [(inout IndexTestRandom) -> Int?] = [
+        let slicings: [(inout SplitMix64) -> Int?] = [
             { _ in 1 }, { _ in 128 }, { _ in 129 }, { Int($0.next() % 300) },
         ]
         for slicing in slicings {
