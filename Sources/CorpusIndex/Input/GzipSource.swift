@@ -29,21 +29,25 @@ final class GzipSource: ByteSource {
         inBuffer.deallocate()
     }
 
+    /// Reads the next input block when zlib has consumed the previous one; notes the end of the input.
+    private func refillInputIfEmpty() throws {
+        guard stream.avail_in == 0 && !inputEnded else { return }
+        let got = try input.read(into: inBuffer)
+        if got == 0 {
+            inputEnded = true
+        } else {
+            stream.next_in = inBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = UInt32(got)
+        }
+    }
+
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard !finished, let out = buffer.baseAddress, buffer.count > 0 else { return 0 }
         stream.next_out = out.assumingMemoryBound(to: Bytef.self)
         stream.avail_out = UInt32(clamping: buffer.count)
         let capacity = Int(stream.avail_out)
         while stream.avail_out == UInt32(capacity) {
-            if stream.avail_in == 0 && !inputEnded {
-                let got = try input.read(into: inBuffer)
-                if got == 0 {
-                    inputEnded = true
-                } else {
-                    stream.next_in = inBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_in = UInt32(got)
-                }
-            }
+            try refillInputIfEmpty()
             if stream.avail_in == 0 && inputEnded {
                 throw CorpusIndexError.corrupt(
                     file: name, section: "gzip stream",
@@ -60,15 +64,7 @@ final class GzipSource: ByteSource {
                     file: name, section: "gzip stream", reason: "no progress at decompressed byte \(produced)")
             case Z_STREAM_END:
                 // Another member may follow.
-                if stream.avail_in == 0 && !inputEnded {
-                    let got = try input.read(into: inBuffer)
-                    if got == 0 {
-                        inputEnded = true
-                    } else {
-                        stream.next_in = inBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                        stream.avail_in = UInt32(got)
-                    }
-                }
+                try refillInputIfEmpty()
                 if stream.avail_in == 0 {
                     finished = true
                     break

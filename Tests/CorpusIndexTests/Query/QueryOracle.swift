@@ -135,19 +135,8 @@ struct QueryOracle {
 /// Deterministic random cables for query tests (SplitMix64), with a skewed vocabulary so some terms are common
 /// and some rare, repeated words for phrases, and dates that can be shuffled out of order.
 enum TestCorpus {
-    struct RNG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        /// Skewed pick: small indices much more likely.
-        mutating func skewed(_ n: Int) -> Int { min(below(n), below(n), below(n)) }
-    }
+    /// The shared SplitMix64, with the helpers the corpus needs.
+    typealias RNG = SplitMix64
 
     static let words = [
         "the", "of", "embassy", "minister", "trafficking", "in", "persons", "traffic", "traffickers", "human",
@@ -179,4 +168,11 @@ enum TestCorpus {
                 tags: recordTags, subject: text(2 + rng.below(5)))
         }
     }
+}
+
+extension SplitMix64 {
+    init(state: UInt64) { self.init(seed: state) }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    /// Skewed pick: small indices much more likely.
+    mutating func skewed(_ n: Int) -> Int { min(below(n), below(n), below(n)) }
 }
