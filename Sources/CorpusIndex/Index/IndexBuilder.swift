@@ -117,8 +117,13 @@ public final class IndexBuilder: @unchecked Sendable {
         let store = try documents.finish()
         files.append(store)
         clock.mark("document store finish")
-        let (keywordFields, columns) = try metadata.finish()
-        files.append(columns)
+        // The keyword fields and columns do not depend on the postings: with two or more threads they are
+        // written while the text fields merge. The task is always waited for, so that nothing still writes into
+        // the staging directory when a failed build removes it.
+        let metadata = self.metadata
+        let keywordTask = options.threads > 1 ? BackgroundTask { try metadata.finish() } : nil
+        defer { _ = try? keywordTask?.wait() }
+        let serialKeywords = keywordTask == nil ? try metadata.finish() : nil
         clock.mark("metadata finish")
         let writers = try TextField.allCases.enumerated().map { ordinal, field in
             try inversion.fieldLengths[ordinal].withUnsafeBufferPointer { lengths in
@@ -128,6 +133,8 @@ public final class IndexBuilder: @unchecked Sendable {
         try inversion.merge(into: writers, threads: options.threads, memoryBudget: options.mergeBudget)
         let textFields = try writers.map { try $0.finish() }
         clock.mark("final merge")
+        let (keywordFields, columns) = try serialKeywords ?? keywordTask!.wait()
+        files.append(columns)
         for stats in textFields + keywordFields { files.append(contentsOf: stats.files) }
         let manifest = Manifest(
             documentCount: count, storeCompression: options.storeCompression, textFields: textFields,

@@ -3,9 +3,10 @@ import Foundation
 
 /// The final merge split by key range and run on several threads (tantivy's and Lucene's per-segment writers,
 /// applied to the key space instead): the (field, first term byte) buckets of the runs (`RunFile`) are cut into
-/// segments of about equal run bytes, never across a field; workers merge and encode whole segments concurrently,
-/// each into its own `FieldIndexPart` (postings, positions and a term log in temporary files); then the parts are
-/// appended to the field writers in key order, their offsets rebased (`FieldIndexWriter.append(part:)`).
+/// segments of about equal run bytes, never across a field; `threads` workers take the segments in key order and
+/// merge and encode each into its own `FieldIndexPart` (postings, positions and a term log in temporary files),
+/// while the calling thread appends the finished parts to the field writers in key order, their offsets rebased
+/// (`FieldIndexWriter.append(part:)`).
 ///
 /// A segment is a range of whole terms and every term is encoded from the same postings whatever the segment,
 /// so the index is byte-identical to the one-thread merge for any thread or segment count.
@@ -60,84 +61,142 @@ enum PartitionedMerge {
             }
         }
         let plan = segments(bucketBytes: bucketBytes, count: threads * segmentsPerThread)
-        // Largest segments first, so the last ones to finish are small (longest-processing-time scheduling).
-        let order = plan.indices.sorted { plan[$0].bytes != plan[$1].bytes ? plan[$0].bytes > plan[$1].bytes : $0 < $1 }
         var clock = BuildPhaseClock()
-        let shared = SharedMergeState(writers: writers, workers: workers, order: order, plan: plan)
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            let merger = RunMerger(readers: shared.workers[worker], slicePositions: slicePositions)
-            let started = BuildPhaseClock.threadCPUSeconds()
-            defer { shared.workerCPU[worker] = BuildPhaseClock.threadCPUSeconds() - started }
-            while let index = shared.nextSegment() {
-                let segment = shared.plan[index]
-                do {
-                    let part = try FieldIndexPart(
-                        of: shared.writers[segment.field], prefix: "\(partDirectory)/part-\(index)")
-                    shared.parts[index] = part
-                    let writer = part.writer!
-                    try merger.merge(buckets: segment.buckets) { key, postings, slice in
-                        try writer.add(
-                            term: UnsafeRawBufferPointer(rebasing: key[1...]), docs: postings.docsBuffer,
-                            freqs: postings.freqsBuffer, positions: postings.positionsBuffer, slice: slice)
+        let shared = SharedMergeState(writers: writers, workers: workers, plan: plan)
+        // The workers take segments in key order; this thread appends each finished part as soon as the parts
+        // before it are in, so appending overlaps merging and only the last part's append is left at the end.
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                let merger = RunMerger(readers: shared.workers[worker], slicePositions: slicePositions)
+                let started = BuildPhaseClock.threadCPUSeconds()
+                defer { shared.finishWorker(worker, cpu: BuildPhaseClock.threadCPUSeconds() - started) }
+                while let index = shared.nextSegment() {
+                    let segment = shared.plan[index]
+                    do {
+                        let part = try FieldIndexPart(
+                            of: shared.writers[segment.field], prefix: "\(partDirectory)/part-\(index)")
+                        shared.started(part, index)
+                        let writer = part.writer!
+                        try merger.merge(buckets: segment.buckets) { key, postings, slice in
+                            try writer.add(
+                                term: UnsafeRawBufferPointer(rebasing: key[1...]), docs: postings.docsBuffer,
+                                freqs: postings.freqsBuffer, positions: postings.positionsBuffer, slice: slice)
+                        }
+                        try part.finish()
+                        shared.finished(index)
+                    } catch {
+                        shared.fail(error)
                     }
-                    try part.finish()
-                } catch {
-                    shared.fail(error)
                 }
             }
         }
-        let parts = plan.indices.map { shared.parts[$0] }
-        let busiest = (0..<threads).map { shared.workerCPU[$0] ?? 0 }.max() ?? 0
-        clock.mark("merge \(plan.count) segments (busiest worker \(Int(busiest * 1000)) ms CPU)")
+        var appendCPU = 0.0
+        var appended = 0
+        do {
+            for (index, segment) in plan.enumerated() {
+                guard let part = shared.waitForPart(index) else { break }
+                appended += 1
+                let started = BuildPhaseClock.threadCPUSeconds()
+                try writers[segment.field].append(part: part)
+                appendCPU += BuildPhaseClock.threadCPUSeconds() - started
+            }
+        } catch {
+            shared.fail(error)
+        }
+        group.wait()
         if let failure = shared.failure {
-            for part in parts { part?.remove() }
+            shared.removeParts()
             throw failure
         }
-        for (segment, part) in zip(plan, parts) {
-            guard let part else { preconditionFailure("segment not merged") }
-            try writers[segment.field].append(part: part)
-        }
-        clock.mark("append parts")
+        precondition(appended == plan.count, "a segment was neither merged nor failed")
+        clock.mark(
+            "merge \(plan.count) segments (busiest worker \(Int(shared.busiestWorkerCPU * 1000)) ms CPU, appending "
+                + "\(Int(appendCPU * 1000)) ms)")
     }
 }
 
-/// What the merge workers share. `@unchecked Sendable`: the writers are only read (their immutable settings,
-/// to create part writers) while the workers run; worker `i` alone uses `workers[i]`; segment `j`'s part slot is
-/// written only by the worker that took `j`; the counter and the failure are guarded by `lock`. The calling
-/// thread reads the slots only after `concurrentPerform` returns.
+/// What the merge workers and the appending thread share, guarded by `condition`: the next segment to take,
+/// the parts (created, finished), the first failure. `@unchecked Sendable`: besides the guarded state, the
+/// writers are only read by the workers (their immutable settings, to create part writers) while the appending
+/// thread appends to them, and worker `i` alone uses `workers[i]`.
 private final class SharedMergeState: @unchecked Sendable {
     let writers: [FieldIndexWriter]
     let workers: [[RunReader]]
     let plan: [PartitionedMerge.Segment]
-    let parts: DisjointSlots<FieldIndexPart>
-    /// CPU seconds each worker spent (slot `i` written by worker `i`).
-    let workerCPU: DisjointSlots<Double>
-    private let order: [Int]
-    private let lock = NSLock()
+    private let condition = NSCondition()
+    private var parts: [FieldIndexPart?]
+    private var done: [Bool]
     private var next = 0
+    private var workersLeft: Int
+    private var workerCPU: [Double]
     private(set) var failure: Error?
 
-    init(writers: [FieldIndexWriter], workers: [[RunReader]], order: [Int], plan: [PartitionedMerge.Segment]) {
+    init(writers: [FieldIndexWriter], workers: [[RunReader]], plan: [PartitionedMerge.Segment]) {
         self.writers = writers
         self.workers = workers
-        self.order = order
         self.plan = plan
-        parts = DisjointSlots(count: plan.count)
-        workerCPU = DisjointSlots(count: workers.count)
+        parts = Array(repeating: nil, count: plan.count)
+        done = Array(repeating: false, count: plan.count)
+        workersLeft = workers.count
+        workerCPU = Array(repeating: 0, count: workers.count)
     }
 
-    /// The next segment to merge, `nil` when all are taken or a worker failed.
+    /// The next segment to merge, `nil` when all are taken or something failed.
     func nextSegment() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard failure == nil, next < order.count else { return nil }
+        condition.lock()
+        defer { condition.unlock() }
+        guard failure == nil, next < plan.count else { return nil }
         next += 1
-        return order[next - 1]
+        return next - 1
+    }
+
+    func started(_ part: FieldIndexPart, _ index: Int) {
+        condition.lock()
+        parts[index] = part
+        condition.unlock()
+    }
+
+    func finished(_ index: Int) {
+        condition.lock()
+        done[index] = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func finishWorker(_ worker: Int, cpu: Double) {
+        condition.lock()
+        workerCPU[worker] = cpu
+        workersLeft -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until part `index` is finished; `nil` if the merge failed (or every worker quit without it).
+    func waitForPart(_ index: Int) -> FieldIndexPart? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !done[index] && failure == nil && workersLeft > 0 { condition.wait() }
+        return done[index] && failure == nil ? parts[index] : nil
     }
 
     func fail(_ error: Error) {
-        lock.lock()
+        condition.lock()
         if failure == nil { failure = error }
-        lock.unlock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var busiestWorkerCPU: Double {
+        condition.lock()
+        defer { condition.unlock() }
+        return workerCPU.max() ?? 0
+    }
+
+    /// Deletes every part's files (after the workers stopped).
+    func removeParts() {
+        condition.lock()
+        defer { condition.unlock() }
+        for part in parts { part?.remove() }
     }
 }
