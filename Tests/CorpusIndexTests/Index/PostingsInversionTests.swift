@@ -3,7 +3,8 @@ import Testing
 @testable import CorpusIndex
 
 @Suite struct PostingsInversionTests {
-    /// Inverts `records` cut into chunks of `chunkSize`, then merges, collecting into a NaiveIndex.
+    /// Inverts `records` cut into chunks of `chunkSize` (waves of `threads` chunks inverted concurrently, collected
+    /// in order), then merges, collecting into a NaiveIndex.
     /// Sliced terms (`slicePositions`) are concatenated back; slices must come first-to-last, uninterrupted.
     func invertAndMerge(
         _ records: [CableRecord], chunkSize: Int, threads: Int, slicePositions: Int? = nil, fanIn: Int? = nil
@@ -11,11 +12,14 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let inversion = PostingsInversion(runDirectory: dir.path, expectedChunkBytes: 1 << 16)
-        var start = 0
-        while start < records.count {
-            let end = min(start + chunkSize, records.count)
-            try inversion.collect(try inversion.invertChunk(records: records[start..<end]))
-            start = end
+        let chunks = stride(from: 0, to: records.count, by: chunkSize).map { records[$0..<min($0 + chunkSize, records.count)] }
+        for waveStart in stride(from: 0, to: chunks.count, by: threads) {
+            let wave = Array(chunks[waveStart..<min(waveStart + threads, chunks.count)])
+            let slots = DisjointSlots<Result<PostingsInversion.Run, Error>>(count: wave.count)
+            DispatchQueue.concurrentPerform(iterations: wave.count) { i in
+                slots[i] = Result { try inversion.invertChunk(records: wave[i]) }
+            }
+            for run in slots.takeAll() { try inversion.collect(try run.get()) }
         }
         var result = NaiveIndex()
         result.fieldLengths = inversion.fieldLengths
