@@ -118,6 +118,8 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
     @inline(__always)
     public func fieldLength(field f: TextField, doc: DocID) -> UInt32 { field(f).fieldLength(doc) }
 
+    public func fieldLengthTable(field f: TextField) -> FieldLengths? { field(f).lengths }
+
     public func averageFieldLength(field f: TextField) -> Double {
         switch f {
         case .body: return averages[0]

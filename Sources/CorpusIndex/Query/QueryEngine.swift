@@ -75,7 +75,12 @@ public struct QueryEngine<S: QuerySource> {
         let filter = planner.cursor(for: node, sharing: .conjunctive, scoring: &shared)
         switch order {
         case .score:
-            collectByScore(filter, scorers(for: node, planner: planner, shared: shared), &collector)
+            let scorers = scorers(for: node, planner: planner, shared: shared)
+            if let conjunction = filter as? ConjunctionCursor {
+                collectConjunction(conjunction, scorers, &collector)
+            } else {
+                collectByScore(filter, scorers, &collector)
+            }
         case .date, .dateDescending:
             // Sort key: created (negated for oldest-first so the max-heap-of-best keeps the oldest).
             let sign: Double = order == .date ? -1 : 1

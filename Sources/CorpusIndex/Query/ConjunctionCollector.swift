@@ -1,0 +1,87 @@
+extension QueryEngine {
+    /// Top-k of a query whose filter is a conjunction (AND of clauses, or a phrase), with pruning per block and
+    /// per document (Lucene's BlockMaxConjunctionScorer, PISA's block-max ranked AND).
+    ///
+    /// Candidates come from the rarest child. Once the collector is full, documents are taken in windows ending
+    /// at the nearest block end of a scoring term; a window whose summed block maxima cannot beat the threshold
+    /// is skipped on the skip data alone. Inside a window each candidate is checked child by child, rarest first:
+    /// a child that is a scoring term adds its exact score and gives back its block maximum, and as soon as the
+    /// score so far plus the block maxima still unchecked cannot beat the threshold, the candidate is dropped
+    /// before the dearer children are advanced to it. Phrase positions (`verify`) are decoded last, only for
+    /// candidates that could still enter the top k. The kept score is the same `score(_:_:)` as the generic
+    /// path, so results equal exhaustive evaluation (ties to the lower id).
+    func collectConjunction(_ conjunction: ConjunctionCursor, _ scorers: [Scorer], _ collector: inout TopKCollector) {
+        let children = conjunction.children
+        let n = children.count
+        let m = scorers.count
+        let cursors = scorers.map(\.cursor)
+        let weights = scorers.map(\.weight)
+        let lengths = scorers.map { source.fieldLengthTable(field: $0.field) }
+        let childScorer = children.map { c in cursors.firstIndex { $0 === c } ?? -1 }
+        // Per scorer: its block maximum in the current window.
+        var blockMax = [Double](repeating: .infinity, count: m)
+        var windowEnd: DocID = 0
+        var windowBound = Double.infinity
+        var haveWindow = false
+        let slack = Self.slack
+        let lead = children[0]
+        var d = lead.next()
+        candidates: while d != noMoreDocs {
+            let full = collector.isFull
+            let theta = collector.threshold
+            var rest = Double.infinity
+            if full && m > 0 {
+                if !haveWindow || d > windowEnd {
+                    windowBound = 0
+                    windowEnd = noMoreDocs
+                    for j in 0..<m {
+                        let c = cursors[j]
+                        c.shallowAdvance(to: d)
+                        let last = c.blockLastDoc
+                        if last < windowEnd { windowEnd = last }
+                        blockMax[j] = c.blockMaxScore(weights[j])
+                        windowBound += blockMax[j]
+                    }
+                    haveWindow = true
+                }
+                if windowBound * slack <= theta {
+                    guard let next = Self.nextViableWindow(
+                        cursors, weights, 0..<m, after: windowEnd, base: 0, threshold: theta)
+                    else { break }
+                    haveWindow = false
+                    d = lead.advance(to: next.start)
+                    continue
+                }
+                rest = windowBound
+            }
+            var partial = 0.0
+            var i = 0
+            while i < n {
+                if i > 0 {
+                    let e = children[i].advance(to: d)
+                    if e != d {
+                        d = lead.advance(to: e)
+                        continue candidates
+                    }
+                }
+                let j = childScorer[i]
+                if full && j >= 0 {
+                    let c = cursors[j]
+                    let length = lengths[j]?[d] ?? source.fieldLength(field: scorers[j].field, doc: d)
+                    partial += weights[j].score(tf: c.freq, fieldLength: length)
+                    rest -= blockMax[j]
+                    if (partial + rest) * slack <= theta {
+                        collector.countRejected()
+                        d = lead.next()
+                        continue candidates
+                    }
+                }
+                i += 1
+            }
+            if conjunction.verify(d) {
+                collector.offer(ScoredDoc(doc: d, score: score(d, scorers)))
+            }
+            d = lead.next()
+        }
+    }
+}
