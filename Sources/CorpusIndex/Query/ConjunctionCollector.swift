@@ -14,10 +14,7 @@ extension QueryEngine {
         let children = conjunction.children
         let n = children.count
         let m = scorers.count
-        let cursors = scorers.map(\.cursor)
-        let weights = scorers.map(\.weight)
-        let lengths = scorers.map { source.fieldLengthTable(field: $0.field) }
-        let childScorer = children.map { c in cursors.firstIndex { $0 === c } ?? -1 }
+        let childScorer = children.map { c in scorers.firstIndex { $0.cursor === c } ?? -1 }
         // Per scorer: its block maximum in the current window.
         var blockMax = [Double](repeating: .infinity, count: m)
         var windowEnd: DocID = 0
@@ -35,18 +32,18 @@ extension QueryEngine {
                     windowBound = 0
                     windowEnd = noMoreDocs
                     for j in 0..<m {
-                        let c = cursors[j]
+                        let c = scorers[j].cursor
                         c.shallowAdvance(to: d)
                         let last = c.blockLastDoc
                         if last < windowEnd { windowEnd = last }
-                        blockMax[j] = c.blockMaxScore(weights[j])
+                        blockMax[j] = c.blockMaxScore(scorers[j].weight)
                         windowBound += blockMax[j]
                     }
                     haveWindow = true
                 }
                 if windowBound * slack <= theta {
                     guard let next = Self.nextViableWindow(
-                        cursors, weights, 0..<m, after: windowEnd, base: 0, threshold: theta)
+                        scorers, 0..<m, after: windowEnd, base: 0, threshold: theta)
                     else { break }
                     haveWindow = false
                     d = lead.advance(to: next.start)
@@ -66,9 +63,7 @@ extension QueryEngine {
                 }
                 let j = childScorer[i]
                 if full && j >= 0 {
-                    let c = cursors[j]
-                    let length = lengths[j]?[d] ?? source.fieldLength(field: scorers[j].field, doc: d)
-                    partial += weights[j].score(tf: c.freq, fieldLength: length)
+                    partial += scorers[j].currentScore(d, source)
                     rest -= blockMax[j]
                     if (partial + rest) * slack <= theta {
                         collector.countRejected()
