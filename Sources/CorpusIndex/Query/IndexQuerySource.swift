@@ -210,6 +210,18 @@ final class IndexTermCursor: TermCursor {
         doc = noMoreDocs
     }
 
+    /// Whole decoded blocks at a time.
+    override func forEachRun(_ body: (UnsafeBufferPointer<DocID>) -> Void) {
+        started = true
+        do {
+            while cursor.doc != PostingCursor.end {
+                body(cursor.blockRemainder)
+                try cursor.nextBlock()
+            }
+        } catch { stop(error) }
+        doc = noMoreDocs
+    }
+
     override var freq: UInt32 { cursor.freq }
 
     override func positions(into buffer: inout [UInt32]) {

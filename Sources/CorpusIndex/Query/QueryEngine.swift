@@ -215,6 +215,11 @@ public struct QueryEngine<S: QuerySource> {
             return source.termStatistics(field: field, term: Array(term.utf8))?.documentFrequency ?? 0
         }
         let filter = planner.cursor(for: node)
+        if let conjunction = filter as? ConjunctionCursor, !(conjunction is PhraseCursor),
+            let n = Self.countIntersection(conjunction.children, documentCount: source.documentCount)
+        {
+            return n
+        }
         var n = 0
         while filter.next() != noMoreDocs { n += 1 }
         return n

@@ -134,6 +134,23 @@ public final class PostingCursor {
         return doc
     }
 
+    /// The decoded documents of the current block from the current one on (bulk reading, e.g. counting); valid
+    /// until the cursor moves. Empty once exhausted.
+    public var blockRemainder: UnsafeBufferPointer<UInt32> {
+        doc == Self.end
+            ? UnsafeBufferPointer(start: docBuffer, count: 0)
+            : UnsafeBufferPointer(start: docBuffer + index, count: blockDocs - index)
+    }
+
+    /// Moves to the first document of the next block, or to `end` after the last block.
+    /// - Returns: the new `doc`.
+    @discardableResult
+    public func nextBlock() throws -> UInt32 {
+        guard doc != Self.end else { return doc }
+        if block + 1 < blockCount { try decode(block: block + 1) } else { doc = Self.end }
+        return doc
+    }
+
     /// The positions of the term in the current document, increasing; valid until the cursor moves.
     /// Empty for keyword fields.
     public func positions() throws -> UnsafeBufferPointer<UInt32> {
