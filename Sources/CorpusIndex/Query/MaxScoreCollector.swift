@@ -92,7 +92,18 @@ extension QueryEngine {
                     viable = false
                     break
                 }
-                if sorted[i].cursor.advance(to: d) == d {
+                let c = sorted[i].cursor
+                if collector.isFull && c.doc < d {
+                    // Tighter than the whole-list bound: the term's maximum in the block that would hold `d`,
+                    // from the skip data, before decoding that block.
+                    c.shallowAdvance(to: d)
+                    let others = i > 0 ? prefixBound[i - 1] : 0
+                    if (score + c.blockMaxScore(sorted[i].weight) + others) * slack <= theta {
+                        viable = false
+                        break
+                    }
+                }
+                if c.advance(to: d) == d {
                     score += sorted[i].currentScore(d, source)
                 }
                 i -= 1
