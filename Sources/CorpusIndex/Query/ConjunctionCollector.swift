@@ -20,6 +20,11 @@ extension QueryEngine {
         var windowEnd: DocID = 0
         var windowBound = Double.infinity
         var haveWindow = false
+        // When the rarest child is a scoring term: in the current window, the smallest frequency with which it can
+        // still lift a document above the threshold (`leadMinimumFreq`, for `leadMinimumTheta`).
+        let leadScorer = childScorer[0] >= 0 ? scorers[childScorer[0]] : nil
+        var leadMinimumFreq: UInt32 = 0
+        var leadMinimumTheta = -Double.infinity
         let slack = Self.slack
         let lead = children[0]
         var d = lead.next()
@@ -40,6 +45,7 @@ extension QueryEngine {
                         windowBound += blockMax[j]
                     }
                     haveWindow = true
+                    leadMinimumTheta = -.infinity
                 }
                 if windowBound * slack <= theta {
                     guard let next = Self.nextViableWindow(
@@ -50,6 +56,20 @@ extension QueryEngine {
                     continue
                 }
                 rest = windowBound
+                if let s = leadScorer {
+                    let c = s.cursor
+                    if leadMinimumTheta != theta {
+                        leadMinimumFreq = Self.minimumFrequency(
+                            s.weight, minLength: c.blockMinFieldLength, maxFreq: c.blockMaxFreq,
+                            base: windowBound - blockMax[childScorer[0]], threshold: theta)
+                        leadMinimumTheta = theta
+                    }
+                    if c.freq < leadMinimumFreq {
+                        collector.countRejected()
+                        d = c.next(minimumFrequency: leadMinimumFreq, upTo: windowEnd)
+                        continue
+                    }
+                }
             }
             var partial = 0.0
             var i = 0

@@ -210,6 +210,12 @@ final class IndexTermCursor: TermCursor {
         doc = noMoreDocs
     }
 
+    override func next(minimumFrequency minimum: UInt32, upTo limit: DocID) -> DocID {
+        guard started else { return super.next(minimumFrequency: minimum, upTo: limit) }
+        do { doc = try cursor.next(minimumFrequency: minimum, upTo: limit) } catch { stop(error) }
+        return doc
+    }
+
     /// Whole decoded blocks at a time.
     override func forEachRun(_ body: (UnsafeBufferPointer<DocID>) -> Void) {
         started = true

@@ -75,7 +75,7 @@ extension QueryEngine {
                         minimumFreqTheta = theta
                     }
                     if c.freq < minimumFreq {
-                        c.next()
+                        c.next(minimumFrequency: minimumFreq, upTo: windowEnd)
                         continue
                     }
                 }
