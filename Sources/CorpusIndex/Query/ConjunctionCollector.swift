@@ -11,10 +11,11 @@ extension QueryEngine {
     /// candidates that could still enter the top k. The kept score is the same `score(_:_:)` as the generic
     /// path, so results equal exhaustive evaluation (ties to the lower id).
     func collectConjunction(_ conjunction: ConjunctionCursor, _ scorers: [Scorer], _ collector: inout TopKCollector) {
-        let children = conjunction.children
+        // The children without reference counting in the loop (`conjunction` owns them throughout).
+        let children = conjunction.children.map(UnownedCursor.init)
         let n = children.count
         let m = scorers.count
-        let childScorer = children.map { c in scorers.firstIndex { $0.cursor === c } ?? -1 }
+        let childScorer = children.map { c in scorers.firstIndex { $0.cursor === c.cursor } ?? -1 }
         // Per scorer: its block maximum in the current window.
         var blockMax = [Double](repeating: .infinity, count: m)
         var windowEnd: DocID = 0
@@ -26,7 +27,7 @@ extension QueryEngine {
         var leadMinimumFreq: UInt32 = 0
         var leadMinimumTheta = -Double.infinity
         let slack = Self.slack
-        let lead = children[0]
+        let lead = children[0].cursor
         var d = lead.next()
         candidates: while d != noMoreDocs {
             let full = collector.isFull
@@ -75,7 +76,7 @@ extension QueryEngine {
             var i = 0
             while i < n {
                 if i > 0 {
-                    let e = children[i].advance(to: d)
+                    let e = children[i].cursor.advance(to: d)
                     if e != d {
                         d = lead.advance(to: e)
                         continue candidates
@@ -99,4 +100,10 @@ extension QueryEngine {
             d = lead.next()
         }
     }
+}
+
+/// A cursor reference that costs no reference counting to read; whoever made it keeps the cursor alive.
+struct UnownedCursor {
+    unowned(unsafe) let cursor: DocCursor
+    init(_ cursor: DocCursor) { self.cursor = cursor }
 }
