@@ -18,37 +18,6 @@ public struct QueryEngine<S: QuerySource> {
         self.parser = parser
     }
 
-    /// A term that contributes to scores: its cursor (its own, or the filter's), field lengths and weight.
-    ///
-    /// A value for hot loops: `cursor` and `lengths` are `unowned(unsafe)` so that reading them costs no
-    /// reference counting; the `ScorerSet` that made the scorer owns them and must outlive it.
-    struct Scorer {
-        unowned(unsafe) let cursor: TermCursor
-        /// The field's length table, or nil (then the source's `fieldLength` is asked).
-        unowned(unsafe) let lengths: FieldLengths?
-        let field: TextField
-        let weight: BM25
-        /// The term's best possible score in any document.
-        let maxScore: Double
-
-        /// The term's score in `doc`, where its cursor must be.
-        @inline(__always)
-        func currentScore(_ doc: DocID, _ source: S) -> Double {
-            let length = lengths?[doc] ?? source.fieldLength(field: field, doc: doc)
-            return weight.score(tf: cursor.freq, fieldLength: length)
-        }
-    }
-
-    /// The scorers of a query with the objects they point to.
-    final class ScorerSet {
-        let scorers: [Scorer]
-        private let owned: [AnyObject]
-        init(_ parts: [(TermCursor, FieldLengths?, TextField, BM25)]) {
-            scorers = parts.map { Scorer(cursor: $0.0, lengths: $0.1, field: $0.2, weight: $0.3, maxScore: $0.0.maxScore($0.3)) }
-            owned = parts.map(\.0) + parts.compactMap(\.1)
-        }
-    }
-
     /// The scorers of `node`'s scoring terms, reusing the filter's cursors from `shared` where it has them.
     func scorers(for node: QueryNode, planner: QueryPlanner<S>, shared: [ScoringTerm: TermCursor] = [:]) -> ScorerSet {
         ScorerSet(node.scoringTerms.compactMap { t in
@@ -76,6 +45,8 @@ public struct QueryEngine<S: QuerySource> {
     }
 
     /// Runs a parsed query, returning hits `offset ..< offset + top` in `order`.
+    // Specialised for the on-disk index: callers in other modules (CLI, C API, tools) get concrete code.
+    @_specialize(where S == IndexQuerySource)
     public func search(_ node: QueryNode, top: Int, offset: Int = 0, order: SearchOrder = .score) throws -> SearchResult {
         guard top >= 0, offset >= 0 else { throw CorpusIndexError.invalidArgument("--top and --offset must not be negative") }
         let (k, overflow) = top.addingReportingOverflow(offset)
@@ -209,6 +180,8 @@ public struct QueryEngine<S: QuerySource> {
     public func count(_ query: String) throws -> Int { count(try parser.parse(query)) }
 
     /// Counts the documents `node` matches. A single term answers from its document frequency.
+    // Specialised for the on-disk index: callers in other modules (CLI, C API, tools) get concrete code.
+    @_specialize(where S == IndexQuerySource)
     public func count(_ node: QueryNode) -> Int {
         let planner = QueryPlanner(source: source)
         if case let .term(field, term) = node {
@@ -250,5 +223,37 @@ public struct QueryEngine<S: QuerySource> {
             if count > 0 { out.append(FacetValue(value: v.value, ordinal: v.ordinal, count: count)) }
         }
         return out
+    }
+}
+
+/// A term of a query that contributes to scores (not generic, so that the engine's hot loops copy and index
+/// arrays of them as plain values): its cursor (its own, or the filter's), field lengths and weight.
+///
+/// A value for hot loops: `cursor` and `lengths` are `unowned(unsafe)` so that reading them costs no
+/// reference counting; the `ScorerSet` that made the scorer owns them and must outlive it.
+struct Scorer {
+    unowned(unsafe) let cursor: TermCursor
+    /// The field's length table, or nil (then the source's `fieldLength` is asked).
+    unowned(unsafe) let lengths: FieldLengths?
+    let field: TextField
+    let weight: BM25
+    /// The term's best possible score in any document.
+    let maxScore: Double
+
+    /// The term's score in `doc`, where its cursor must be.
+    @inline(__always)
+    func currentScore(_ doc: DocID, _ source: some QuerySource) -> Double {
+        let length = lengths?[doc] ?? source.fieldLength(field: field, doc: doc)
+        return weight.score(tf: cursor.freq, fieldLength: length)
+    }
+}
+
+/// The scorers of a query with the objects they point to.
+final class ScorerSet {
+    let scorers: [Scorer]
+    private let owned: [AnyObject]
+    init(_ parts: [(TermCursor, FieldLengths?, TextField, BM25)]) {
+        scorers = parts.map { Scorer(cursor: $0.0, lengths: $0.1, field: $0.2, weight: $0.3, maxScore: $0.0.maxScore($0.3)) }
+        owned = parts.map(\.0) + parts.compactMap(\.1)
     }
 }
