@@ -32,10 +32,12 @@ extension QueryEngine {
         for s in sorted { s.cursor.next() }
         var firstEssential = 0
         let slack = Self.slack
-        // The current window [.., windowEnd] where the essential terms' block bounds hold, and its bound.
+        // The current window [.., windowEnd], within one block of every term: each term's block maximum there,
+        // their running sums (`blockPrefix[i]`: terms 0...i) and their total.
         var windowEnd: DocID = 0
         var windowBound = Double.infinity
         var haveWindow = false
+        var blockPrefix = [Double](repeating: .infinity, count: n)
         // With one essential term: the smallest frequency that can beat the threshold in the current window.
         var minimumFreq: UInt32 = 0
         var minimumFreqTheta = -Double.infinity
@@ -46,23 +48,32 @@ extension QueryEngine {
             if d == noMoreDocs { break }
             let theta = collector.threshold
             if collector.isFull {
-                // Block-max window: up to the nearest end of an essential term's block, every document scores at
-                // most the essential terms' block maxima plus the non-essential terms' whole-list bounds.
-                let base = firstEssential > 0 ? prefixBound[firstEssential - 1] : 0
+                // Block-max window: up to the nearest block end of any term, every document scores at most the
+                // sum of the terms' block maxima (the non-essential terms' included: tighter than their whole-list
+                // bounds, as Lucene's MaxScoreBulkScorer does).
                 if !haveWindow || d > windowEnd {
-                    (windowBound, windowEnd) = Self.blockBound(sorted, firstEssential..<n, at: d, base: base)
+                    windowEnd = noMoreDocs
+                    var sum = 0.0
+                    for i in 0..<n {
+                        let c = sorted[i].cursor
+                        c.shallowAdvance(to: d)
+                        let last = c.blockLastDoc
+                        if last < windowEnd { windowEnd = last }
+                        sum += c.blockMaxScore(sorted[i].weight)
+                        blockPrefix[i] = sum
+                    }
+                    windowBound = sum
                     haveWindow = true
                     minimumFreqTheta = -.infinity
                 }
                 if windowBound * slack <= theta {
-                    guard let next = Self.nextViableWindow(
-                        sorted, firstEssential..<n, after: windowEnd, base: base, threshold: theta)
+                    guard let next = Self.nextViableWindow(sorted, 0..<n, after: windowEnd, base: 0, threshold: theta)
                     else { break }
-                    (windowBound, windowEnd) = (next.bound, next.end)
-                    minimumFreqTheta = -.infinity
+                    haveWindow = false
                     for i in firstEssential..<n where sorted[i].cursor.doc < next.start { sorted[i].cursor.advance(to: next.start) }
                     continue
                 }
+                let base = firstEssential > 0 ? min(prefixBound[firstEssential - 1], blockPrefix[firstEssential - 1]) : 0
                 if firstEssential == n - 1 {
                     // One essential term: in this window a document scores at most BM25(tf, the block's smallest
                     // length) plus the non-essential bounds, so a frequency below `minimumFreq` cannot win; such
@@ -88,21 +99,14 @@ extension QueryEngine {
             var i = firstEssential - 1
             var viable = true
             while i >= 0 {
-                if (score + prefixBound[i]) * slack <= theta {
+                // What terms 0...i can still add: their whole-list bounds, or (full collector, so inside a
+                // window) their block maxima there, whichever is smaller.
+                let remaining = collector.isFull ? min(prefixBound[i], blockPrefix[i]) : prefixBound[i]
+                if (score + remaining) * slack <= theta {
                     viable = false
                     break
                 }
                 let c = sorted[i].cursor
-                if collector.isFull && c.doc < d {
-                    // Tighter than the whole-list bound: the term's maximum in the block that would hold `d`,
-                    // from the skip data, before decoding that block.
-                    c.shallowAdvance(to: d)
-                    let others = i > 0 ? prefixBound[i - 1] : 0
-                    if (score + c.blockMaxScore(sorted[i].weight) + others) * slack <= theta {
-                        viable = false
-                        break
-                    }
-                }
                 if c.advance(to: d) == d {
                     score += sorted[i].currentScore(d, source)
                 }
