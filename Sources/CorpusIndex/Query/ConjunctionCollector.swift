@@ -27,7 +27,7 @@ extension QueryEngine {
         var leadMinimumFreq: UInt32 = 0
         var leadMinimumTheta = -Double.infinity
         let slack = Self.slack
-        let lead = children[0].cursor
+        let lead = children[0]
         var d = lead.next()
         candidates: while d != noMoreDocs {
             let full = collector.isFull
@@ -38,11 +38,11 @@ extension QueryEngine {
                     windowBound = 0
                     windowEnd = noMoreDocs
                     for j in 0..<m {
-                        let c = scorers[j].cursor
+                        let c = scorers[j]
                         c.shallowAdvance(to: d)
                         let last = c.blockLastDoc
                         if last < windowEnd { windowEnd = last }
-                        blockMax[j] = c.blockMaxScore(scorers[j].weight)
+                        blockMax[j] = c.blockMaxScore
                         windowBound += blockMax[j]
                     }
                     haveWindow = true
@@ -58,7 +58,7 @@ extension QueryEngine {
                 }
                 rest = windowBound
                 if let s = leadScorer {
-                    let c = s.cursor
+                    let c = s
                     if leadMinimumTheta != theta {
                         leadMinimumFreq = Self.minimumFrequency(
                             s.weight, minLength: c.blockMinFieldLength, maxFreq: c.blockMaxFreq,
@@ -76,7 +76,7 @@ extension QueryEngine {
             var i = 0
             while i < n {
                 if i > 0 {
-                    let e = children[i].cursor.advance(to: d)
+                    let e = children[i].advance(to: d)
                     if e != d {
                         d = lead.advance(to: e)
                         continue candidates
@@ -102,8 +102,15 @@ extension QueryEngine {
     }
 }
 
-/// A cursor reference that costs no reference counting to read; whoever made it keeps the cursor alive.
+/// A cursor reference whose calls cost no reference counting (`Unmanaged`, called through
+/// `_withUnsafeGuaranteedRef`); whoever made it keeps the cursor alive.
 struct UnownedCursor {
-    unowned(unsafe) let cursor: DocCursor
-    init(_ cursor: DocCursor) { self.cursor = cursor }
+    private let ref: Unmanaged<DocCursor>
+    init(_ cursor: DocCursor) { ref = .passUnretained(cursor) }
+    /// The cursor (a strong reference: for identity checks and cold paths).
+    var cursor: DocCursor { ref.takeUnretainedValue() }
+    @inline(__always) @discardableResult func next() -> DocID { ref._withUnsafeGuaranteedRef { $0.next() } }
+    @inline(__always) @discardableResult func advance(to target: DocID) -> DocID {
+        ref._withUnsafeGuaranteedRef { $0.advance(to: target) }
+    }
 }

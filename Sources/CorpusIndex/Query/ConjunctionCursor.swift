@@ -36,7 +36,7 @@ public class ConjunctionCursor: DocCursor {
         outer: while candidate != noMoreDocs {
             var i = 1
             while i < count {
-                let d = unowned[i].cursor.advance(to: candidate)
+                let d = unowned[i].advance(to: candidate)
                 if d > candidate {
                     candidate = lead.advance(to: d)
                     continue outer

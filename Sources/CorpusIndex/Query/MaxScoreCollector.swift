@@ -29,7 +29,7 @@ extension QueryEngine {
             running += sorted[i].maxScore
             prefixBound[i] = running
         }
-        for s in sorted { s.cursor.next() }
+        for s in sorted { s.next() }
         var firstEssential = 0
         let slack = Self.slack
         // The current window [.., windowEnd], within one block of every term: each term's block maximum there,
@@ -44,7 +44,7 @@ extension QueryEngine {
         while firstEssential < n {
             // The candidate: the smallest current doc among essential terms.
             var d = noMoreDocs
-            for i in firstEssential..<n where sorted[i].cursor.doc < d { d = sorted[i].cursor.doc }
+            for i in firstEssential..<n where sorted[i].doc < d { d = sorted[i].doc }
             if d == noMoreDocs { break }
             let theta = collector.threshold
             if collector.isFull {
@@ -55,11 +55,11 @@ extension QueryEngine {
                     windowEnd = noMoreDocs
                     var sum = 0.0
                     for i in 0..<n {
-                        let c = sorted[i].cursor
+                        let c = sorted[i]
                         c.shallowAdvance(to: d)
                         let last = c.blockLastDoc
                         if last < windowEnd { windowEnd = last }
-                        sum += c.blockMaxScore(sorted[i].weight)
+                        sum += c.blockMaxScore
                         blockPrefix[i] = sum
                     }
                     windowBound = sum
@@ -70,7 +70,7 @@ extension QueryEngine {
                     guard let next = Self.nextViableWindow(sorted, 0..<n, after: windowEnd, base: 0, threshold: theta)
                     else { break }
                     haveWindow = false
-                    for i in firstEssential..<n where sorted[i].cursor.doc < next.start { sorted[i].cursor.advance(to: next.start) }
+                    for i in firstEssential..<n where sorted[i].doc < next.start { sorted[i].advance(to: next.start) }
                     continue
                 }
                 let base = firstEssential > 0 ? min(prefixBound[firstEssential - 1], blockPrefix[firstEssential - 1]) : 0
@@ -78,7 +78,7 @@ extension QueryEngine {
                     // One essential term: in this window a document scores at most BM25(tf, the block's smallest
                     // length) plus the non-essential bounds, so a frequency below `minimumFreq` cannot win; such
                     // documents are passed over on an integer comparison.
-                    let c = sorted[n - 1].cursor
+                    let c = sorted[n - 1]
                     if minimumFreqTheta != theta {
                         minimumFreq = Self.minimumFrequency(
                             sorted[n - 1].weight, minLength: c.blockMinFieldLength, maxFreq: c.blockMaxFreq, base: base,
@@ -92,7 +92,7 @@ extension QueryEngine {
                 }
             }
             var score = 0.0
-            for i in firstEssential..<n where sorted[i].cursor.doc == d {
+            for i in firstEssential..<n where sorted[i].doc == d {
                 score += sorted[i].currentScore(d, source)
             }
             // Non-essential terms, strongest first, while they can still lift the score above the threshold.
@@ -106,7 +106,7 @@ extension QueryEngine {
                     viable = false
                     break
                 }
-                let c = sorted[i].cursor
+                let c = sorted[i]
                 if c.advance(to: d) == d {
                     score += sorted[i].currentScore(d, source)
                 }
@@ -124,7 +124,7 @@ extension QueryEngine {
                     minimumFreqTheta = -.infinity
                 }
             }
-            for j in firstEssential..<n where sorted[j].cursor.doc == d { sorted[j].cursor.next() }
+            for j in firstEssential..<n where sorted[j].doc == d { sorted[j].next() }
         }
     }
 

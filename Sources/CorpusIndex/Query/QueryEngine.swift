@@ -33,7 +33,7 @@ public struct QueryEngine<S: QuerySource> {
     @inline(__always)
     func score(_ doc: DocID, _ scorers: [Scorer]) -> Double {
         var total = 0.0
-        for s in scorers where s.cursor.advance(to: doc) == doc {
+        for s in scorers where s.advance(to: doc) == doc {
             total += s.currentScore(doc, source)
         }
         return total
@@ -140,11 +140,11 @@ public struct QueryEngine<S: QuerySource> {
         var bound = base
         var end = noMoreDocs
         for i in range {
-            let c = scorers[i].cursor
+            let c = scorers[i]
             c.shallowAdvance(to: doc)
             let last = c.blockLastDoc
             if last < end { end = last }
-            bound += c.blockMaxScore(scorers[i].weight)
+            bound += c.blockMaxScore
         }
         return (bound, end)
     }
@@ -229,22 +229,58 @@ public struct QueryEngine<S: QuerySource> {
 /// A term of a query that contributes to scores (not generic, so that the engine's hot loops copy and index
 /// arrays of them as plain values): its cursor (its own, or the filter's), field lengths and weight.
 ///
-/// A value for hot loops: `cursor` and `lengths` are `unowned(unsafe)` so that reading them costs no
-/// reference counting; the `ScorerSet` that made the scorer owns them and must outlive it.
+/// A value for hot loops: it holds the cursor as `Unmanaged` and the field lengths as the raw mapped column, and
+/// forwards the cursor calls through `_withUnsafeGuaranteedRef`, so that a call costs no reference counting
+/// (an `unowned(unsafe)` reference is still retained around each call). The `ScorerSet` that made the scorer
+/// owns the cursor and the lengths and must outlive it.
 struct Scorer {
-    unowned(unsafe) let cursor: TermCursor
-    /// The field's length table, or nil (then the source's `fieldLength` is asked).
-    unowned(unsafe) let lengths: FieldLengths?
+    private let ref: Unmanaged<TermCursor>
+    /// The field's lengths (`FieldLengths.values`, 4 bytes per document), or nil: then the source is asked.
+    private let lengths: UnsafeRawBufferPointer?
     let field: TextField
     let weight: BM25
     /// The term's best possible score in any document.
     let maxScore: Double
 
+    init(cursor: TermCursor, lengths: FieldLengths?, field: TextField, weight: BM25) {
+        ref = .passUnretained(cursor)
+        self.lengths = lengths?.values
+        self.field = field
+        self.weight = weight
+        maxScore = cursor.maxScore(weight)
+    }
+
+    /// The cursor (a strong reference: for identity checks and cold paths).
+    var cursor: TermCursor { ref.takeUnretainedValue() }
+
+    @inline(__always) var doc: DocID { ref._withUnsafeGuaranteedRef { $0.doc } }
+    @inline(__always) var freq: UInt32 { ref._withUnsafeGuaranteedRef { $0.freq } }
+    @inline(__always) @discardableResult func next() -> DocID { ref._withUnsafeGuaranteedRef { $0.next() } }
+    @inline(__always) @discardableResult func advance(to target: DocID) -> DocID {
+        ref._withUnsafeGuaranteedRef { $0.advance(to: target) }
+    }
+    @inline(__always) @discardableResult func next(minimumFrequency minimum: UInt32, upTo limit: DocID) -> DocID {
+        ref._withUnsafeGuaranteedRef { $0.next(minimumFrequency: minimum, upTo: limit) }
+    }
+    @inline(__always) func shallowAdvance(to target: DocID) { ref._withUnsafeGuaranteedRef { $0.shallowAdvance(to: target) } }
+    @inline(__always) var blockLastDoc: DocID { ref._withUnsafeGuaranteedRef { $0.blockLastDoc } }
+    @inline(__always) var blockMaxFreq: UInt32 { ref._withUnsafeGuaranteedRef { $0.blockMaxFreq } }
+    @inline(__always) var blockMinFieldLength: UInt32 { ref._withUnsafeGuaranteedRef { $0.blockMinFieldLength } }
+    /// The term's bound in the block under its skip pointer.
+    @inline(__always) var blockMaxScore: Double { ref._withUnsafeGuaranteedRef { $0.blockMaxScore(weight) } }
+
     /// The term's score in `doc`, where its cursor must be.
     @inline(__always)
     func currentScore(_ doc: DocID, _ source: some QuerySource) -> Double {
-        let length = lengths?[doc] ?? source.fieldLength(field: field, doc: doc)
-        return weight.score(tf: cursor.freq, fieldLength: length)
+        let length: UInt32
+        if let lengths {
+            let i = Int(doc)
+            length = i < lengths.count >> 2
+                ? UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)) : 0
+        } else {
+            length = source.fieldLength(field: field, doc: doc)
+        }
+        return weight.score(tf: freq, fieldLength: length)
     }
 }
 
@@ -253,7 +289,7 @@ final class ScorerSet {
     let scorers: [Scorer]
     private let owned: [AnyObject]
     init(_ parts: [(TermCursor, FieldLengths?, TextField, BM25)]) {
-        scorers = parts.map { Scorer(cursor: $0.0, lengths: $0.1, field: $0.2, weight: $0.3, maxScore: $0.0.maxScore($0.3)) }
+        scorers = parts.map { Scorer(cursor: $0.0, lengths: $0.1, field: $0.2, weight: $0.3) }
         owned = parts.map(\.0) + parts.compactMap(\.1)
     }
 }
