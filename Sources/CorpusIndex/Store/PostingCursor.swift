@@ -182,6 +182,51 @@ public final class PostingCursor {
         return doc
     }
 
+    /// Moves to the next document whose frequency is at least `minimum`, or to the first one after `limit`,
+    /// whichever comes first, scanning the decoded frequencies without stopping on the documents in between
+    /// (pruning by frequency: a document that cannot score enough is passed over on an integer comparison).
+    /// - Returns: the new `doc` (`end` when exhausted).
+    @discardableResult
+    public func next(minimumFrequency minimum: UInt32, upTo limit: UInt32) throws -> UInt32 {
+        guard doc != Self.end else { return doc }
+        var i = index + 1
+        while true {
+            while i < blockDocs {
+                if freqBuffer[i] >= minimum || docBuffer[i] > limit {
+                    index = i
+                    doc = docBuffer[i]
+                    return doc
+                }
+                i += 1
+            }
+            guard block + 1 < blockCount else {
+                index = blockDocs
+                doc = Self.end
+                return doc
+            }
+            try decode(block: block + 1)
+            if freqBuffer[0] >= minimum || doc > limit { return doc }
+            i = 1
+        }
+    }
+
+    /// The decoded documents of the current block from the current one on (bulk reading, e.g. counting); valid
+    /// until the cursor moves. Empty once exhausted.
+    public var blockRemainder: UnsafeBufferPointer<UInt32> {
+        doc == Self.end
+            ? UnsafeBufferPointer(start: docBuffer, count: 0)
+            : UnsafeBufferPointer(start: docBuffer + index, count: blockDocs - index)
+    }
+
+    /// Moves to the first document of the next block, or to `end` after the last block.
+    /// - Returns: the new `doc`.
+    @discardableResult
+    public func nextBlock() throws -> UInt32 {
+        guard doc != Self.end else { return doc }
+        if block + 1 < blockCount { try decode(block: block + 1) } else { doc = Self.end }
+        return doc
+    }
+
     /// The positions of the term in the current document, increasing; valid until the cursor moves.
     /// Empty for keyword fields.
     public func positions() throws -> UnsafeBufferPointer<UInt32> {
