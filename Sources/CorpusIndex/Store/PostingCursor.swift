@@ -29,6 +29,8 @@ public final class PostingCursor {
     private let owner: FieldIndexReader
     private let data: UnsafeRawBufferPointer
     private let positionData: UnsafeRawBufferPointer
+    /// The field-length column (`u32` per doc; empty for keyword fields), for the position codes.
+    private let lengthValues: UnsafeRawBufferPointer
     private let documentCount: UInt64
     private let count: Int
     private let blockCount: Int
@@ -73,6 +75,7 @@ public final class PostingCursor {
         self.termInfo = termInfo
         self.data = data
         positionData = positions
+        lengthValues = owner.lengths.values
         documentCount = UInt64(owner.documentCount)
         count = Int(termInfo.documentFrequency)
         blockCount = (count + 127) / 128
@@ -234,9 +237,8 @@ public final class PostingCursor {
             }
             var reader = BitReader(positionData, byteOffset: 0)
             reader.position = positionBit
-            let lengths = owner.lengths
             for k in positionDocIndex..<index {
-                guard PositionCoding.skip(&reader, frequency: Int(freqBuffer[k]), length: lengths[docBuffer[k]]),
+                guard PositionCoding.skip(&reader, frequency: Int(freqBuffer[k]), length: fieldLength(docBuffer[k])),
                     !reader.isOverrun
                 else { throw corruptPositions("positions of doc \(docBuffer[k]) are malformed") }
             }
@@ -251,7 +253,7 @@ public final class PostingCursor {
                 positionCapacity = max(freq, positionCapacity * 2)
                 positionBuffer = .allocate(capacity: positionCapacity)
             }
-            guard PositionCoding.decode(&reader, frequency: freq, length: lengths[doc], into: positionBuffer),
+            guard PositionCoding.decode(&reader, frequency: freq, length: fieldLength(doc), into: positionBuffer),
                 !reader.isOverrun
             else { throw corruptPositions("positions of doc \(doc) are malformed or not below its field length") }
             positionBit = reader.position
@@ -328,6 +330,13 @@ public final class PostingCursor {
     }
 
     // MARK: - Decoding
+
+    /// The field length of `doc` (0 past the column: its positions are then rejected).
+    @inline(__always) private func fieldLength(_ doc: UInt32) -> UInt32 {
+        let at = Int(doc) &* 4
+        guard at + 4 <= lengthValues.count else { return 0 }
+        return UInt32(littleEndian: lengthValues.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+    }
 
     /// Decodes the skip entries from `skipDecoded` through `b` (and up to 31 more), checking each.
     private func decodeSkipEntries(through b: Int) throws {
