@@ -117,9 +117,11 @@ public final class IndexBuilder: @unchecked Sendable {
         let (keywordFields, columns) = try metadata.finish()
         files.append(columns)
         let writers = try TextField.allCases.enumerated().map { ordinal, field in
-            try inversion.fieldLengths[ordinal].withUnsafeBufferPointer { lengths in
-                try FieldIndexWriter(directory: directory, field: field.rawValue, documentCount: count, fieldLengths: lengths)
-            }
+            // The field lengths stream from their spill into the FLEN file; the writer reads them mapped.
+            let path = "\(directory)/\(IndexFiles.lengths(field.rawValue))"
+            let file = try inversion.writeFieldLengths(ordinal, path: path)
+            let lengths = try FieldLengths(path: path, documentCount: count)
+            return try FieldIndexWriter(directory: directory, field: field.rawValue, lengths: lengths, lengthsFile: file)
         }
         try inversion.merge(threads: options.threads, memoryBudget: options.mergeBudget) { field, term, docs, freqs, positions, slice in
             try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions, slice: slice)

@@ -13,6 +13,8 @@ public final class FieldIndexWriter {
     public let field: String
     private let documentCount: Int
     private let lengths: [UInt32]
+    /// Used instead of `lengths` when the lengths are read from the written `FLEN` file (mapped, not copied).
+    private let mappedLengths: FieldLengths?
     /// The lengths' average exactly as `FieldLengths.averageLength` computes it (skip entries' `maxWeight`).
     private let averageLength: Double
     private let dictionary: TermDictionaryWriter
@@ -35,15 +37,36 @@ public final class FieldIndexWriter {
         self.field = field
         self.documentCount = documentCount
         lengths = Array(fieldLengths)
+        mappedLengths = nil
         averageLength = documentCount == 0
             ? 0 : Double(fieldLengths.reduce(UInt64(0)) { $0 + UInt64($1) }) / Double(documentCount)
         files.append(try FieldLengths.write(path: "\(directory)/\(IndexFiles.lengths(field))", lengths: fieldLengths))
-        dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
-        postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
+        (dictionary, postings, positions) = try Self.openFiles(directory: directory, field: field, withPositions: true)
+    }
+
+    /// Starts writing the text field `field` whose field-length file is already written (`lengthsFile`, opened
+    /// as `lengths`): the encoder reads the lengths from that file's mapping, so the writer holds no per-document
+    /// copy (the build's bounded-memory path). Same files, byte for byte, as the initializer taking the lengths.
+    init(directory: String, field: String, lengths: FieldLengths, lengthsFile: WrittenFile) throws {
+        self.field = field
+        documentCount = lengths.count
+        self.lengths = []
+        mappedLengths = lengths
+        averageLength = lengths.averageLength
+        files.append(lengthsFile)
+        (dictionary, postings, positions) = try Self.openFiles(directory: directory, field: field, withPositions: true)
+    }
+
+    private static func openFiles(directory: String, field: String, withPositions: Bool) throws
+        -> (TermDictionaryWriter, ContainerWriter, ContainerWriter?)
+    {
+        let dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
+        let postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
         try postings.beginSection(Self.docsSection)
+        guard withPositions else { return (dictionary, postings, nil) }
         let positions = try ContainerWriter(path: "\(directory)/\(IndexFiles.positions(field))", kind: FileKind.positions)
         try positions.beginSection(Self.positionsSection)
-        self.positions = positions
+        return (dictionary, postings, positions)
     }
 
     /// Starts writing a keyword field (no positions, no field lengths; every frequency is 1).
@@ -51,11 +74,9 @@ public final class FieldIndexWriter {
         self.field = field
         self.documentCount = documentCount
         lengths = []
+        mappedLengths = nil
         averageLength = 0
-        dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
-        postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
-        try postings.beginSection(Self.docsSection)
-        positions = nil
+        (dictionary, postings, positions) = try Self.openFiles(directory: directory, field: field, withPositions: false)
     }
 
     /// Adds one term and its posting list.
@@ -149,10 +170,15 @@ public final class FieldIndexWriter {
         drainPositions: Bool
     ) throws {
         precondition(inTerm, "append() outside beginTerm()/endTerm()")
-        try lengths.withUnsafeBufferPointer { lengthBuffer in
+        func encode(_ lengthBuffer: UnsafeBufferPointer<UInt32>) throws {
             try encoder.append(
                 docs: docs, freqs: freqs, positions: input, documentCount: documentCount, lengths: lengthBuffer,
                 averageLength: averageLength, context: "field \(field), term \(dictionary.termCount)")
+        }
+        if let mappedLengths {
+            try mappedLengths.withLengths(encode)
+        } else {
+            try lengths.withUnsafeBufferPointer(encode)
         }
         termDocumentCount += docs.count
         if drainPositions, let positions, encoder.positions.count >= positionsDrainBytes {

@@ -18,7 +18,7 @@ import Testing
             start = end
         }
         var result = NaiveIndex()
-        result.fieldLengths = inversion.fieldLengths
+        result.fieldLengths = try inversion.readFieldLengths()
         var previous: (Int, [UInt8])? = nil
         var pending: (docs: [UInt32], freqs: [UInt32], positions: [UInt32]) = ([], [], [])
         try inversion.merge(threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn) {
