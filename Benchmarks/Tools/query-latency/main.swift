@@ -2,8 +2,8 @@
 //
 //     query-latency INDEX WORKLOAD.json [--repeat N] [--budget SECONDS] [--mode engine|session]
 //
-// Modes: `engine` (default) runs the query engine and fetches the top hits' reference ids from the document store —
-// what the peer engines in scripts/compare do (ranked ids); `session` runs `IndexSession.search`, the CLI's path,
+// Modes: `engine` (default) runs the query engine and reads the top hits' reference ids from the index's reference
+// id column — what the peer engines in scripts/compare do (ranked ids); `session` runs `IndexSession.search`, the CLI's path,
 // which also decodes each hit's metadata and cuts a highlighted snippet from its body.
 //
 // WORKLOAD.json is a JSON array of {"class", "index", "ours" (the query), "top" (10, or 0 for count-only)}, as
@@ -114,7 +114,7 @@ do {
             top: { query, k in
                 let view = source.beginQuery()
                 let engine = QueryEngine(source: view, parser: parser)
-                let ids = try engine.search(query, top: k).hits.map { try view.document($0.doc).referenceID }
+                let ids = try engine.search(query, top: k).hits.map { try view.referenceID($0.doc) }
                 try view.endQuery()
                 return ids
             },

@@ -168,6 +168,9 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
     @inline(__always)
     public func created(doc: DocID) -> Int64 { reader.columns.created(doc) }
 
+    /// From the `documents.columns` reference id column: no document-store block is decompressed.
+    public func referenceID(_ doc: DocID) throws -> String { try reader.columns.referenceIDs.referenceID(doc) }
+
     public func document(_ doc: DocID) throws -> CableRecord { try reader.documents.document(doc) }
 }
 

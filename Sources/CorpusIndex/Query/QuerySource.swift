@@ -87,6 +87,10 @@ public protocol QuerySource {
     /// Whether the created column is non-decreasing in document order (enables binary search for dates).
     var isSortedByCreated: Bool { get }
 
+    /// The reference id of `doc` (what names a ranked hit), without the rest of the stored cable.
+    /// - Throws: `CorpusIndexError.corrupt` when the stored bytes are bad.
+    func referenceID(_ doc: DocID) throws -> String
+
     /// The stored cable of `doc`, exactly as the dump held it.
     /// - Throws: `CorpusIndexError.corrupt` when the stored bytes do not decode.
     func document(_ doc: DocID) throws -> CableRecord
@@ -101,4 +105,6 @@ public protocol QuerySource {
 extension QuerySource {
     public func beginQuery() -> Self { self }
     public func endQuery() throws {}
+    /// From the stored cable (sources without a reference id column).
+    public func referenceID(_ doc: DocID) throws -> String { try document(doc).referenceID }
 }
