@@ -34,6 +34,8 @@ public final class IndexBuilder: @unchecked Sendable {
         public var indexBytes: UInt64
         /// Bytes of the document store.
         public var storeBytes: UInt64
+        /// Sorted runs the keyword postings spilled to (0 when they fit in `BuildOptions.keywordPostingsBudget`).
+        public var keywordSpills = 0
     }
 
     public let directory: String
@@ -56,7 +58,8 @@ public final class IndexBuilder: @unchecked Sendable {
         inversion = PostingsInversion(runDirectory: runs, expectedChunkBytes: options.chunkBytes)
         documents = try DocStoreWriter(
             directory: directory, compression: options.storeCompression, threads: options.threads)
-        metadata = MetadataIndexWriter(directory: directory)
+        metadata = try MetadataIndexWriter(
+            directory: directory, spillDirectory: runs, memoryBudget: options.keywordPostingsBudget)
     }
 
     /// Documents collected so far.
@@ -99,7 +102,7 @@ public final class IndexBuilder: @unchecked Sendable {
                 start = end
             }
         }
-        for record in chunk.metadata { metadata.add(record) }
+        for record in chunk.metadata { try metadata.add(record) }
     }
 
     /// Merges the runs into the field indexes and writes everything else; the manifest last.
@@ -114,15 +117,10 @@ public final class IndexBuilder: @unchecked Sendable {
         var files: [WrittenFile] = []
         let store = try documents.finish()
         files.append(store)
+        let keywordSpills = metadata.keywordSpillCount
         let (keywordFields, columns) = try metadata.finish()
         files.append(columns)
-        let writers = try TextField.allCases.enumerated().map { ordinal, field in
-            // The field lengths stream from their spill into the FLEN file; the writer reads them mapped.
-            let path = "\(directory)/\(IndexFiles.lengths(field.rawValue))"
-            let file = try inversion.writeFieldLengths(ordinal, path: path)
-            let lengths = try FieldLengths(path: path, documentCount: count)
-            return try FieldIndexWriter(directory: directory, field: field.rawValue, lengths: lengths, lengthsFile: file)
-        }
+        let writers = try inversion.makeFieldWriters(directory: directory)
         try inversion.merge(threads: options.threads, memoryBudget: options.mergeBudget) { field, term, docs, freqs, positions, slice in
             try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions, slice: slice)
         }
@@ -135,7 +133,8 @@ public final class IndexBuilder: @unchecked Sendable {
         let indexBytes = files.filter { $0.name != store.name }.reduce(UInt64(0)) { $0 + $1.size }
         return Result(
             manifest: manifest, runCount: inversion.runCount, runBytes: inversion.runBytes,
-            tokenCount: inversion.tokenCount, indexBytes: indexBytes, storeBytes: store.size)
+            tokenCount: inversion.tokenCount, indexBytes: indexBytes, storeBytes: store.size,
+            keywordSpills: keywordSpills)
     }
 
     /// Processes and collects `chunks` in order using `options.threads` workers: waves of `threads` chunks are

@@ -181,7 +181,7 @@ extension KeywordField {
 
 /// A string hashed, compared and ordered by its UTF-8 bytes (`String`'s own `==` and `<` follow Unicode
 /// canonical equivalence, which would merge distinct byte strings).
-private struct ByteKey: Hashable, Comparable {
+struct ByteKey: Hashable, Comparable {
     var string: String
 
     init(_ string: String) {

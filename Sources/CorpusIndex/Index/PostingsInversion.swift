@@ -137,9 +137,16 @@ final class PostingsInversion: @unchecked Sendable {
         return lengthSpills
     }
 
-    /// Writes the `FLEN` file of text field `field` (its ordinal) at `path`, streaming the spilled lengths.
-    func writeFieldLengths(_ field: Int, path: String) throws -> WrittenFile {
-        try FieldLengths.write(path: path, spilled: try fieldLengthSpills()[field], total: fieldLengthTotals[field])
+    /// Starts the writers of the text fields in `directory` (call once every run is collected): each field's
+    /// lengths stream from their spill into its `FLEN` file, which the writer then reads mapped (no copy).
+    func makeFieldWriters(directory: String) throws -> [FieldIndexWriter] {
+        let spills = try fieldLengthSpills()
+        return try TextField.allCases.enumerated().map { ordinal, field in
+            let path = "\(directory)/\(IndexFiles.lengths(field.rawValue))"
+            let file = try FieldLengths.write(path: path, spilled: spills[ordinal], total: fieldLengthTotals[ordinal])
+            let lengths = try FieldLengths(path: path, documentCount: documentCount)
+            return try FieldIndexWriter(directory: directory, field: field.rawValue, lengths: lengths, lengthsFile: file)
+        }
     }
 
     /// The field lengths collected so far, read back from the spill files (tests).
