@@ -141,4 +141,68 @@ import Testing
         try truncated.advance()
         #expect(throws: CorpusIndexError.self) { try truncated.readDocs { _ in } }
     }
+
+    /// Every (key, docs, freqs, positions) a merge of `runs` yields, slices joined back.
+    func mergeAll(_ runs: [(path: String, base: UInt32)], bufferSize: Int, slicePositions: Int = 1 << 20) throws
+        -> [[UInt8]: [[UInt32]]]
+    {
+        let readers = try runs.enumerated().map { rank, run in
+            try RunReader(path: run.path, rank: rank, documentBase: run.base, bufferSize: bufferSize)
+        }
+        var out: [[UInt8]: [[UInt32]]] = [:]
+        try RunMerger(readers: readers, slicePositions: slicePositions).merge(buckets: 0..<RunFile.bucketCount) {
+            key, postings, _ in
+            let k = Array(key)
+            var lists = out[k] ?? [[], [], []]
+            lists[0] += postings.docsBuffer
+            lists[1] += postings.freqsBuffer
+            lists[2] += postings.positionsBuffer
+            out[k] = lists
+        }
+        return out
+    }
+
+    /// Joined runs hold lists that grow with the input; a reader streams those larger than its buffer instead of
+    /// holding them, and the merge and a further join give exactly what whole lists give.
+    @Test func runListsLargerThanTheReaderBufferAreStreamedExactly() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let records = SyntheticCorpus.records(count: 400, seed: 11)
+        let inversion = PostingsInversion(runDirectory: dir.path, expectedChunkBytes: 1 << 16)
+        for start in stride(from: 0, to: records.count, by: 9) {
+            try inversion.collect(try inversion.invertChunk(records: records[start..<min(start + 9, records.count)]))
+        }
+        let runs = inversion.runs
+        let expected = try mergeAll(runs.map { ($0.path, $0.documentBase) }, bufferSize: 1 << 20)
+        // Two joined runs (big readers), then both joined again by small readers (deferred lists) and by big ones.
+        let half = runs.count / 2
+        var joined: [(path: String, base: UInt32)] = []
+        for (n, group) in [runs[..<half], runs[half...]].enumerated() {
+            let readers = try group.enumerated().map { rank, run in
+                try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: 1 << 20)
+            }
+            let count = Int(group.last!.documentBase + group.last!.documentCount - group.first!.documentBase)
+            _ = try RunConcatenation.concatenate(readers, documentCount: count, into: "\(dir.path)/joined-\(n).run")
+            joined.append(("\(dir.path)/joined-\(n).run", group.first!.documentBase))
+        }
+        var bytes: [Data] = []
+        for (name, bufferSize) in [("big", 1 << 20), ("small", 4096)] {
+            let readers = try joined.enumerated().map { rank, run in
+                try RunReader(path: run.path, rank: rank, documentBase: run.base, bufferSize: bufferSize)
+            }
+            _ = try RunConcatenation.concatenate(readers, documentCount: records.count, into: "\(dir.path)/\(name).run")
+            bytes.append(try Data(contentsOf: URL(fileURLWithPath: "\(dir.path)/\(name).run")))
+        }
+        #expect(bytes[0] == bytes[1])
+        // The small reader really defers lists (some exceed 4 KiB), and merges give the same postings.
+        let reader = try RunReader(path: "\(dir.path)/small.run", rank: 0, documentBase: 0, bufferSize: 4096)
+        var deferred = 0
+        try RunMerger(readers: [reader]).forEachKey(buckets: 0..<RunFile.bucketCount) { _, group in
+            if group[0].postingsLength > 4096 { deferred += 1 }
+        }
+        #expect(deferred >= 1)
+        #expect(try mergeAll([("\(dir.path)/small.run", 0)], bufferSize: 4096) == expected)
+        #expect(try mergeAll(joined, bufferSize: 4096, slicePositions: 100) == expected)
+        inversion.removeRuns()
+    }
 }
