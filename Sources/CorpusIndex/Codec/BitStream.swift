@@ -74,10 +74,18 @@ public struct BitReader {
     /// At least 57 bits from `position` on (zeros past the end of the buffer).
     @inlinable @inline(__always)
     func peek() -> UInt64 {
-        let byte = position >> 3
-        if byte >= 0 && byte + 8 <= buffer.count {
-            return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: byte, as: UInt64.self)) >> UInt64(position & 7)
+        let byte = position &>> 3
+        if byte >= 0 && byte &+ 8 <= buffer.count {
+            return UInt64(littleEndian: buffer.baseAddress.unsafelyUnwrapped.loadUnaligned(
+                fromByteOffset: byte, as: UInt64.self)) &>> UInt64(position & 7)
         }
+        return peekNearEnd()
+    }
+
+    /// `peek` within 8 bytes of the end of the buffer (or past it): assembles the bytes left.
+    @usableFromInline @inline(never)
+    func peekNearEnd() -> UInt64 {
+        let byte = position >> 3
         var word: UInt64 = 0
         if byte >= 0 {
             var i = 0
@@ -101,6 +109,35 @@ public struct BitReader {
     /// `limit` zeros come first (corrupt data, or the end of the buffer).
     @inlinable @inline(__always)
     public mutating func readUnary(limit: Int) -> Int? {
+        let first = peek()
+        if first & 0xFF_FFFF_FFFF_FFFF != 0 {
+            let run = first.trailingZeroBitCount
+            position += run + 1
+            return run <= limit ? run : nil
+        }
+        return readLongUnary(limit: limit)
+    }
+
+    /// Reads a Rice code with parameter `k` (0...31): a unary part of at most `limit` zeros, then `k` bits.
+    /// - Returns: the value, or `nil` if the unary part is longer than `limit`.
+    @inlinable @inline(__always)
+    public mutating func readRice(k: Int, limit: Int) -> UInt64? {
+        let word = peek()
+        let run = word.trailingZeroBitCount
+        if run &+ 1 &+ k <= 57 {
+            // The unary part and the low bits are both in the word: one load.
+            guard run <= limit else { return nil }
+            position &+= run &+ 1 &+ k
+            let low = (word &>> UInt64(run &+ 1)) & ((UInt64(1) &<< UInt64(k)) &- 1)
+            return UInt64(run) &<< UInt64(k) | low
+        }
+        guard let high = readUnary(limit: limit) else { return nil }
+        return UInt64(high) << UInt64(k) | UInt64(read(bits: k))
+    }
+
+    /// `readUnary` for a run of 56 or more zero bits (corrupt data, or a very long field).
+    @usableFromInline
+    mutating func readLongUnary(limit: Int) -> Int? {
         var zeros = 0
         while true {
             let word = peek()

@@ -3,7 +3,7 @@
 /// of the list.
 ///
 /// ```
-/// 6 bytes      the widths of the fields, in field order, each 0...32 (the weight step's at most 10)
+/// 6 bytes      the widths of the fields, in field order, each 0...32 (the weight step's at most 16)
 /// bit-packed   entry b at bits 48 + b*W ..< 48 + (b+1)*W of the table, W = the sum of the widths,
 ///              its fields in order, each least significant bit first (a `BitWriter` stream); zero-padded
 /// ```
@@ -24,7 +24,7 @@ public enum PackedSkipTable {
         case minFieldLength
         /// The bytes of the block's position stream (0 for keyword fields).
         case positionBytes
-        /// The block's BM25 weight bound in steps (`PostingListEncoder.weightBound(step:)`), 0...1023.
+        /// The block's BM25 weight bound in steps (`PostingListEncoder.weightBound(step:)`), 0...65535.
         case weightStep
     }
 
@@ -33,7 +33,7 @@ public enum PackedSkipTable {
     /// The bytes before the entries.
     public static let headerSize = 6
     /// The widest allowed weight step field.
-    public static let maxWeightWidth = 10
+    public static let maxWeightWidth = 16
 
     /// Appends the table of `entryCount` entries whose field `f` of entry `b` is `fields[b * fieldCount + f]`.
     public static func encode(_ fields: UnsafeBufferPointer<UInt32>, entryCount: Int, into out: inout [UInt8]) {

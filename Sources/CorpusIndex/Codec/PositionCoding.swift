@@ -42,7 +42,7 @@ public enum PositionCoding {
     /// Decodes `frequency` positions of a document of field length `length` into `out[0..<frequency]`.
     /// - Returns: false if the code is malformed (a position at or past `length`, an over-long unary part); the
     ///   caller also checks `reader.isOverrun`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func decode(
         _ reader: inout BitReader, frequency f: Int, length: UInt32, into out: UnsafeMutablePointer<UInt32>
     ) -> Bool {
@@ -53,30 +53,70 @@ public enum PositionCoding {
             return true
         }
         let k = riceParameter(length: length, frequency: f)
-        let limit = Int(length >> UInt32(k))
-        var next: UInt64 = 0
-        for i in 0..<f {
-            guard let high = reader.readUnary(limit: limit) else { return false }
-            let p = next + (UInt64(high) << UInt64(k) | UInt64(reader.read(bits: k)))
-            guard p < UInt64(length) else { return false }
-            out[i] = UInt32(truncatingIfNeeded: p)
-            next = p + 1
-        }
-        return true
+        return riceCodes(&reader, count: f, k: k, limit: Int(length >> UInt32(k)), length: UInt64(length), into: out)
     }
 
     /// Moves `reader` past the code of `frequency` positions in a field of `length` tokens without storing them.
-    /// - Returns: false if the code is malformed (as `decode`).
-    @inlinable
+    /// - Returns: false if the code is malformed (as `decode`, without the check against `length`).
+    @inlinable @inline(__always)
     public static func skip(_ reader: inout BitReader, frequency f: Int, length: UInt32) -> Bool {
         guard f >= 1, UInt32(clamping: f) <= length else { return false }
         if f == 1 { return TruncatedBinary.decode(&reader, range: length) != nil }
         let k = riceParameter(length: length, frequency: f)
-        let limit = Int(length >> UInt32(k))
-        for _ in 0..<f {
-            guard reader.readUnary(limit: limit) != nil else { return false }
-            reader.position += k
+        return riceCodes(&reader, count: f, k: k, limit: Int(length >> UInt32(k)), length: UInt64(length), into: nil)
+    }
+
+    /// Reads `count` Rice codes of parameter `k` as gaps (`out[i]` = the sum of the gaps so far plus `i`), or only
+    /// moves past them when `out` is nil. Codes are taken from one 64-bit load while they fit in it.
+    /// - Returns: false if a unary part exceeds `limit` or (when decoding) a position reaches `length`.
+    @usableFromInline
+    static func riceCodes(
+        _ reader: inout BitReader, count: Int, k: Int, limit: Int, length: UInt64, into out: UnsafeMutablePointer<UInt32>?
+    ) -> Bool {
+        let lowMask = (UInt64(1) << UInt64(k)) &- 1
+        let base = reader.buffer.baseAddress
+        let byteCount = reader.buffer.count
+        var bit = reader.position
+        var i = 0
+        var next: UInt64 = 0
+        /// Takes gap `i`: stores its position (when decoding) and moves on; false if the position reaches `length`.
+        @inline(__always) func take(_ gap: UInt64) -> Bool {
+            let p = next &+ gap
+            if let out {
+                guard p < length else { return false }
+                out[i] = UInt32(truncatingIfNeeded: p)
+            }
+            next = p &+ 1
+            i &+= 1
+            return true
         }
+        while i < count {
+            let byte = bit &>> 3
+            if let base, byte &+ 8 <= byteCount {
+                var word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+                    &>> UInt64(bit & 7)
+                var available = 64 &- (bit & 7)
+                let before = i
+                while i < count {
+                    let run = word.trailingZeroBitCount
+                    let used = run &+ 1 &+ k
+                    if used > available { break }
+                    guard run <= limit else { return false }
+                    let gap = UInt64(run) &<< UInt64(k) | (word &>> UInt64(run &+ 1)) & lowMask
+                    word = used < 64 ? word &>> UInt64(used) : 0
+                    available &-= used
+                    bit &+= used
+                    guard take(gap) else { return false }
+                }
+                if i != before { continue }
+            }
+            // Within 8 bytes of the end (zeros past it), or a unary part longer than a word: one code at a time.
+            reader.position = bit
+            guard let gap = reader.readRice(k: k, limit: limit) else { return false }
+            bit = reader.position
+            guard take(gap) else { return false }
+        }
+        reader.position = bit
         return true
     }
 }

@@ -178,9 +178,11 @@ final class PostingsInversion: @unchecked Sendable {
             return
         }
         try prepareMerge(memoryBudget: memoryBudget, fanIn: fanIn)
-        let share = memoryBudget / threads
+        // Every worker opens every run: stay well inside the descriptor limit (a low one means fewer workers).
+        let workers = max(1, min(threads, (FileLimits.raiseOpenFileLimit() - 64) / max(runs.count, 1)))
+        let share = memoryBudget / workers
         try PartitionedMerge.run(
-            runs: runs, into: writers, partDirectory: runDirectory, threads: threads, segmentsPerThread: segmentsPerThread,
+            runs: runs, into: writers, partDirectory: runDirectory, threads: workers, segmentsPerThread: segmentsPerThread,
             readerBuffer: readerBuffer(memoryBudget: share),
             slicePositions: slicePositions ?? Self.defaultSlicePositions(memoryBudget: share))
     }

@@ -23,80 +23,92 @@ extension QueryEngine {
         let sorted = scorers.sorted { $0.maxScore < $1.maxScore }
         let n = sorted.count
         guard n > 0 else { return }
-        let cursors = sorted.map(\.cursor)
-        let weights = sorted.map(\.weight)
         var prefixBound = [Double](repeating: 0, count: n)  // sum of maxScore of terms 0...i
         var running = 0.0
         for i in 0..<n {
             running += sorted[i].maxScore
             prefixBound[i] = running
         }
-        for c in cursors { c.next() }
+        for s in sorted { s.next() }
         var firstEssential = 0
         let slack = Self.slack
-        // The current window [.., windowEnd] where the essential terms' block bounds hold, and its bound.
+        // The current window [.., windowEnd], within one block of every term: each term's block maximum there,
+        // their running sums (`blockPrefix[i]`: terms 0...i) and their total.
         var windowEnd: DocID = 0
         var windowBound = Double.infinity
         var haveWindow = false
+        var blockPrefix = [Double](repeating: .infinity, count: n)
         // With one essential term: the smallest frequency that can beat the threshold in the current window.
         var minimumFreq: UInt32 = 0
         var minimumFreqTheta = -Double.infinity
         while firstEssential < n {
             // The candidate: the smallest current doc among essential terms.
             var d = noMoreDocs
-            for i in firstEssential..<n where cursors[i].doc < d { d = cursors[i].doc }
+            for i in firstEssential..<n where sorted[i].doc < d { d = sorted[i].doc }
             if d == noMoreDocs { break }
             let theta = collector.threshold
             if collector.isFull {
-                // Block-max window: up to the nearest end of an essential term's block, every document scores at
-                // most the essential terms' block maxima plus the non-essential terms' whole-list bounds.
-                let base = firstEssential > 0 ? prefixBound[firstEssential - 1] : 0
+                // Block-max window: up to the nearest block end of any term, every document scores at most the
+                // sum of the terms' block maxima (the non-essential terms' included: tighter than their whole-list
+                // bounds, as Lucene's MaxScoreBulkScorer does).
                 if !haveWindow || d > windowEnd {
-                    (windowBound, windowEnd) = Self.blockBound(cursors, weights, firstEssential..<n, at: d, base: base)
+                    windowEnd = noMoreDocs
+                    var sum = 0.0
+                    for i in 0..<n {
+                        let c = sorted[i]
+                        c.shallowAdvance(to: d)
+                        let last = c.blockLastDoc
+                        if last < windowEnd { windowEnd = last }
+                        sum += c.blockMaxScore
+                        blockPrefix[i] = sum
+                    }
+                    windowBound = sum
                     haveWindow = true
                     minimumFreqTheta = -.infinity
                 }
                 if windowBound * slack <= theta {
-                    guard let next = Self.nextViableWindow(
-                        cursors, weights, firstEssential..<n, after: windowEnd, base: base, threshold: theta)
+                    guard let next = Self.nextViableWindow(sorted, 0..<n, after: windowEnd, base: 0, threshold: theta)
                     else { break }
-                    (windowBound, windowEnd) = (next.bound, next.end)
-                    minimumFreqTheta = -.infinity
-                    for i in firstEssential..<n where cursors[i].doc < next.start { cursors[i].advance(to: next.start) }
+                    haveWindow = false
+                    for i in firstEssential..<n where sorted[i].doc < next.start { sorted[i].advance(to: next.start) }
                     continue
                 }
+                let base = firstEssential > 0 ? min(prefixBound[firstEssential - 1], blockPrefix[firstEssential - 1]) : 0
                 if firstEssential == n - 1 {
                     // One essential term: in this window a document scores at most BM25(tf, the block's smallest
                     // length) plus the non-essential bounds, so a frequency below `minimumFreq` cannot win; such
                     // documents are passed over on an integer comparison.
-                    let c = cursors[n - 1]
+                    let c = sorted[n - 1]
                     if minimumFreqTheta != theta {
                         minimumFreq = Self.minimumFrequency(
-                            weights[n - 1], minLength: c.blockMinFieldLength, maxFreq: c.blockMaxFreq, base: base,
+                            sorted[n - 1].weight, minLength: c.blockMinFieldLength, maxFreq: c.blockMaxFreq, base: base,
                             threshold: theta)
                         minimumFreqTheta = theta
                     }
                     if c.freq < minimumFreq {
-                        c.next()
+                        c.next(minimumFrequency: minimumFreq, upTo: windowEnd)
                         continue
                     }
                 }
             }
             var score = 0.0
-            for i in firstEssential..<n where cursors[i].doc == d {
-                score += sorted[i].weight.score(tf: cursors[i].freq, fieldLength: source.fieldLength(field: sorted[i].field, doc: d))
+            for i in firstEssential..<n where sorted[i].doc == d {
+                score += sorted[i].currentScore(d, source)
             }
             // Non-essential terms, strongest first, while they can still lift the score above the threshold.
             var i = firstEssential - 1
             var viable = true
             while i >= 0 {
-                if (score + prefixBound[i]) * slack <= theta {
+                // What terms 0...i can still add: their whole-list bounds, or (full collector, so inside a
+                // window) their block maxima there, whichever is smaller.
+                let remaining = collector.isFull ? min(prefixBound[i], blockPrefix[i]) : prefixBound[i]
+                if (score + remaining) * slack <= theta {
                     viable = false
                     break
                 }
-                let c = cursors[i]
+                let c = sorted[i]
                 if c.advance(to: d) == d {
-                    score += sorted[i].weight.score(tf: c.freq, fieldLength: source.fieldLength(field: sorted[i].field, doc: d))
+                    score += sorted[i].currentScore(d, source)
                 }
                 i -= 1
             }
@@ -112,7 +124,7 @@ extension QueryEngine {
                     minimumFreqTheta = -.infinity
                 }
             }
-            for j in firstEssential..<n where cursors[j].doc == d { cursors[j].next() }
+            for j in firstEssential..<n where sorted[j].doc == d { sorted[j].next() }
         }
     }
 

@@ -29,6 +29,8 @@ public final class PostingCursor {
     private let owner: FieldIndexReader
     private let data: UnsafeRawBufferPointer
     private let positionData: UnsafeRawBufferPointer
+    /// The field-length column (`u32` per doc; empty for keyword fields), for the position codes.
+    private let lengthValues: UnsafeRawBufferPointer
     private let documentCount: UInt64
     private let count: Int
     private let blockCount: Int
@@ -73,6 +75,7 @@ public final class PostingCursor {
         self.termInfo = termInfo
         self.data = data
         positionData = positions
+        lengthValues = owner.lengths.values
         documentCount = UInt64(owner.documentCount)
         count = Int(termInfo.documentFrequency)
         blockCount = (count + 127) / 128
@@ -179,6 +182,51 @@ public final class PostingCursor {
         return doc
     }
 
+    /// Moves to the next document whose frequency is at least `minimum`, or to the first one after `limit`,
+    /// whichever comes first, scanning the decoded frequencies without stopping on the documents in between
+    /// (pruning by frequency: a document that cannot score enough is passed over on an integer comparison).
+    /// - Returns: the new `doc` (`end` when exhausted).
+    @discardableResult
+    public func next(minimumFrequency minimum: UInt32, upTo limit: UInt32) throws -> UInt32 {
+        guard doc != Self.end else { return doc }
+        var i = index + 1
+        while true {
+            while i < blockDocs {
+                if freqBuffer[i] >= minimum || docBuffer[i] > limit {
+                    index = i
+                    doc = docBuffer[i]
+                    return doc
+                }
+                i += 1
+            }
+            guard block + 1 < blockCount else {
+                index = blockDocs
+                doc = Self.end
+                return doc
+            }
+            try decode(block: block + 1)
+            if freqBuffer[0] >= minimum || doc > limit { return doc }
+            i = 1
+        }
+    }
+
+    /// The decoded documents of the current block from the current one on (bulk reading, e.g. counting); valid
+    /// until the cursor moves. Empty once exhausted.
+    public var blockRemainder: UnsafeBufferPointer<UInt32> {
+        doc == Self.end
+            ? UnsafeBufferPointer(start: docBuffer, count: 0)
+            : UnsafeBufferPointer(start: docBuffer + index, count: blockDocs - index)
+    }
+
+    /// Moves to the first document of the next block, or to `end` after the last block.
+    /// - Returns: the new `doc`.
+    @discardableResult
+    public func nextBlock() throws -> UInt32 {
+        guard doc != Self.end else { return doc }
+        if block + 1 < blockCount { try decode(block: block + 1) } else { doc = Self.end }
+        return doc
+    }
+
     /// The positions of the term in the current document, increasing; valid until the cursor moves.
     /// Empty for keyword fields.
     public func positions() throws -> UnsafeBufferPointer<UInt32> {
@@ -189,9 +237,8 @@ public final class PostingCursor {
             }
             var reader = BitReader(positionData, byteOffset: 0)
             reader.position = positionBit
-            let lengths = owner.lengths
             for k in positionDocIndex..<index {
-                guard PositionCoding.skip(&reader, frequency: Int(freqBuffer[k]), length: lengths[docBuffer[k]]),
+                guard PositionCoding.skip(&reader, frequency: Int(freqBuffer[k]), length: fieldLength(docBuffer[k])),
                     !reader.isOverrun
                 else { throw corruptPositions("positions of doc \(docBuffer[k]) are malformed") }
             }
@@ -206,7 +253,7 @@ public final class PostingCursor {
                 positionCapacity = max(freq, positionCapacity * 2)
                 positionBuffer = .allocate(capacity: positionCapacity)
             }
-            guard PositionCoding.decode(&reader, frequency: freq, length: lengths[doc], into: positionBuffer),
+            guard PositionCoding.decode(&reader, frequency: freq, length: fieldLength(doc), into: positionBuffer),
                 !reader.isOverrun
             else { throw corruptPositions("positions of doc \(doc) are malformed or not below its field length") }
             positionBit = reader.position
@@ -283,6 +330,13 @@ public final class PostingCursor {
     }
 
     // MARK: - Decoding
+
+    /// The field length of `doc` (0 past the column: its positions are then rejected).
+    @inline(__always) private func fieldLength(_ doc: UInt32) -> UInt32 {
+        let at = Int(doc) &* 4
+        guard at + 4 <= lengthValues.count else { return 0 }
+        return UInt32(littleEndian: lengthValues.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+    }
 
     /// Decodes the skip entries from `skipDecoded` through `b` (and up to 31 more), checking each.
     private func decodeSkipEntries(through b: Int) throws {

@@ -4,7 +4,7 @@
 /// byte-padded bit stream of each document's positions coded against its field length (`PositionCoding`).
 ///
 /// Each skip entry also holds a bound of the block's BM25 term weight (`termWeight`), its exact maximum rounded up
-/// to a step of 2.2 / 1023 (`weightStep(for:)`), computed from the field lengths and their average, so the query
+/// to a step of 2.2 / 65535 (`weightStep(for:)`), computed from the field lengths and their average, so the query
 /// engine's block bound is tight and never below a document's weight.
 ///
 /// The buffers are kept between terms, so encoding allocates only when a list is longer than any before it.
@@ -37,8 +37,8 @@ struct PostingListEncoder {
         return t * 2.2 / (t + 1.2 * 0.25 + (1.2 * 0.75 / average) * Double(length))
     }
 
-    /// The largest weight step: `termWeight` is below 2.2 (= k1 + 1), and step 1023 stands for 2.2.
-    static let weightSteps: UInt32 = 1023
+    /// The largest weight step: `termWeight` is below 2.2 (= k1 + 1), and step 65535 stands for 2.2.
+    static let weightSteps: UInt32 = 65535
 
     /// `value` as a Float32 no smaller than it (an upper bound survives the narrowing).
     @inline(__always)
@@ -47,13 +47,13 @@ struct PostingListEncoder {
         return Double(f) < value ? f.nextUp : f
     }
 
-    /// The weight bound that step `q` (0...1023) stands for: `q * 2.2 / 1023` rounded up to Float32.
+    /// The weight bound that step `q` (0...65535) stands for: `q * 2.2 / 65535` rounded up to Float32.
     @inline(__always)
     static func weightBound(step q: UInt32) -> Float {
         floatRoundedUp(Double(q) * 2.2 / Double(weightSteps))
     }
 
-    /// The smallest step whose bound is at least `weight` (1023 for anything from 2.2 on).
+    /// The smallest step whose bound is at least `weight` (65535 for anything from 2.2 on).
     static func weightStep(for weight: Double) -> UInt32 {
         guard weight > 0 else { return 0 }
         var q = UInt32(min(Double(weightSteps), (weight * Double(weightSteps) / 2.2).rounded(.up)))
@@ -63,7 +63,7 @@ struct PostingListEncoder {
     }
 
     /// The bound a skip entry stores for a block whose largest `termWeight` is `value`: never below it, at most
-    /// one step (2.2 / 1023) above.
+    /// one step (2.2 / 65535) above.
     static func roundedUp(_ value: Double) -> Float { weightBound(step: weightStep(for: value)) }
 
     /// Encodes `docs` / `freqs` / `positions` (see `FieldIndexWriter.add`). `freqs == nil` means all 1 and no

@@ -120,7 +120,7 @@ struct PositionCodingTests {
         for e in 0..<entries {
             fields += [
                 UInt32(rng.next() % 5000) + (e == 0 ? 0 : 1), UInt32(rng.next() % 900), UInt32(rng.next() % 3),
-                e == 1 ? .max : UInt32(rng.next() % 100), 0, UInt32(rng.next() % 1024),
+                e == 1 ? .max : UInt32(rng.next() % 100), 0, UInt32(rng.next() % 65536),
             ]
         }
         var out: [UInt8] = [0xEE, 0xEE]
@@ -139,7 +139,7 @@ struct PositionCodingTests {
             #expect(!reader.isOverrun)
         }
         // Bad widths are refused.
-        for (field, width) in [(0, 33), (PackedSkipTable.Field.weightStep.rawValue, 11)] {
+        for (field, width) in [(0, 33), (PackedSkipTable.Field.weightStep.rawValue, 17)] {
             var bad = out
             bad[2 + field] = UInt8(width)
             #expect(bad.withUnsafeBytes { PackedSkipTable.widths($0, at: 2) } == nil)

@@ -72,7 +72,7 @@ struct StructuralCorruptionTests {
         // (byte offset from the table's start or a bit offset, the mutation)
         let mutations: [(String, (inout [UInt8], Int) -> Void)] = [
             ("doc width 33", { b, t in b[t] = 33 }),
-            ("weight width 11", { b, t in b[t + 5] = 11 }),
+            ("weight width 17", { b, t in b[t + 5] = 17 }),
             ("entry 0 last doc", { b, t in b[t + 6] ^= 0x01 }),
             ("entry 0 block bytes", { b, t in
                 let bit = 48 + Int(b[t])
