@@ -36,6 +36,13 @@ public struct BuildOptions: Sendable {
 
     /// Bytes the final merge may use (read buffers and batches in flight).
     var mergeBudget: Int { memoryBudget / 2 }
+
+    /// Bytes of keyword postings (tags, ..., reference ids) held in memory before they spill to a sorted run:
+    /// 1/16 of the budget.
+    var keywordPostingsBudget: Int { fixedKeywordPostingsBudget ?? memoryBudget / 16 }
+
+    /// Overrides `keywordPostingsBudget` (tests force spilling with a tiny one).
+    var fixedKeywordPostingsBudget: Int?
 }
 
 /// Chunk-size bounds (a chunk is one run).

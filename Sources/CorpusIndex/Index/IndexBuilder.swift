@@ -34,6 +34,8 @@ public final class IndexBuilder: @unchecked Sendable {
         public var indexBytes: UInt64
         /// Bytes of the document store.
         public var storeBytes: UInt64
+        /// Sorted runs the keyword postings spilled to (0 when they fit in `BuildOptions.keywordPostingsBudget`).
+        public var keywordSpills = 0
     }
 
     public let directory: String
@@ -57,7 +59,8 @@ public final class IndexBuilder: @unchecked Sendable {
         inversion = PostingsInversion(runDirectory: runs, expectedChunkBytes: options.chunkBytes)
         documents = try DocStoreWriter(
             directory: directory, compression: options.storeCompression, threads: options.threads)
-        metadata = MetadataIndexWriter(directory: directory)
+        metadata = try MetadataIndexWriter(
+            directory: directory, spillDirectory: runs, memoryBudget: options.keywordPostingsBudget)
     }
 
     /// Documents collected so far.
@@ -100,7 +103,7 @@ public final class IndexBuilder: @unchecked Sendable {
                 start = end
             }
         }
-        for record in chunk.metadata { metadata.add(record) }
+        for record in chunk.metadata { try metadata.add(record) }
     }
 
     /// Merges the runs into the field indexes and writes everything else; the manifest last.
@@ -121,15 +124,12 @@ public final class IndexBuilder: @unchecked Sendable {
         // written while the text fields merge. The task is always waited for, so that nothing still writes into
         // the staging directory when a failed build removes it.
         let metadata = self.metadata
+        let keywordSpills = metadata.keywordSpillCount
         let keywordTask = options.threads > 1 ? BackgroundTask { try metadata.finish() } : nil
         defer { _ = try? keywordTask?.wait() }
         let serialKeywords = keywordTask == nil ? try metadata.finish() : nil
         clock.mark("metadata finish")
-        let writers = try TextField.allCases.enumerated().map { ordinal, field in
-            try inversion.fieldLengths[ordinal].withUnsafeBufferPointer { lengths in
-                try FieldIndexWriter(directory: directory, field: field.rawValue, documentCount: count, fieldLengths: lengths)
-            }
-        }
+        let writers = try inversion.makeFieldWriters(directory: directory)
         try inversion.merge(into: writers, threads: options.threads, memoryBudget: options.mergeBudget)
         let textFields = try writers.map { try $0.finish() }
         clock.mark("final merge")
@@ -143,7 +143,8 @@ public final class IndexBuilder: @unchecked Sendable {
         let indexBytes = files.filter { $0.name != store.name }.reduce(UInt64(0)) { $0 + $1.size }
         return Result(
             manifest: manifest, runCount: inversion.runCount, runBytes: inversion.runBytes,
-            tokenCount: inversion.tokenCount, indexBytes: indexBytes, storeBytes: store.size)
+            tokenCount: inversion.tokenCount, indexBytes: indexBytes, storeBytes: store.size,
+            keywordSpills: keywordSpills)
     }
 
     /// Processes and collects `chunks` in order using `options.threads` workers: waves of `threads` chunks are

@@ -75,7 +75,12 @@ final class MergedPostings {
 
     /// Appends one run's posting bytes (ChunkInverter's encoding) with document ids offset by `base`.
     /// - Throws: `CorpusIndexError.corrupt` if the bytes are not a well-formed run list within `documentCount`.
-    func appendRunPostings(_ bytes: UnsafeRawBufferPointer, base: UInt32, documentCount limit: UInt32, file: String) throws {
+    /// `previousDocument` is the run-relative document before the bytes (-1 at the start of a list; a list
+    /// streamed in pieces that end at document boundaries passes each piece with the value the last one left).
+    func appendRunPostings(
+        _ bytes: UnsafeRawBufferPointer, base: UInt32, documentCount limit: UInt32, file: String,
+        previousDocument: inout Int64
+    ) throws {
         guard let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let n = bytes.count
         // Every document takes >= 3 bytes (delta, a position, the terminator); every position >= 1 byte.
@@ -86,7 +91,7 @@ final class MergedPostings {
         var d = documentCount
         var q = positionCount
         var i = 0
-        var doc: Int64 = -1
+        var doc = previousDocument
         func corrupt(_ reason: String) -> CorpusIndexError {
             .corrupt(file: file, section: "run postings", reason: reason)
         }
@@ -135,5 +140,12 @@ final class MergedPostings {
         }
         documentCount = d
         positionCount = q
+        previousDocument = doc
+    }
+
+    /// Appends one run's complete posting list (see above).
+    func appendRunPostings(_ bytes: UnsafeRawBufferPointer, base: UInt32, documentCount limit: UInt32, file: String) throws {
+        var previous: Int64 = -1
+        try appendRunPostings(bytes, base: base, documentCount: limit, file: file, previousDocument: &previous)
     }
 }

@@ -40,8 +40,11 @@ final class PostingsInversion: @unchecked Sendable {
     /// Intermediate merge passes the last `merge` made, and the run files they wrote.
     private(set) var intermediatePasses = 0
     private(set) var intermediateRuns = 0
-    /// `fieldLengths[field]`: one token count per document of the whole index, in document order.
-    private(set) var fieldLengths: [[UInt32]] = Array(repeating: [], count: RunFile.fieldCount)
+    /// `lengthSpills[field]`: one token count per document of the whole index, in document order, spilled to
+    /// `runDirectory` (created by the first `collect`) so that memory does not grow with the document count.
+    private var lengthSpills: [SpilledColumn<UInt32>] = []
+    /// `fieldLengthTotals[field]`: the sum of the field's lengths.
+    private(set) var fieldLengthTotals = [UInt64](repeating: 0, count: RunFile.fieldCount)
 
     /// - Parameters:
     ///   - runDirectory: an existing directory for the run files (the build's staging directory).
@@ -118,7 +121,41 @@ final class PostingsInversion: @unchecked Sendable {
         documentCount += run.documentCount
         tokenCount += run.tokenCount
         runBytes += run.fileBytes
-        for f in 0..<RunFile.fieldCount { fieldLengths[f].append(contentsOf: run.fieldLengths[f]) }
+        let spills = try fieldLengthSpills()
+        for f in 0..<RunFile.fieldCount {
+            try run.fieldLengths[f].withUnsafeBufferPointer { try spills[f].append(contentsOf: $0) }
+            fieldLengthTotals[f] = run.fieldLengths[f].reduce(fieldLengthTotals[f]) { $0 + UInt64($1) }
+        }
+    }
+
+    private func fieldLengthSpills() throws -> [SpilledColumn<UInt32>] {
+        if lengthSpills.isEmpty {
+            lengthSpills = try (0..<RunFile.fieldCount).map {
+                try SpilledColumn<UInt32>(path: "\(runDirectory)/lengths-\($0).spill")
+            }
+        }
+        return lengthSpills
+    }
+
+    /// Starts the writers of the text fields in `directory` (call once every run is collected): each field's
+    /// lengths stream from their spill into its `FLEN` file, which the writer then reads mapped (no copy).
+    func makeFieldWriters(directory: String) throws -> [FieldIndexWriter] {
+        let spills = try fieldLengthSpills()
+        return try TextField.allCases.enumerated().map { ordinal, field in
+            let path = "\(directory)/\(IndexFiles.lengths(field.rawValue))"
+            let file = try FieldLengths.write(path: path, spilled: spills[ordinal], total: fieldLengthTotals[ordinal])
+            let lengths = try FieldLengths(path: path, documentCount: documentCount)
+            return try FieldIndexWriter(directory: directory, field: field.rawValue, lengths: lengths, lengthsFile: file)
+        }
+    }
+
+    /// The field lengths collected so far, read back from the spill files (tests).
+    func readFieldLengths() throws -> [[UInt32]] {
+        try fieldLengthSpills().map { spill in
+            var values: [UInt32] = []
+            try spill.read { values.append(contentsOf: $0) }
+            return values
+        }
     }
 
     /// Merges every run into `writers` (one text-field writer per field, in field order). One thread merges
@@ -226,8 +263,9 @@ final class PostingsInversion: @unchecked Sendable {
         }
     }
 
-    /// Deletes the run files.
+    /// Deletes the run files and the field-length spills.
     func removeRuns() {
         for run in runs { unlink(run.path) }
+        for spill in lengthSpills { spill.remove() }
     }
 }

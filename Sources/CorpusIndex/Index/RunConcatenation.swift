@@ -22,20 +22,24 @@ enum RunConcatenation {
             var length = 0
             for reader in group {
                 let offset = Int64(reader.documentBase - base)
-                let scan = try scanPostings(reader.postings, file: reader.path)
+                let scan = try scanPostings(of: reader)
                 guard scan.lastDoc < Int64(reader.documentCount) else {
                     throw CorpusIndexError.corrupt(file: reader.path, section: "run postings", reason: "document id out of range")
                 }
                 let firstDoc = offset + scan.firstDoc
                 let delta = UInt64(firstDoc - lastDoc)
                 pieces.append((delta, scan.firstDeltaLength))
-                length += varintLength(delta) + reader.postings.count - scan.firstDeltaLength
+                length += varintLength(delta) + reader.postingsLength - scan.firstDeltaLength
                 lastDoc = offset + scan.lastDoc
             }
             try writer.beginEntry(key: key, postingsLength: length)
             for (reader, piece) in zip(group, pieces) {
                 try writer.out.appendVarint(piece.firstDelta)
-                try writer.out.append(UnsafeRawBufferPointer(rebasing: reader.postings[piece.headerLength...]))
+                var skip = piece.headerLength
+                try reader.forEachPostingsPiece { bytes in
+                    try writer.out.append(UnsafeRawBufferPointer(rebasing: bytes[skip...]))
+                    skip = 0
+                }
             }
         }
         return try writer.finish(documentCount: documentCount)
@@ -51,8 +55,22 @@ enum RunConcatenation {
 
     /// The first and last document (relative to the run) of a run entry's postings and the first delta's byte
     /// length; checks the structure (see `MergedPostings.appendRunPostings`) without storing anything.
+    static func scanPostings(of reader: RunReader) throws -> (firstDoc: Int64, lastDoc: Int64, firstDeltaLength: Int) {
+        var first: (doc: Int64, deltaLength: Int)? = nil
+        var last: Int64 = -1
+        try reader.forEachPostingsPiece { piece in
+            let scan = try scanPostings(piece, file: reader.path, previousDocument: last)
+            if first == nil { first = (scan.firstDoc, scan.firstDeltaLength) }
+            last = scan.lastDoc
+        }
+        guard let first else { throw CorpusIndexError.corrupt(file: reader.path, section: "run postings", reason: "empty postings") }
+        return (first.doc, last, first.deltaLength)
+    }
+
+    /// The scan of one list, or of one piece of a list that ends at a document boundary (`previousDocument`: the
+    /// document before it, -1 at the start).
     static func scanPostings(
-        _ bytes: UnsafeRawBufferPointer, file: String
+        _ bytes: UnsafeRawBufferPointer, file: String, previousDocument: Int64 = -1
     ) throws -> (firstDoc: Int64, lastDoc: Int64, firstDeltaLength: Int) {
         func corrupt(_ reason: String) -> CorpusIndexError {
             .corrupt(file: file, section: "run postings", reason: reason)
@@ -71,13 +89,13 @@ enum RunConcatenation {
                 shift += 7
             }
         }
-        var doc: Int64 = -1
+        var doc = previousDocument
         var firstDoc: Int64 = -1
         var firstDeltaLength = 0
         while i < n {
             let delta = try varint()
             guard delta > 0 else { throw corrupt("document id out of order") }
-            if doc < 0 { firstDeltaLength = i }
+            if firstDoc < 0 { firstDeltaLength = i }
             doc += Int64(delta)
             if firstDoc < 0 { firstDoc = doc }
             var positions = 0

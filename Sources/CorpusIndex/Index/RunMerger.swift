@@ -62,13 +62,18 @@ final class RunMerger {
             merged.removeAll()
             var isFirst = true
             for reader in group {
-                if merged.positionCount >= slicePositions {
-                    try body(key, merged, TermSlice(isFirst: isFirst, isLast: false))
-                    isFirst = false
-                    merged.removeAll()
+                // A run's list comes in one piece, or in several if it is larger than the reader's buffer.
+                var previous: Int64 = -1
+                try reader.forEachPostingsPiece { piece in
+                    if merged.positionCount >= slicePositions {
+                        try body(key, merged, TermSlice(isFirst: isFirst, isLast: false))
+                        isFirst = false
+                        merged.removeAll()
+                    }
+                    try merged.appendRunPostings(
+                        piece, base: reader.documentBase, documentCount: reader.documentCount, file: reader.path,
+                        previousDocument: &previous)
                 }
-                try merged.appendRunPostings(
-                    reader.postings, base: reader.documentBase, documentCount: reader.documentCount, file: reader.path)
             }
             try body(key, merged, TermSlice(isFirst: isFirst, isLast: true))
         }

@@ -31,6 +31,12 @@ final class RunReader {
     private(set) var keyLength = 0
     private var keyCapacity = 256
     private(set) var postings = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Where a postings list larger than the buffer starts in the file (then `postings` is empty and the bytes
+    /// are streamed by `forEachPostingsPiece`), and its length; 0 for a resident entry.
+    private var deferredOffset = 0
+    private var deferredLength = 0
+    /// The current entry's postings length in bytes (resident or deferred).
+    var postingsLength: Int { deferredLength > 0 ? deferredLength : postings.count }
 
     init(path: String, rank: Int, documentBase: UInt32, bufferSize: Int) throws {
         self.path = path
@@ -177,10 +183,64 @@ final class RunReader {
         cursor += suffix
         keyLength = shared + suffix
         let length = try varint()
+        if length > baseCapacity {
+            // A list larger than the buffer (a frequent term, above all in runs joined by an intermediate pass,
+            // whose lists grow with the input): leave it on disk and stream it, so memory stays at the buffer.
+            let start = fileOffset + cursor
+            guard start + length <= end else { throw corrupt("entries", "entry runs past its bucket range") }
+            deferredOffset = start
+            deferredLength = length
+            postings = UnsafeRawBufferPointer(start: nil, count: 0)
+            if start + length <= fileOffset + filled {
+                cursor += length
+            } else {
+                fileOffset = start + length
+                cursor = 0
+                filled = 0
+            }
+            return true
+        }
+        deferredLength = 0
         try ensure(length)
         postings = UnsafeRawBufferPointer(start: buffer + cursor, count: length)
         cursor += length
         return true
+    }
+
+    /// Calls `body` with the current entry's postings in order, in pieces that each end at a document boundary
+    /// (after a position list's 0 terminator; 0 bytes occur nowhere else in the run encoding): a resident entry
+    /// in one piece, a deferred one read from the file in pieces of about the buffer size (more only for a single
+    /// document longer than that). May be called more than once per entry.
+    func forEachPostingsPiece(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard deferredLength > 0 else { return try body(postings) }
+        var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: baseCapacity, alignment: 8)
+        defer { scratch.deallocate() }
+        var carried = 0
+        var offset = deferredOffset
+        var remaining = deferredLength
+        while true {
+            if carried == scratch.count {
+                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * scratch.count, alignment: 8)
+                bigger.copyMemory(from: UnsafeRawBufferPointer(scratch))
+                scratch.deallocate()
+                scratch = bigger
+            }
+            let want = min(scratch.count - carried, remaining)
+            try readExactly(UnsafeMutableRawBufferPointer(rebasing: scratch[carried..<(carried + want)]), at: offset)
+            offset += want
+            remaining -= want
+            let count = carried + want
+            if remaining == 0 { return try body(UnsafeRawBufferPointer(rebasing: scratch[0..<count])) }
+            var cut = count
+            while cut > 0 && scratch[cut - 1] != 0 { cut -= 1 }
+            if cut == 0 {
+                carried = count
+                continue
+            }
+            try body(UnsafeRawBufferPointer(rebasing: scratch[0..<cut]))
+            carried = count - cut
+            if carried > 0 { scratch.baseAddress!.copyMemory(from: scratch.baseAddress! + cut, byteCount: carried) }
+        }
     }
 
     var keyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: key, count: keyLength) }

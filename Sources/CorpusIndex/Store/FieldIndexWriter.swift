@@ -13,6 +13,8 @@ public final class FieldIndexWriter {
     public let field: String
     private let documentCount: Int
     private let lengths: [UInt32]
+    /// Used instead of `lengths` when the lengths are read from the written `FLEN` file (mapped, not copied).
+    private let mappedLengths: FieldLengths?
     /// The lengths' average exactly as `FieldLengths.averageLength` computes it (skip entries' `maxWeight`).
     private let averageLength: Double
     private let dictionary: any TermSink
@@ -37,15 +39,38 @@ public final class FieldIndexWriter {
         self.field = field
         self.documentCount = documentCount
         lengths = Array(fieldLengths)
+        mappedLengths = nil
         averageLength = Self.averageLength(fieldLengths)
         files.append(try FieldLengths.write(path: "\(directory)/\(IndexFiles.lengths(field))", lengths: fieldLengths))
+        let files = try Self.openTextFiles(directory: directory, field: field)
+        (dictionary, postings, positions) = (files.dictionary, files.postings, files.positions)
+        indexFiles = files
+    }
+
+    /// Starts writing the text field `field` whose field-length file is already written (`lengthsFile`, opened
+    /// as `lengths`): the encoder reads the lengths from that file's mapping, so the writer holds no per-document
+    /// copy (the build's bounded-memory path). Same files, byte for byte, as the initializer taking the lengths.
+    init(directory: String, field: String, lengths: FieldLengths, lengthsFile: WrittenFile) throws {
+        self.field = field
+        documentCount = lengths.count
+        self.lengths = []
+        mappedLengths = lengths
+        averageLength = lengths.averageLength
+        files.append(lengthsFile)
+        let files = try Self.openTextFiles(directory: directory, field: field)
+        (dictionary, postings, positions) = (files.dictionary, files.postings, files.positions)
+        indexFiles = files
+    }
+
+    private static func openTextFiles(directory: String, field: String) throws
+        -> (dictionary: TermDictionaryWriter, postings: ContainerWriter, positions: ContainerWriter?)
+    {
         let dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
         let postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
         try postings.beginSection(Self.docsSection)
         let positions = try ContainerWriter(path: "\(directory)/\(IndexFiles.positions(field))", kind: FileKind.positions)
         try positions.beginSection(Self.positionsSection)
-        (self.dictionary, self.postings, self.positions) = (dictionary, postings, positions)
-        indexFiles = (dictionary, postings, positions)
+        return (dictionary, postings, positions)
     }
 
     /// A part writer (see `FieldIndexPart`): encodes terms exactly as the text field's writer `whole` would,
@@ -54,6 +79,7 @@ public final class FieldIndexWriter {
         field = whole.field
         documentCount = whole.documentCount
         lengths = whole.lengths
+        mappedLengths = whole.mappedLengths
         averageLength = whole.averageLength
         (self.dictionary, self.postings, self.positions) = (dictionary, postings, positions)
         indexFiles = nil
@@ -69,6 +95,7 @@ public final class FieldIndexWriter {
         self.field = field
         self.documentCount = documentCount
         lengths = []
+        mappedLengths = nil
         averageLength = 0
         let dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
         let postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
@@ -168,10 +195,15 @@ public final class FieldIndexWriter {
         drainPositions: Bool
     ) throws {
         precondition(inTerm, "append() outside beginTerm()/endTerm()")
-        try lengths.withUnsafeBufferPointer { lengthBuffer in
+        func encode(_ lengthBuffer: UnsafeBufferPointer<UInt32>) throws {
             try encoder.append(
                 docs: docs, freqs: freqs, positions: input, documentCount: documentCount, lengths: lengthBuffer,
                 averageLength: averageLength, context: "field \(field), term \(dictionary.termCount)")
+        }
+        if let mappedLengths {
+            try mappedLengths.withLengths(encode)
+        } else {
+            try lengths.withUnsafeBufferPointer(encode)
         }
         termDocumentCount += docs.count
         if drainPositions, let positions, encoder.positions.count >= positionsDrainBytes {

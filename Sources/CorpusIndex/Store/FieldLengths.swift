@@ -62,22 +62,50 @@ public final class FieldLengths: @unchecked Sendable {
 
     /// Writes a `FLEN` file holding `lengths`.
     static func write(path: String, lengths: UnsafeBufferPointer<UInt32>) throws -> WrittenFile {
+        try write(path: path, count: lengths.count, total: lengths.reduce(UInt64(0)) { $0 + UInt64($1) }) { emit in
+            var chunk = ByteWriter(capacity: 64 * 1024)
+            for value in lengths {
+                chunk.append(value)
+                if chunk.count >= 64 * 1024 {
+                    try chunk.bytes.withUnsafeBytes { try emit($0) }
+                    chunk.removeAll()
+                }
+            }
+            try chunk.bytes.withUnsafeBytes { try emit($0) }
+        }
+    }
+
+    /// Writes a `FLEN` file from lengths spilled during the build (streamed, never all in memory); `total` is
+    /// their sum.
+    static func write(path: String, spilled: SpilledColumn<UInt32>, total: UInt64) throws -> WrittenFile {
+        try write(path: path, count: spilled.count, total: total) { emit in try spilled.readBytes(emit) }
+    }
+
+    /// Writes the stats section, then the values section from the little-endian bytes `values` emits.
+    private static func write(
+        path: String, count: Int, total: UInt64,
+        values: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws -> WrittenFile {
         let out = try ContainerWriter(path: path, kind: FileKind.fieldLengths)
         var stats = ByteWriter(capacity: 16)
-        stats.append(UInt64(lengths.count))
-        stats.append(lengths.reduce(UInt64(0)) { $0 + UInt64($1) })
+        stats.append(UInt64(count))
+        stats.append(total)
         try out.writeSection(statsSection, stats.bytes)
         try out.beginSection(valuesSection)
-        var chunk = ByteWriter(capacity: 64 * 1024)
-        for value in lengths {
-            chunk.append(value)
-            if chunk.count >= 64 * 1024 {
-                try out.write(chunk.bytes)
-                chunk.removeAll()
-            }
-        }
-        try out.write(chunk.bytes)
+        try values { try out.write($0) }
         try out.endSection()
         return try out.finish()
+    }
+
+    /// Calls `body` with the lengths as native `UInt32`s: a view of the mapped file where the layout allows
+    /// (little-endian, 4-byte aligned: always on Linux), a copy otherwise.
+    func withLengths<R>(_ body: (UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
+        #if _endian(little)
+        if count == 0 { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        if Int(bitPattern: values.baseAddress!) % 4 == 0 {
+            return try body(values.assumingMemoryBound(to: UInt32.self))
+        }
+        #endif
+        return try (0..<count).map { self[UInt32($0)] }.withUnsafeBufferPointer(body)
     }
 }

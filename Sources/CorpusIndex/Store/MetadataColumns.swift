@@ -95,26 +95,85 @@ public final class MetadataColumns: @unchecked Sendable {
         try referenceIDs.verify()
     }
 
-    /// Writes a `DCOL` file.
-    static func write(
-        path: String, rowIDs: [Int64], created: [Int64], released: [Int64], classification: [UInt32],
-        origin: [UInt32], month: [UInt32], referenceIDs: ReferenceIDColumn.Builder
-    ) throws -> WrittenFile {
-        let out = try ContainerWriter(path: path, kind: FileKind.columns)
-        var stats = ByteWriter(capacity: 8)
-        stats.append(UInt64(created.count))
-        try out.writeSection(statsSection, stats.bytes)
-        for (name, values) in [(rowIDSection, rowIDs), (createdSection, created), (releasedSection, released)] {
-            var w = ByteWriter(capacity: values.count * 8)
-            for v in values { w.append(v) }
-            try out.writeSection(name, w.bytes)
+    /// The columns of a build in progress, spilled to temporary files in document order (`SpilledColumn`), so
+    /// that collecting them costs a few write buffers whatever the document count. Classification, origin and
+    /// month are collected as first-seen value ids and mapped to the values' sorted ordinals by `write`. Not
+    /// thread-safe.
+    final class Spill {
+        private let rowIDs, created, released: SpilledColumn<Int64>
+        /// `ids[0...2]`: classification, origin, month.
+        private let ids: [SpilledColumn<UInt32>]
+        private let referenceIDs: ReferenceIDColumn.Builder
+
+        /// Starts the spill files in `directory` (which must exist).
+        init(directory: String) throws {
+            func path(_ name: String) -> String { "\(directory)/column-\(name).spill" }
+            rowIDs = try SpilledColumn(path: path("rowid"))
+            created = try SpilledColumn(path: path("created"))
+            released = try SpilledColumn(path: path("released"))
+            ids = try ["classification", "origin", "month"].map { try SpilledColumn(path: path($0)) }
+            referenceIDs = try ReferenceIDColumn.Builder(spillPath: path("refid"))
         }
-        for (name, values) in [(classificationSection, classification), (originSection, origin), (monthSection, month)] {
-            var w = ByteWriter(capacity: values.count * 4)
-            for v in values { w.append(v) }
-            try out.writeSection(name, w.bytes)
+
+        /// Documents appended so far.
+        var count: Int { created.count }
+
+        /// Appends the next document's values (`rowID` and `released` may be `MetadataColumns.null`).
+        func append(
+            rowID: Int64, created: Int64, released: Int64, classificationID: UInt32, originID: UInt32, monthID: UInt32,
+            referenceID: String
+        ) throws {
+            try rowIDs.append(rowID)
+            try self.created.append(created)
+            try self.released.append(released)
+            try ids[0].append(classificationID)
+            try ids[1].append(originID)
+            try ids[2].append(monthID)
+            try referenceIDs.append(referenceID)
         }
-        try referenceIDs.write(to: out)
-        return try out.finish()
+
+        /// Writes the `DCOL` file, streaming every column back; `ordinals[c][id]` maps the first-seen id `id` of
+        /// column `c` (classification, origin, month) to its value's ordinal in the keyword field.
+        func write(path: String, ordinals: [[UInt32]]) throws -> WrittenFile {
+            let out = try ContainerWriter(path: path, kind: FileKind.columns)
+            var stats = ByteWriter(capacity: 8)
+            stats.append(UInt64(count))
+            try out.writeSection(MetadataColumns.statsSection, stats.bytes)
+            let plain = [
+                (MetadataColumns.rowIDSection, rowIDs), (MetadataColumns.createdSection, created),
+                (MetadataColumns.releasedSection, released),
+            ]
+            for (name, column) in plain {
+                try out.beginSection(name)
+                try column.readBytes { try out.write($0) }
+                try out.endSection()
+            }
+            let mapped = [MetadataColumns.classificationSection, MetadataColumns.originSection, MetadataColumns.monthSection]
+            var piece = ByteWriter(capacity: 64 << 10)
+            for (c, name) in mapped.enumerated() {
+                try out.beginSection(name)
+                try ids[c].read { values in
+                    piece.removeAll()
+                    for id in values {
+                        guard Int(id) < ordinals[c].count else {
+                            throw CorpusIndexError.corrupt(
+                                file: ids[c].path, section: name.description, reason: "value id \(id) was never assigned")
+                        }
+                        piece.append(ordinals[c][Int(id)])
+                    }
+                    try out.write(piece.bytes)
+                }
+                try out.endSection()
+            }
+            try referenceIDs.write(to: out)
+            return try out.finish()
+        }
+
+        /// Deletes the spill files.
+        func remove() {
+            for column in [rowIDs, created, released] { column.remove() }
+            for column in ids { column.remove() }
+            referenceIDs.remove()
+        }
     }
 }

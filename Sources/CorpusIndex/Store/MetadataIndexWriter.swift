@@ -1,32 +1,33 @@
 /// Writes the metadata of an index: the fixed-width columns (`documents.columns`) and the keyword fields (tags,
 /// origins, classifications, months, references, reference ids) with their sorted value tables and doc-id lists.
 ///
-/// Documents are added in doc-id order; values are collected in memory (a few bytes per value per document: about
-/// 30 MB for the full Cablegate dump) and written sorted (by UTF-8 bytes) by `finish()`. The per-document
-/// columns hold 8-byte integers and 4-byte value ids (classification, origin and month are interned), not
-/// strings; the keyword postings still keep each distinct value (one reference id per document) as a `String`.
-/// Not thread-safe.
+/// Memory is bounded, whatever the number of documents: the per-document columns are spilled to temporary files
+/// as documents arrive (`MetadataColumns.Spill`), and the keyword postings are collected up to `memoryBudget` and
+/// then spilled as sorted runs (`KeywordPostingsCollector`), merged by `finish()`. What stays in memory grows only
+/// with the distinct classifications, origins and months (value-id tables; a few hundred in the real dump).
+/// Temporary files go to `spillDirectory` and are deleted by `finish()` (or with the staging directory if the
+/// build fails). The index bytes do not depend on the budget. Documents are added in doc-id order. Not thread-safe.
 public final class MetadataIndexWriter {
     private let directory: String
-    private var postings: [KeywordField: [String: [UInt32]]] = [:]
-    private var rowIDs: [Int64] = []
-    private var created: [Int64] = []
-    private var released: [Int64] = []
-    /// First-seen ids of each document's classification, origin and month (`interned` maps them back to values).
-    private var classification: [UInt32] = []
-    private var origin: [UInt32] = []
-    private var month: [UInt32] = []
-    private var referenceIDs = ReferenceIDColumn.Builder()
-    private var interned: [KeywordField: ValueInterner] = [.classification: .init(), .origin: .init(), .month: .init()]
+    private let keywords: KeywordPostingsCollector
+    private let columns: MetadataColumns.Spill
+    /// First-seen ids of the classifications, origins and months (the columns hold these ids until `finish`).
+    private var interned = [ValueInterner](repeating: ValueInterner(), count: 3)
+    private static let internedFields: [KeywordField] = [.classification, .origin, .month]
 
-    /// Starts collecting for an index in `directory`.
-    public init(directory: String) {
+    /// Starts collecting for an index in `directory`, with temporary files in `spillDirectory` (both must
+    /// exist) and at most about `memoryBudget` bytes of keyword postings in memory.
+    public init(directory: String, spillDirectory: String, memoryBudget: Int) throws {
         self.directory = directory
-        for field in KeywordField.allCases { postings[field] = [:] }
+        keywords = KeywordPostingsCollector(directory: spillDirectory, memoryBudget: memoryBudget)
+        columns = try MetadataColumns.Spill(directory: spillDirectory)
     }
 
     /// Documents added so far (the next doc id).
-    public var documentCount: Int { created.count }
+    public var documentCount: Int { columns.count }
+
+    /// Keyword runs spilled so far (0 when the keyword postings fit in the budget).
+    var keywordSpillCount: Int { keywords.spillCount }
 
     /// The creation month of a date as the `month` field stores it: `YYYY-MM`.
     public static func monthKey(_ date: CableDate) -> String {
@@ -36,96 +37,69 @@ public final class MetadataIndexWriter {
     }
 
     /// Adds the metadata of the next document.
-    public func add(_ record: CableRecord) {
-        let doc = UInt32(created.count)
-        let monthValue = Self.monthKey(record.created)
-        rowIDs.append(record.rowID.map { Int64($0) } ?? MetadataColumns.null)
-        created.append(record.created.minutesSinceEpoch)
-        released.append(record.released?.minutesSinceEpoch ?? MetadataColumns.null)
-        classification.append(interned[.classification]!.id(of: record.classification))
-        origin.append(interned[.origin]!.id(of: record.origin))
-        month.append(interned[.month]!.id(of: monthValue))
-        referenceIDs.append(record.referenceID)
-        note(.tag, record.tags, doc)
-        note(.origin, [record.origin], doc)
-        note(.classification, [record.classification], doc)
-        note(.month, [monthValue], doc)
-        note(.reference, record.references, doc)
-        note(.refid, [record.referenceID], doc)
-    }
-
-    private func note(_ field: KeywordField, _ values: [String], _ doc: UInt32) {
-        for v in values {
-            postings[field]![v, default: []].appendIfNew(doc)
+    /// - Throws: `.io` if a spill file cannot be written, `.invalidArgument` past the format's limits.
+    public func add(_ record: CableRecord) throws {
+        guard documentCount < Int(UInt32.max) else {
+            throw CorpusIndexError.invalidArgument("more than \(UInt32.max - 1) documents: the index holds at most that many")
         }
+        let doc = UInt32(documentCount)
+        let monthValue = Self.monthKey(record.created)
+        try columns.append(
+            rowID: record.rowID.map { Int64($0) } ?? MetadataColumns.null, created: record.created.minutesSinceEpoch,
+            released: record.released?.minutesSinceEpoch ?? MetadataColumns.null,
+            classificationID: interned[0].id(of: record.classification), originID: interned[1].id(of: record.origin),
+            monthID: interned[2].id(of: monthValue), referenceID: record.referenceID)
+        for tag in record.tags { keywords.add(.tag, tag, doc: doc) }
+        keywords.add(.origin, record.origin, doc: doc)
+        keywords.add(.classification, record.classification, doc: doc)
+        keywords.add(.month, monthValue, doc: doc)
+        for reference in record.references { keywords.add(.reference, reference, doc: doc) }
+        keywords.add(.refid, record.referenceID, doc: doc)
+        try keywords.endDocument()
     }
 
-    /// Writes the columns and keyword fields, then frees the collected values (call once).
+    /// Writes the keyword fields (values sorted by UTF-8 bytes) and the columns, then deletes the temporary
+    /// files (call once).
     /// - Returns: stats of every keyword field (with its files), in `KeywordField` order, and the columns file.
     public func finish() throws -> (keywordFields: [FieldIndexStats], columns: WrittenFile) {
+        defer {
+            keywords.removeRuns()
+            columns.remove()
+        }
         var stats: [FieldIndexStats] = []
-        var ordinals: [KeywordField: [String: UInt32]] = [:]
+        // ordinals[c][first-seen id] = the value's ordinal in its sorted keyword field.
+        var ordinals = interned.map { [UInt32](repeating: 0, count: $0.count) }
         for field in KeywordField.allCases {
-            let values = postings[field]!.keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
             let writer = try FieldIndexWriter(
                 directory: directory, keywordField: IndexFiles.keywordStem(field), documentCount: documentCount)
-            var table: [String: UInt32] = [:]
-            for (ordinal, bytes) in values.enumerated() {
-                let key = String(decoding: bytes, as: UTF8.self)
-                if field == .classification || field == .origin || field == .month { table[key] = UInt32(ordinal) }
-                try bytes.withUnsafeBytes { term in
-                    try postings[field]![key]!.withUnsafeBufferPointer { try writer.add(term: term, docs: $0) }
-                }
+            let column = Self.internedFields.firstIndex(of: field)
+            var ordinal: UInt32 = 0
+            try keywords.write(field, to: writer) { value in
+                if let column, let id = interned[column].existingID(of: value) { ordinals[column][Int(id)] = ordinal }
+                ordinal += 1
             }
-            ordinals[field] = table
             stats.append(try writer.finish())
         }
-        let columns = try MetadataColumns.write(
-            path: "\(directory)/\(IndexFiles.columns)", rowIDs: rowIDs, created: created, released: released,
-            classification: sortedOrdinals(classification, .classification, ordinals),
-            origin: sortedOrdinals(origin, .origin, ordinals), month: sortedOrdinals(month, .month, ordinals),
-            referenceIDs: referenceIDs)
-        // Give the collected values back before the caller's merge needs the memory (`created` keeps the count).
-        postings = [:]
-        interned = [:]
-        rowIDs = []
-        released = []
-        classification = []
-        origin = []
-        month = []
-        referenceIDs = .init()
-        return (stats, columns)
+        let file = try columns.write(path: "\(directory)/\(IndexFiles.columns)", ordinals: ordinals)
+        return (stats, file)
     }
 }
 
-extension MetadataIndexWriter {
-    /// First-seen value ids mapped to the values' ordinals in the sorted value table.
-    private func sortedOrdinals(
-        _ ids: [UInt32], _ field: KeywordField, _ ordinals: [KeywordField: [String: UInt32]]
-    ) -> [UInt32] {
-        let table = ordinals[field]!
-        let byID = interned[field]!.values.map { table[$0]! }
-        return ids.map { byID[Int($0)] }
-    }
-}
-
-/// Gives each distinct string a dense id in first-seen order.
+/// Gives each distinct value a dense id in first-seen order; values are told apart by their exact UTF-8 bytes.
 private struct ValueInterner {
-    var ids: [String: UInt32] = [:]
-    var values: [String] = []
+    private var ids: [ByteKey: UInt32] = [:]
+
+    var count: Int { ids.count }
 
     mutating func id(of value: String) -> UInt32 {
-        if let id = ids[value] { return id }
-        let id = UInt32(values.count)
-        ids[value] = id
-        values.append(value)
+        let key = ByteKey(value)
+        if let id = ids[key] { return id }
+        let id = UInt32(ids.count)
+        ids[key] = id
         return id
     }
-}
 
-extension Array where Element == UInt32 {
-    /// Appends `doc` unless it is already the last element (a document listing a value twice).
-    fileprivate mutating func appendIfNew(_ doc: UInt32) {
-        if last != doc { append(doc) }
+    func existingID(of value: UnsafeRawBufferPointer) -> UInt32? {
+        ids[ByteKey(String(decoding: value, as: UTF8.self))]
     }
 }

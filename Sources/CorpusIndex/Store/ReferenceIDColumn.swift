@@ -67,30 +67,48 @@ public struct ReferenceIDColumn: @unchecked Sendable {
         }
     }
 
-    /// Collects reference ids in doc-id order (the writer's side): one byte heap and one offset per document.
-    struct Builder {
-        private(set) var ends: [UInt32] = []
-        private(set) var heap: [UInt8] = []
+    /// Collects reference ids in doc-id order (the writer's side): the offsets and the id bytes go to two
+    /// temporary spill files (`<spillPath>.ends`, `<spillPath>.bytes`), so memory does not grow with the
+    /// document count; `write` streams them into the sections. Not thread-safe.
+    final class Builder {
+        private let ends: SpilledColumn<UInt32>
+        private let heap: SpilledColumn<UInt8>
+        private var heapCount = 0
+
+        init(spillPath: String) throws {
+            ends = try SpilledColumn(path: spillPath + ".ends")
+            heap = try SpilledColumn(path: spillPath + ".bytes")
+        }
 
         var count: Int { ends.count }
 
         /// Appends the next document's id.
-        mutating func append(_ referenceID: String) {
-            heap.append(contentsOf: referenceID.utf8)
-            ends.append(UInt32(truncatingIfNeeded: heap.count))
+        /// - Throws: `.invalidArgument` when the ids pass 4 GiB in total (the offsets are 32-bit).
+        func append(_ referenceID: String) throws {
+            var id = referenceID
+            try id.withUTF8 { try heap.append(contentsOf: $0) }
+            heapCount += id.utf8.count
+            guard heapCount <= Int(UInt32.max) else {
+                throw CorpusIndexError.invalidArgument("reference ids exceed 4 GiB in total (documents.columns RIDS)")
+            }
+            try ends.append(UInt32(heapCount))
         }
 
         /// Writes `RIDO` and `RIDS` into `out`.
-        /// - Throws: `.invalidArgument` when the ids pass 4 GiB in total (the offsets are 32-bit).
         func write(to out: ContainerWriter) throws {
-            guard heap.count <= Int(UInt32.max) else {
-                throw CorpusIndexError.invalidArgument("reference ids exceed 4 GiB in total (documents.columns RIDS)")
-            }
-            var w = ByteWriter(capacity: (ends.count + 1) * 4)
-            w.append(UInt32(0))
-            for end in ends { w.append(end) }
-            try out.writeSection(ReferenceIDColumn.offsetsSection, w.bytes)
-            try out.writeSection(ReferenceIDColumn.bytesSection, heap)
+            try out.beginSection(ReferenceIDColumn.offsetsSection)
+            try out.write([0, 0, 0, 0])
+            try ends.readBytes { try out.write($0) }
+            try out.endSection()
+            try out.beginSection(ReferenceIDColumn.bytesSection)
+            try heap.readBytes { try out.write($0) }
+            try out.endSection()
+        }
+
+        /// Deletes the spill files.
+        func remove() {
+            ends.remove()
+            heap.remove()
         }
     }
 }

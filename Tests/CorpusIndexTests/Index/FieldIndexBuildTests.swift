@@ -14,11 +14,7 @@ import Testing
         for start in stride(from: 0, to: records.count, by: chunkSize) {
             try inversion.collect(try inversion.invertChunk(records: records[start..<min(start + chunkSize, records.count)]))
         }
-        let writers = try TextField.allCases.enumerated().map { ordinal, field in
-            try inversion.fieldLengths[ordinal].withUnsafeBufferPointer {
-                try FieldIndexWriter(directory: dir, field: field.rawValue, documentCount: records.count, fieldLengths: $0)
-            }
-        }
+        let writers = try inversion.makeFieldWriters(directory: dir)
         try inversion.merge(
             into: writers, threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn,
             segmentsPerThread: segmentsPerThread)

@@ -22,7 +22,7 @@ import Testing
             for run in slots.takeAll() { try inversion.collect(try run.get()) }
         }
         var result = NaiveIndex()
-        result.fieldLengths = inversion.fieldLengths
+        result.fieldLengths = try inversion.readFieldLengths()
         var previous: (Int, [UInt8])? = nil
         var pending: (docs: [UInt32], freqs: [UInt32], positions: [UInt32]) = ([], [], [])
         try inversion.merge(memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn) {
@@ -147,11 +147,7 @@ import Testing
         for start in stride(from: 0, to: records.count, by: 13) {
             try inversion.collect(try inversion.invertChunk(records: records[start..<min(start + 13, records.count)]))
         }
-        let writers = try TextField.allCases.enumerated().map { ordinal, field in
-            try inversion.fieldLengths[ordinal].withUnsafeBufferPointer {
-                try FieldIndexWriter(directory: dir.path, field: field.rawValue, documentCount: records.count, fieldLengths: $0)
-            }
-        }
+        let writers = try inversion.makeFieldWriters(directory: dir.path)
         // A run whose first entry is garbage: the worker merging that segment fails.
         let corrupt = inversion.runs.first!.path
         let handle = try #require(FileHandle(forWritingAtPath: corrupt))

@@ -51,10 +51,10 @@ enum TestIndexBuilder {
             files += stats.files
         }
         let store = try DocStoreWriter(directory: directory, compression: compression, blockSize: blockSize, threads: 2)
-        let metadata = MetadataIndexWriter(directory: directory)
+        let metadata = try MetadataIndexWriter(directory: directory, spillDirectory: directory, memoryBudget: 64 << 20)
         for record in records {
             try store.add(record)
-            metadata.add(record)
+            try metadata.add(record)
         }
         files.append(try store.finish())
         let (keywordStats, columns) = try metadata.finish()
