@@ -9,7 +9,11 @@ public final class DocStoreReader: @unchecked Sendable {
     /// Documents in the store.
     public let documentCount: Int
     /// How blocks are compressed.
-    public let compression: StoreCompression
+    public var compression: StoreCompression { options.compression }
+    /// How the store was written (codec, level, word table, block size), from `DSHD`.
+    public let options: DocStoreOptions
+    /// The word table blocks were transformed with, if any.
+    public let words: WordTable?
     /// The number of blocks.
     public let blockCount: Int
     let file: ContainerFile
@@ -27,16 +31,29 @@ public final class DocStoreReader: @unchecked Sendable {
         let blockCount = try header.read(UInt64.self)
         let code = try header.read(UInt32.self)
         let blockSize = try header.read(UInt32.self)
+        let level = try header.read(UInt32.self)
+        let transform = try header.read(UInt32.self)
+        guard header.isAtEnd else { throw header.corrupt("\(header.remaining) bytes after the header fields") }
         blocks = try file.section(DocStoreWriter.blocksSection)
         index = try file.section(DocStoreWriter.indexSection)
-        guard blockSize <= 1 << 26 else { throw header.corrupt("block size \(blockSize)") }
+        guard blockSize > 0, blockSize <= 1 << 26 else { throw header.corrupt("block size \(blockSize)") }
         guard let compression = StoreCompression(code: code) else {
             throw header.corrupt("unknown compression code \(code)")
         }
+        guard compression.levels.contains(Int(level)) else {
+            throw header.corrupt("level \(level) is not a \(compression.rawValue) level (\(compression.levels))")
+        }
+        guard transform <= 1 else { throw header.corrupt("unknown transform code \(transform)") }
+        let hasWords = file.sections.contains { $0.name == DocStoreWriter.wordsSection }
+        guard hasWords == (transform == 1) else {
+            throw header.corrupt("transform \(transform) but the DWRD section is \(hasWords ? "present" : "missing")")
+        }
+        words = hasWords ? try WordTable.parse(try file.section(DocStoreWriter.wordsSection), file: file.name) : nil
         guard documents <= UInt64(UInt32.max), blockCount <= documents,
             UInt64(index.count) == blockCount * UInt64(DocStoreWriter.indexEntrySize), (blockCount == 0) == (documents == 0)
         else { throw header.corrupt("\(documents) documents in \(blockCount) blocks do not fit the block index") }
-        self.compression = compression
+        options = DocStoreOptions(
+            compression: compression, level: Int(level), wordTable: transform == 1, blockSize: Int(blockSize))
         documentCount = Int(documents)
         self.blockCount = Int(blockCount)
         maxBlockBytes = Int(blockSize)
@@ -127,7 +144,16 @@ public final class DocStoreReader: @unchecked Sendable {
             throw CorpusIndexError.corrupt(
                 file: file.name, section: "DBLK", reason: "block \(b) does not decompress (\(compression.rawValue))")
         }
-        return out
+        guard let words else { return out }
+        // A code expands to at most 32 bytes.
+        var plain: [UInt8] = []
+        plain.reserveCapacity(out.count * 2)
+        let decoded = out.withUnsafeBytes { words.decode($0, into: &plain, maxOutput: min(Int(Int32.max), out.count &* 32)) }
+        guard decoded else {
+            throw CorpusIndexError.corrupt(
+                file: file.name, section: "DBLK", reason: "block \(b) is not a valid word-table transform (DWRD)")
+        }
+        return plain
     }
 
     /// Turns a block's four streams (per-document part lengths, metadata, headers, bodies) back into one
