@@ -184,7 +184,7 @@ public struct WordTable: Sendable, Equatable {
     }
 
     /// Appends the inverse transform of `input` to `out`.
-    /// - Returns: `false` if `input` is not a valid transform (a code past the table, a truncated two-byte code
+    /// - Returns: `false` (leaving `out` with part of the output appended) if `input` is not a valid transform (a code past the table, a truncated two-byte code
     ///   or escape, an escaped byte below 0x80) or would decode to more than `maxOutput` bytes.
     public func decode(_ input: UnsafeRawBufferPointer, into out: inout [UInt8], maxOutput: Int) -> Bool {
         var i = 0
