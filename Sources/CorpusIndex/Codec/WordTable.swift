@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// A word-replacing transform for document-store blocks (docs/FORMAT.md, "Word table"): up to 16,192 frequent
-/// words, sampled from the first documents of a build, each replaced by a one- or two-byte code before the block
+/// words, sampled from the documents being stored, each replaced by a one- or two-byte code before the block
 /// is compressed. LZ4's window is 64 KiB and deflate's 32 KiB; with words shrunk to one or two bytes the same
 /// window covers about twice the text and literals cost far less, so the store shrinks by a quarter to a third
 /// (measured on the generated full-size dump: docs/FORMAT.md and the `build --store-words` help).
@@ -34,8 +34,9 @@ public struct WordTable: Sendable, Equatable {
     private let arena: [UInt8]
     /// `ends[i]` is the arena offset just past word `i` (word `i` starts at `ends[i - 1]`, or 0).
     private let ends: [UInt32]
-    /// Open-addressing hash of the words: `code + 1` per slot, 0 for empty. Capacity a power of two.
-    private let slots: [UInt16]
+    /// Open-addressing hash of the words: per slot `code + 1` in the low 16 bits and the word hash's top 16 bits
+    /// above (a cheap first comparison), 0 for empty. Capacity a power of two.
+    private let slots: [UInt32]
 
     /// The number of words.
     public var count: Int { ends.count }
@@ -53,25 +54,32 @@ public struct WordTable: Sendable, Equatable {
             arena += w
             ends.append(UInt32(arena.count))
         }
+        self.init(arena: arena, ends: ends)
+    }
+
+    /// A table of the words `arena` holds, word `i` ending at `ends[i]` (already checked).
+    private init(arena: [UInt8], ends: [UInt32]) {
         self.arena = arena
         self.ends = ends
         var capacity = 64
-        while capacity < 2 * words.count { capacity *= 2 }
-        var slots = [UInt16](repeating: 0, count: capacity)
+        while capacity < 2 * ends.count { capacity *= 2 }
+        var slots = [UInt32](repeating: 0, count: capacity)
         arena.withUnsafeBytes { raw in
-            ends.withUnsafeBufferPointer { ends in
             var start = 0
             for (code, end) in ends.enumerated() {
-                let word = UnsafeRawBufferPointer(rebasing: raw[start..<Int(end)])
-                var slot = Self.hash(word) & (capacity - 1)
+                let h = Self.hash(UnsafeRawBufferPointer(rebasing: raw[start..<Int(end)]))
+                var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
+                let tag = UInt32(truncatingIfNeeded: h >> 48) << 16
+                var duplicate = false
                 while slots[slot] != 0 {
-                    let other = Int(slots[slot]) - 1
-                    if Self.equal(raw, other, ends, word) { break }  // a duplicate keeps the first (smaller) code
+                    let other = Int(slots[slot] & 0xFFFF) - 1
+                    let otherStart = other == 0 ? 0 : Int(ends[other - 1])
+                    // A duplicate keeps the first (smaller) code.
+                    if raw[otherStart..<Int(ends[other])].elementsEqual(raw[start..<Int(end)]) { duplicate = true; break }
                     slot = (slot + 1) & (capacity - 1)
                 }
-                if slots[slot] == 0 { slots[slot] = UInt16(code + 1) }
+                if !duplicate { slots[slot] = tag | UInt32(code + 1) }
                 start = Int(end)
-            }
             }
         }
         self.slots = slots
@@ -82,55 +90,45 @@ public struct WordTable: Sendable, Equatable {
     /// remaining words seen at least twice with the largest `count * (length - 2)` (two-letter words gain nothing
     /// from a two-byte code).
     public static func build(sample: UnsafeRawBufferPointer) -> WordTable {
-        var counts: [ArraySlice<UInt8>: Int] = [:]
-        let bytes = Array(sample)
-        var i = 0
-        while i < bytes.count {
-            guard isASCIILetter(bytes[i]) else { i += 1; continue }
-            var j = i + 1
-            while j < bytes.count && isASCIILetter(bytes[j]) { j += 1 }
-            if wordLengths.contains(j - i) { counts[bytes[i..<j], default: 0] += 1 }
-            i = j
-        }
-        func ranked(_ candidates: [(ArraySlice<UInt8>, Int)], by gain: (ArraySlice<UInt8>, Int) -> Int)
-            -> [(ArraySlice<UInt8>, Int)]
-        {
-            candidates.map { ($0, $1, gain($0, $1)) }
-                .sorted { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0.lexicographicallyPrecedes($1.0) }
-                .map { ($0.0, $0.1) }
-        }
-        let first = ranked(counts.map { ($0.key, $0.value) }) { w, n in n * (w.count - 1) }
-        let one = first.prefix(oneByteCodes)
-        let rest = ranked(first.dropFirst(oneByteCodes).filter { $0.1 >= 2 && $0.0.count >= 3 }) { w, n in
-            n * (w.count - 2)
-        }
-        let words = (one + rest.prefix(maxWords - oneByteCodes)).map { Array($0.0) }
-        return WordTable(words: words)
+        let candidates = WordCounter.count(sample)
+        let first = candidates.map { ($0.word, $0.count, $0.count * ($0.word.count - 1)) }
+            .sorted { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0.lexicographicallyPrecedes($1.0) }
+        let one = first.prefix(oneByteCodes).map(\.0)
+        let rest = first.dropFirst(oneByteCodes).filter { $0.1 >= 2 && $0.0.count >= 3 }
+            .map { ($0.0, $0.1 * ($0.0.count - 2)) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.lexicographicallyPrecedes($1.0) }
+            .prefix(maxWords - oneByteCodes).map(\.0)
+        return WordTable(words: (one + rest).map { Array($0) })
     }
 
     /// The code of the word `word`, if it is in the table.
     func code(of word: UnsafeRawBufferPointer) -> Int? {
-        withLookup { $0(word) }
-    }
-
-    /// Calls `body` with a lookup function valid only during the call (the table's buffers pinned once).
-    @inline(__always)
-    private func withLookup<R>(_ body: ((UnsafeRawBufferPointer) -> Int?) -> R) -> R {
         arena.withUnsafeBytes { raw in
             ends.withUnsafeBufferPointer { ends in
-                slots.withUnsafeBufferPointer { slots in
-                    let mask = slots.count - 1
-                    return body { word in
-                        var slot = Self.hash(word) & mask
-                        while true {
-                            let entry = Int(slots[slot])
-                            if entry == 0 { return nil }
-                            if Self.equal(raw, entry - 1, ends, word) { return entry - 1 }
-                            slot = (slot + 1) & mask
-                        }
-                    }
+                slots.withUnsafeBufferPointer { slots in Self.lookup(word, Self.hash(word), raw, ends, slots) }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func lookup(
+        _ word: UnsafeRawBufferPointer, _ h: UInt64, _ raw: UnsafeRawBufferPointer, _ ends: UnsafeBufferPointer<UInt32>,
+        _ slots: UnsafeBufferPointer<UInt32>
+    ) -> Int? {
+        let mask = slots.count - 1
+        let tag = UInt32(truncatingIfNeeded: h >> 48) << 16
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if entry & 0xFFFF_0000 == tag {
+                let code = Int(entry & 0xFFFF) - 1
+                let start = code == 0 ? 0 : Int(ends[code - 1])
+                if Int(ends[code]) - start == word.count, memcmp(raw.baseAddress! + start, word.baseAddress!, word.count) == 0 {
+                    return code
                 }
             }
+            slot = (slot + 1) & mask
         }
     }
 
@@ -141,90 +139,134 @@ public struct WordTable: Sendable, Equatable {
     /// - Returns: the bytes written.
     public func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         precondition(output.count >= Self.encodedBound(input.count))
-        return withLookup { lookup in encode(input, into: output, lookup) }
-    }
-
-    @inline(__always)
-    private func encode(
-        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
-        _ lookup: (UnsafeRawBufferPointer) -> Int?
-    ) -> Int {
-        var o = 0
-        var i = 0
-        let n = input.count
-        while i < n {
-            let b = input[i]
-            if b >= 0x80 {
-                output[o] = Self.escape
-                output[o + 1] = b
-                o += 2
-                i += 1
-                continue
-            }
-            guard isASCIILetter(b) else { output[o] = b; o += 1; i += 1; continue }
-            var j = i + 1
-            while j < n && isASCIILetter(input[j]) { j += 1 }
-            let run = UnsafeRawBufferPointer(rebasing: input[i..<j])
-            if Self.wordLengths.contains(run.count), let c = lookup(run) {
-                if c < Self.oneByteCodes {
-                    output[o] = UInt8(0x80 + c)
-                    o += 1
-                } else {
-                    output[o] = Self.twoByteLead + UInt8((c - Self.oneByteCodes) >> 8)
-                    output[o + 1] = UInt8(truncatingIfNeeded: c - Self.oneByteCodes)
-                    o += 2
+        return arena.withUnsafeBytes { raw in
+            ends.withUnsafeBufferPointer { ends in
+                slots.withUnsafeBufferPointer { slots in
+                    let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    let bytes = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                    var o = 0
+                    var i = 0
+                    let n = input.count
+                    while i < n {
+                        let b = bytes![i]
+                        if b >= 0x80 {
+                            out[o] = Self.escape
+                            out[o + 1] = b
+                            o += 2
+                            i += 1
+                            continue
+                        }
+                        guard isASCIILetter(b) else { out[o] = b; o += 1; i += 1; continue }
+                        var h = Self.hashSeed
+                        var j = i
+                        while j < n && isASCIILetter(bytes![j]) {
+                            h = Self.hashStep(h, bytes![j])
+                            j += 1
+                        }
+                        let length = j - i
+                        let code = length >= 2 && length <= 32
+                            ? Self.lookup(UnsafeRawBufferPointer(rebasing: input[i..<j]), Self.hashFinish(h), raw, ends, slots) : nil
+                        if let code {
+                            if code < Self.oneByteCodes {
+                                out[o] = UInt8(0x80 + code)
+                                o += 1
+                            } else {
+                                out[o] = Self.twoByteLead + UInt8((code - Self.oneByteCodes) >> 8)
+                                out[o + 1] = UInt8(truncatingIfNeeded: code - Self.oneByteCodes)
+                                o += 2
+                            }
+                        } else {
+                            (out + o).update(from: bytes! + i, count: length)
+                            o += length
+                        }
+                        i = j
+                    }
+                    return o
                 }
-            } else {
-                UnsafeMutableRawBufferPointer(rebasing: output[o..<(o + run.count)]).copyMemory(from: run)
-                o += run.count
             }
-            i = j
         }
-        return o
     }
 
     /// Appends the inverse transform of `input` to `out`.
-    /// - Returns: `false` (leaving `out` with part of the output appended) if `input` is not a valid transform (a code past the table, a truncated two-byte code
-    ///   or escape, an escaped byte below 0x80) or would decode to more than `maxOutput` bytes.
+    /// - Returns: `false` (leaving `out` unchanged) if `input` is not a valid transform (a code past the table,
+    ///   a truncated two-byte code or escape, an escaped byte below 0x80) or would make `out` longer than
+    ///   `maxOutput` bytes.
     public func decode(_ input: UnsafeRawBufferPointer, into out: inout [UInt8], maxOutput: Int) -> Bool {
-        var i = 0
-        let n = input.count
-        return arena.withUnsafeBytes { words in
+        guard let length = decodedLength(input), length <= maxOutput - out.count else { return false }
+        let decoded = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+            arena.withUnsafeBytes { words in
+                ends.withUnsafeBufferPointer { ends in
+                    var o = buffer.baseAddress!
+                    var i = 0
+                    let n = input.count
+                    while i < n {
+                        let b = input[i]
+                        if b < 0x80 {
+                            o.pointee = b
+                            o += 1
+                            i += 1
+                        } else if b == Self.escape {
+                            o.pointee = input[i + 1]
+                            o += 1
+                            i += 2
+                        } else {
+                            var c = Int(b) - 0x80
+                            if b >= Self.twoByteLead {
+                                c = Self.oneByteCodes + (Int(b - Self.twoByteLead) << 8) + Int(input[i + 1])
+                                i += 2
+                            } else {
+                                i += 1
+                            }
+                            let start = c == 0 ? 0 : Int(ends[c - 1])
+                            let count = Int(ends[c]) - start
+                            UnsafeMutableRawPointer(o).copyMemory(from: words.baseAddress! + start, byteCount: count)
+                            o += count
+                        }
+                    }
+                    count = o - buffer.baseAddress!
+                }
+            }
+        }
+        precondition(decoded.count == length)
+        if out.isEmpty { out = decoded } else { out += decoded }
+        return true
+    }
+
+    /// The decoded length of `input`, or nil if it is not a valid transform (checks everything `decode` relies on).
+    private func decodedLength(_ input: UnsafeRawBufferPointer) -> Int? {
+        ends.withUnsafeBufferPointer { ends in
+            var length = 0
+            var i = 0
+            let n = input.count
             while i < n {
                 let b = input[i]
                 if b < 0x80 {
-                    var j = i + 1
-                    while j < n && input[j] < 0x80 { j += 1 }
-                    guard out.count + (j - i) <= maxOutput else { return false }
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[i..<j]))
-                    i = j
+                    length += 1
+                    i += 1
                     continue
                 }
                 if b == Self.escape {
-                    guard i + 1 < n, input[i + 1] >= 0x80, out.count < maxOutput else { return false }
-                    out.append(input[i + 1])
+                    guard i + 1 < n, input[i + 1] >= 0x80 else { return nil }
+                    length += 1
                     i += 2
                     continue
                 }
                 var c = Int(b) - 0x80
                 if b >= Self.twoByteLead {
-                    guard i + 1 < n else { return false }
+                    guard i + 1 < n else { return nil }
                     c = Self.oneByteCodes + (Int(b - Self.twoByteLead) << 8) + Int(input[i + 1])
                     i += 2
                 } else {
                     i += 1
                 }
-                guard c < ends.count else { return false }
-                let start = c == 0 ? 0 : Int(ends[c - 1])
-                let end = Int(ends[c])
-                guard out.count + (end - start) <= maxOutput else { return false }
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: words[start..<end]))
+                guard c < ends.count else { return nil }
+                length += Int(ends[c]) - (c == 0 ? 0 : Int(ends[c - 1]))
             }
-            return true
+            return length
         }
     }
 
-    /// The `DWRD` section: `u32 wordCount`, then per word `u8 length` and its letters.
+    /// The serialized table: `u32 wordCount`, then per word `u8 length` and its letters.
     public func serialized() -> [UInt8] {
         var w = ByteWriter(capacity: 4 + arena.count + count)
         w.append(UInt32(count))
@@ -236,45 +278,107 @@ public struct WordTable: Sendable, Equatable {
         return w.bytes
     }
 
-    /// Parses a `DWRD` section. - Throws: `.corrupt` naming `file` and the section for a bad count, length or
-    /// a byte that is not an ASCII letter.
+    /// Parses one serialized table (exactly the bytes of `bytes`).
+    /// - Throws: `.corrupt` naming `file` and DWRD for a bad count, length or a byte that is not an ASCII letter.
     public static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws -> WordTable {
         var r = ByteReader(bytes, file: file, section: "DWRD")
+        let table = try parse(&r)
+        guard r.isAtEnd else { throw r.corrupt("\(r.remaining) bytes after the last word") }
+        return table
+    }
+
+    /// Parses a `DWRD` section: `u32 tableCount`, then the tables back to back.
+    public static func parseTables(_ bytes: UnsafeRawBufferPointer, file: String) throws -> [WordTable] {
+        var r = ByteReader(bytes, file: file, section: "DWRD")
+        let n = Int(try r.read(UInt32.self))
+        // A table takes at least 4 bytes: a larger count is corrupt (never allocated).
+        guard n <= r.remaining / 4 else { throw r.corrupt("\(n) tables in \(r.remaining) bytes") }
+        var tables: [WordTable] = []
+        for _ in 0..<n { tables.append(try parse(&r)) }
+        guard r.isAtEnd else { throw r.corrupt("\(r.remaining) bytes after the last table") }
+        return tables
+    }
+
+    /// Parses one table (`u32 wordCount`, then per word `u8 length` and its letters) at `r`.
+    static func parse(_ r: inout ByteReader) throws -> WordTable {
         let n = Int(try r.read(UInt32.self))
         guard n <= maxWords else { throw r.corrupt("\(n) words, at most \(maxWords)") }
-        var words: [[UInt8]] = []
-        words.reserveCapacity(n)
+        var arena: [UInt8] = []
+        arena.reserveCapacity(min(r.remaining, 33 * n))
+        var ends: [UInt32] = []
+        ends.reserveCapacity(n)
         for i in 0..<n {
             let length = Int(try r.readUInt8())
             let word = try r.readBytes(length)
             guard wordLengths.contains(length), word.allSatisfy(isASCIILetter) else {
                 throw r.corrupt("word \(i) (\(length) bytes) is not 2...32 ASCII letters")
             }
-            words.append(Array(word))
+            arena.append(contentsOf: word)
+            ends.append(UInt32(arena.count))
         }
-        guard r.isAtEnd else { throw r.corrupt("\(r.remaining) bytes after the last word") }
-        return WordTable(words: words)
+        return WordTable(arena: arena, ends: ends)
     }
 
     public static func == (a: WordTable, b: WordTable) -> Bool { a.arena == b.arena && a.ends == b.ends }
 
-    @inline(__always)
-    private static func hash(_ word: UnsafeRawBufferPointer) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in word { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
-    }
+    static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func hashStep(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    @inline(__always) static func hashFinish(_ h: UInt64) -> UInt64 { (h ^ (h >> 29)) &* 0xbf58_476d_1ce4_e5b9 }
 
+    /// FNV-1a over the bytes, then a mixing step (the slot uses the low bits, the tag the top 16).
     @inline(__always)
-    private static func equal(
-        _ arena: UnsafeRawBufferPointer, _ code: Int, _ ends: UnsafeBufferPointer<UInt32>, _ word: UnsafeRawBufferPointer
-    )
-        -> Bool
-    {
-        let start = code == 0 ? 0 : Int(ends[code - 1])
-        let end = Int(ends[code])
-        guard end - start == word.count else { return false }
-        return memcmp(arena.baseAddress! + start, word.baseAddress!, word.count) == 0
+    static func hash(_ word: UnsafeRawBufferPointer) -> UInt64 {
+        var h = hashSeed
+        for b in word { h = hashStep(h, b) }
+        return hashFinish(h)
+    }
+}
+
+/// Counts the maximal runs of 2...32 ASCII letters of a sample (for `WordTable.build`): an open-addressing table
+/// of (offset, length) into the sample, so counting allocates only the table.
+enum WordCounter {
+    static func count(_ sample: UnsafeRawBufferPointer) -> [(word: ArraySlice<UInt8>, count: Int)] {
+        let bytes = Array(sample)
+        var capacity = 1024
+        while capacity < sample.count / 2 { capacity *= 2 }
+        // Per slot: sample offset + 1 (0 = empty), length, count.
+        var offsets = [UInt32](repeating: 0, count: capacity)
+        var lengths = [UInt8](repeating: 0, count: capacity)
+        var counts = [UInt32](repeating: 0, count: capacity)
+        var used = 0
+        bytes.withUnsafeBufferPointer { p in
+            var i = 0
+            let n = p.count
+            while i < n {
+                guard isASCIILetter(p[i]) else { i += 1; continue }
+                var h = WordTable.hashSeed
+                var j = i
+                while j < n && isASCIILetter(p[j]) { h = WordTable.hashStep(h, p[j]); j += 1 }
+                let length = j - i
+                if length >= 2 && length <= 32 {
+                    var slot = Int(truncatingIfNeeded: WordTable.hashFinish(h)) & (capacity - 1)
+                    while offsets[slot] != 0 {
+                        let o = Int(offsets[slot]) - 1
+                        if Int(lengths[slot]) == length && memcmp(p.baseAddress! + o, p.baseAddress! + i, length) == 0 { break }
+                        slot = (slot + 1) & (capacity - 1)
+                    }
+                    if offsets[slot] == 0 {
+                        offsets[slot] = UInt32(i + 1)
+                        lengths[slot] = UInt8(length)
+                        used += 1
+                    }
+                    counts[slot] += 1
+                }
+                i = j
+            }
+        }
+        var result: [(word: ArraySlice<UInt8>, count: Int)] = []
+        result.reserveCapacity(used)
+        for slot in 0..<capacity where offsets[slot] != 0 {
+            let o = Int(offsets[slot]) - 1
+            result.append((bytes[o..<(o + Int(lengths[slot]))], Int(counts[slot])))
+        }
+        return result
     }
 }
 

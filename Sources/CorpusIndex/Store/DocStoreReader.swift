@@ -12,8 +12,9 @@ public final class DocStoreReader: @unchecked Sendable {
     public var compression: StoreCompression { options.compression }
     /// How the store was written (codec, level, word table, block size), from `DSHD`.
     public let options: DocStoreOptions
-    /// The word table blocks were transformed with, if any.
-    public let words: WordTable?
+    /// The word tables blocks were transformed with (empty without a word table); a block's DIDX entry names
+    /// its table.
+    public let words: [WordTable]
     /// The number of blocks.
     public let blockCount: Int
     let file: ContainerFile
@@ -48,7 +49,7 @@ public final class DocStoreReader: @unchecked Sendable {
         guard hasWords == (transform == 1) else {
             throw header.corrupt("transform \(transform) but the DWRD section is \(hasWords ? "present" : "missing")")
         }
-        words = hasWords ? try WordTable.parse(try file.section(DocStoreWriter.wordsSection), file: file.name) : nil
+        words = hasWords ? try WordTable.parseTables(try file.section(DocStoreWriter.wordsSection), file: file.name) : []
         guard documents <= UInt64(UInt32.max), blockCount <= documents,
             UInt64(index.count) == blockCount * UInt64(DocStoreWriter.indexEntrySize), (blockCount == 0) == (documents == 0)
         else { throw header.corrupt("\(documents) documents in \(blockCount) blocks do not fit the block index") }
@@ -114,6 +115,11 @@ public final class DocStoreReader: @unchecked Sendable {
         UInt32(littleEndian: index.loadUnaligned(fromByteOffset: block * DocStoreWriter.indexEntrySize, as: UInt32.self))
     }
 
+    /// The word table of `block` (the DIDX entry's second field; 0 without word tables).
+    private func tableNumber(_ block: Int) -> UInt32 {
+        UInt32(littleEndian: index.loadUnaligned(fromByteOffset: block * DocStoreWriter.indexEntrySize + 4, as: UInt32.self))
+    }
+
     private func blockOffset(_ block: Int) -> UInt64 {
         UInt64(littleEndian: index.loadUnaligned(fromByteOffset: block * DocStoreWriter.indexEntrySize + 8, as: UInt64.self))
     }
@@ -131,9 +137,11 @@ public final class DocStoreReader: @unchecked Sendable {
         let next = b + 1 < blockCount ? firstDoc(b + 1) : UInt32(documentCount)
         let start = blockOffset(b)
         let end = b + 1 < blockCount ? blockOffset(b + 1) : UInt64(blocks.count)
-        guard (b == 0 ? first == 0 : true), first < next, start <= end, end <= UInt64(blocks.count) else {
+        guard (b == 0 ? first == 0 : true), first < next, start <= end, end <= UInt64(blocks.count),
+            options.wordTable || tableNumber(b) == 0
+        else {
             throw CorpusIndexError.corrupt(
-                file: file.name, section: "DIDX", reason: "block \(b) entry (doc \(first), offset \(start)) is inconsistent")
+                file: file.name, section: "DIDX", reason: "block \(b) entry (doc \(first), table \(tableNumber(b)), offset \(start)) is inconsistent")
         }
         let region = UnsafeRawBufferPointer(rebasing: blocks[Int(start)..<Int(end)])
         var out: [UInt8] = []
@@ -144,11 +152,16 @@ public final class DocStoreReader: @unchecked Sendable {
             throw CorpusIndexError.corrupt(
                 file: file.name, section: "DBLK", reason: "block \(b) does not decompress (\(compression.rawValue))")
         }
-        guard let words else { return out }
+        guard options.wordTable else { return out }
+        let table = Int(tableNumber(b))
+        guard table < words.count else {
+            throw CorpusIndexError.corrupt(
+                file: file.name, section: "DIDX", reason: "block \(b) names word table \(table) of \(words.count)")
+        }
         // A code expands to at most 32 bytes.
         var plain: [UInt8] = []
         plain.reserveCapacity(out.count * 2)
-        let decoded = out.withUnsafeBytes { words.decode($0, into: &plain, maxOutput: min(Int(Int32.max), out.count &* 32)) }
+        let decoded = out.withUnsafeBytes { words[table].decode($0, into: &plain, maxOutput: min(Int(Int32.max), out.count &* 32)) }
         guard decoded else {
             throw CorpusIndexError.corrupt(
                 file: file.name, section: "DBLK", reason: "block \(b) is not a valid word-table transform (DWRD)")

@@ -6,9 +6,11 @@ import Dispatch
 ///
 /// Block cutting is deterministic: a block ends after the first document that brings it to `>= blockSize` bytes.
 /// Completed blocks are queued and compressed `threads` at a time with `DispatchQueue.concurrentPerform`, then
-/// written in order; memory is bounded by about `8 * threads` blocks, plus, with a word table, the first
-/// `wordSampleBytes` of blocks, held until the table is chosen from them (so the table, and the whole file,
-/// depend only on the documents). Documents must be added in doc-id order. Not thread-safe itself (it
+/// written in order; memory is bounded by about `8 * threads` blocks. With word tables, the store is cut into
+/// segments of `wordSegmentBytes` of payload (a segment starts with the first block written after the previous
+/// one reached that size); each segment gets its own table, chosen from its first `wordSampleBytes` of blocks,
+/// which are held until then. The text of a dump drifts (old cables are all capitals, recent ones are not), so
+/// one table per segment follows it. Segments, tables and the whole file depend only on the documents. Documents must be added in doc-id order. Not thread-safe itself (it
 /// parallelises internally).
 public final class DocStoreWriter {
     static let headerSection = FourCC("DSHD")
@@ -19,15 +21,21 @@ public final class DocStoreWriter {
     static let headerSize = 32
     /// The default target uncompressed block size (`DocStoreOptions.defaultBlockSize`).
     public static let defaultBlockSize = DocStoreOptions.defaultBlockSize
-    /// Block payload bytes the word table is chosen from: the first whole blocks reaching 4 MiB.
-    static let wordSampleBytes = 4 << 20
+    /// Block payload bytes a word table is chosen from: the segment's first whole blocks reaching 4 MiB.
+    var wordSampleBytes = 4 << 20
+    /// Block payload bytes per word-table segment (a table of ~130 KB per 64 MiB costs 0.2%). Tests lower both.
+    var wordSegmentBytes = 64 << 20
 
     private let out: ContainerWriter
     public let options: DocStoreOptions
     private var blockSize: Int { options.blockSize }
     private let threads: Int
-    /// The word table, once chosen (nil until then, and always without one).
-    private var words: WordTable?
+    /// The word tables chosen so far (one per segment; none without word tables).
+    private var tables: [WordTable] = []
+    /// Whether the pending blocks start a segment whose table is not chosen yet.
+    private var choosingTable: Bool
+    /// Payload bytes of the current segment's blocks.
+    private var segmentBytes = 0
     private var pendingBytes = 0
     // The block being filled, as four streams (docs/FORMAT.md, "Document store").
     private var lengths: [UInt8] = []
@@ -48,6 +56,7 @@ public final class DocStoreWriter {
         precondition(threads > 0)
         self.options = options
         self.threads = threads
+        choosingTable = options.wordTable
         compressors = (0..<threads).map { _ in BlockCompressor(options) }
         out = try ContainerWriter(path: "\(directory)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
         try out.beginSection(Self.blocksSection)
@@ -100,28 +109,34 @@ public final class DocStoreWriter {
         var block: [UInt8] = []
         block.reserveCapacity(currentBytes)
         for stream in [lengths, metadata, headers, bodies] { block.append(contentsOf: stream) }
+        if options.wordTable && segmentBytes >= wordSegmentBytes {
+            try flushPending()
+            choosingTable = true
+            segmentBytes = 0
+        }
         pending.append((currentFirstDoc, block))
         pendingBytes += block.count
+        segmentBytes += block.count
         currentBytes = 0
         lengths.removeAll(keepingCapacity: true)
         metadata.removeAll(keepingCapacity: true)
         headers.removeAll(keepingCapacity: true)
         bodies.removeAll(keepingCapacity: true)
-        let choosingWords = options.wordTable && words == nil
-        if choosingWords ? pendingBytes >= Self.wordSampleBytes : pending.count >= 8 * threads { try flushPending() }
+        if choosingTable ? pendingBytes >= wordSampleBytes : pending.count >= 8 * threads { try flushPending() }
     }
 
-    /// Chooses the word table from the pending blocks (the first blocks of the store), once.
-    private func chooseWords() {
-        guard options.wordTable, words == nil else { return }
+    /// Chooses the segment's word table from the pending blocks (the segment's first blocks).
+    private func chooseTable() {
+        guard choosingTable, !pending.isEmpty else { return }
         var sample: [UInt8] = []
         sample.reserveCapacity(pendingBytes)
         for block in pending { sample += block.bytes }
-        words = sample.withUnsafeBytes { WordTable.build(sample: $0) }
+        tables.append(sample.withUnsafeBytes { WordTable.build(sample: $0) })
+        choosingTable = false
     }
 
     private func flushPending() throws {
-        chooseWords()
+        chooseTable()
         guard !pending.isEmpty else { return }
         let work = pending
         pending.removeAll(keepingCapacity: true)
@@ -129,7 +144,8 @@ public final class DocStoreWriter {
         let slots = DisjointSlots<[UInt8]>(count: work.count)
         let workers = min(threads, work.count)
         let compressors = compressors
-        let words = words
+        let words = tables.last
+        let table = UInt32(max(tables.count - 1, 0))
         // Worker w compresses blocks w, w + workers, ... with its own compressor (reused state and buffers).
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for i in stride(from: w, to: work.count, by: workers) {
@@ -140,7 +156,7 @@ public final class DocStoreWriter {
         }
         for (i, packed) in slots.takeAll().enumerated() {
             index.append(work[i].firstDoc)
-            index.append(UInt32(0))
+            index.append(table)
             index.append(out.sectionPosition)
             try out.write(packed)
             blockCount += 1
@@ -150,11 +166,15 @@ public final class DocStoreWriter {
     /// Compresses and writes what is left, the block index, the word table and the header section.
     public func finish() throws -> WrittenFile {
         try closeBlock()
-        chooseWords()
         try flushPending()
         try out.endSection()
         try out.writeSection(Self.indexSection, index.bytes)
-        if let words { try out.writeSection(Self.wordsSection, words.serialized()) }
+        if options.wordTable {
+            var section = ByteWriter()
+            section.append(UInt32(tables.count))
+            for table in tables { section.append(contentsOf: table.serialized()) }
+            try out.writeSection(Self.wordsSection, section.bytes)
+        }
         var header = ByteWriter(capacity: Self.headerSize)
         header.append(UInt64(count))
         header.append(UInt64(blockCount))
