@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A word-replacing transform for document-store blocks (docs/FORMAT.md, "Word table"): up to 16,192 frequent
 /// words, sampled from the documents being stored, each replaced by a one- or two-byte code before the block
 /// is compressed. LZ4's window is 64 KiB and deflate's 32 KiB; with words shrunk to one or two bytes the same
@@ -16,7 +10,9 @@ import Darwin
 /// - `0xC0...0xFE` then any byte `x`: word `64 + (b - 0xC0) * 256 + x` (16,128 two-byte codes);
 /// - `0xFF` then a byte `x >= 0x80`: the byte `x` (raw bytes `>= 0x80`, e.g. UTF-8, are escaped).
 ///
-/// A word is 2...32 ASCII letters. The encoder replaces every maximal run of ASCII letters that is in the table
+/// A word is 2...32 ASCII letters, optionally followed by one space (most words in a cable are, and coding the
+/// space with the word saves LZ4 a literal per word). The encoder replaces every maximal run of ASCII letters
+/// that is in the table, with its following space if that is in the table,
 /// and copies every other byte (escaping those `>= 0x80`), so `decode(encode(x)) == x` for any bytes.
 ///
 /// Immutable after construction; `Sendable` and thread-safe (encode and decode use only caller buffers).
@@ -26,7 +22,15 @@ public struct WordTable: Sendable, Equatable {
     /// The largest table: 64 one-byte and 63 * 256 two-byte codes.
     public static let maxWords = oneByteCodes + 63 * 256
     /// Word lengths accepted, in bytes.
+    /// Letters in a word (a word may add one trailing space).
     public static let wordLengths = 2...32
+    static let space = UInt8(ascii: " ")
+
+    /// Whether `w` is a word: 2...32 ASCII letters, optionally followed by one space.
+    static func isWord<C: BidirectionalCollection>(_ w: C) -> Bool where C.Element == UInt8 {
+        let letters = w.last == space ? w.count - 1 : w.count
+        return wordLengths.contains(letters) && w.prefix(letters).allSatisfy(isASCIILetter)
+    }
     static let twoByteLead: UInt8 = 0xC0
     static let escape: UInt8 = 0xFF
 
@@ -44,23 +48,29 @@ public struct WordTable: Sendable, Equatable {
     /// Word `i`'s bytes.
     public func word(_ i: Int) -> ArraySlice<UInt8> { arena[(i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i])] }
 
-    /// A table of `words` in code order. - Precondition: at most `maxWords` words, each 2...32 ASCII letters.
+    /// A table of `words` in code order. - Precondition: at most `maxWords` words, each 2...32 ASCII letters and an optional
+    ///   trailing space.
     public init(words: [[UInt8]]) {
         precondition(words.count <= Self.maxWords)
         var arena: [UInt8] = []
         var ends: [UInt32] = []
         for w in words {
-            precondition(Self.wordLengths.contains(w.count) && w.allSatisfy(isASCIILetter), "not a word")
+            precondition(Self.isWord(w), "not a word")
             arena += w
             ends.append(UInt32(arena.count))
         }
         self.init(arena: arena, ends: ends)
     }
 
-    /// A table of the words `arena` holds, word `i` ending at `ends[i]` (already checked).
-    private init(arena: [UInt8], ends: [UInt32]) {
+    /// A table of the words `arena` holds, word `i` ending at `ends[i]` (already checked); without the hash
+    /// (`forEncoding` false) it can only decode, and opening a store stays cheap.
+    private init(arena: [UInt8], ends: [UInt32], forEncoding: Bool = true) {
         self.arena = arena
         self.ends = ends
+        guard forEncoding else {
+            slots = []
+            return
+        }
         var capacity = 64
         while capacity < 2 * ends.count { capacity *= 2 }
         var slots = [UInt32](repeating: 0, count: capacity)
@@ -103,7 +113,8 @@ public struct WordTable: Sendable, Equatable {
 
     /// The code of the word `word`, if it is in the table.
     func code(of word: UnsafeRawBufferPointer) -> Int? {
-        arena.withUnsafeBytes { raw in
+        precondition(!slots.isEmpty, "a decode-only table")
+        return arena.withUnsafeBytes { raw in
             ends.withUnsafeBufferPointer { ends in
                 slots.withUnsafeBufferPointer { slots in Self.lookup(word, Self.hash(word), raw, ends, slots) }
             }
@@ -124,7 +135,7 @@ public struct WordTable: Sendable, Equatable {
             if entry & 0xFFFF_0000 == tag {
                 let code = Int(entry & 0xFFFF) - 1
                 let start = code == 0 ? 0 : Int(ends[code - 1])
-                if Int(ends[code]) - start == word.count, memcmp(raw.baseAddress! + start, word.baseAddress!, word.count) == 0 {
+                if Int(ends[code]) - start == word.count, sameBytes(raw.baseAddress! + start, word.baseAddress!, word.count) {
                     return code
                 }
             }
@@ -139,6 +150,7 @@ public struct WordTable: Sendable, Equatable {
     /// - Returns: the bytes written.
     public func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         precondition(output.count >= Self.encodedBound(input.count))
+        precondition(!slots.isEmpty, "a decode-only table")
         return arena.withUnsafeBytes { raw in
             ends.withUnsafeBufferPointer { ends in
                 slots.withUnsafeBufferPointer { slots in
@@ -164,8 +176,19 @@ public struct WordTable: Sendable, Equatable {
                             j += 1
                         }
                         let length = j - i
-                        let code = length >= 2 && length <= 32
-                            ? Self.lookup(UnsafeRawBufferPointer(rebasing: input[i..<j]), Self.hashFinish(h), raw, ends, slots) : nil
+                        var code: Int? = nil
+                        if length >= 2 && length <= 32 {
+                            // The word with its following space first, then the bare word.
+                            if j < n && bytes![j] == Self.space {
+                                code = Self.lookup(
+                                    UnsafeRawBufferPointer(rebasing: input[i...j]), Self.hashFinish(Self.hashStep(h, Self.space)),
+                                    raw, ends, slots)
+                                if code != nil { j += 1 }
+                            }
+                            if code == nil {
+                                code = Self.lookup(UnsafeRawBufferPointer(rebasing: input[i..<j]), Self.hashFinish(h), raw, ends, slots)
+                            }
+                        }
                         if let code {
                             if code < Self.oneByteCodes {
                                 out[o] = UInt8(0x80 + code)
@@ -279,28 +302,19 @@ public struct WordTable: Sendable, Equatable {
     }
 
     /// Parses one serialized table (exactly the bytes of `bytes`).
-    /// - Throws: `.corrupt` naming `file` and DWRD for a bad count, length or a byte that is not an ASCII letter.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws -> WordTable {
-        var r = ByteReader(bytes, file: file, section: "DWRD")
-        let table = try parse(&r)
+    /// - Throws: `.corrupt` naming `file` and `section` for a bad count, length or a byte that is not an ASCII
+    ///   letter, or bytes left over.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, file: String, section: String = "DWRD", forEncoding: Bool = true)
+        throws -> WordTable
+    {
+        var r = ByteReader(bytes, file: file, section: section)
+        let table = try parse(&r, forEncoding: forEncoding)
         guard r.isAtEnd else { throw r.corrupt("\(r.remaining) bytes after the last word") }
         return table
     }
 
-    /// Parses a `DWRD` section: `u32 tableCount`, then the tables back to back.
-    public static func parseTables(_ bytes: UnsafeRawBufferPointer, file: String) throws -> [WordTable] {
-        var r = ByteReader(bytes, file: file, section: "DWRD")
-        let n = Int(try r.read(UInt32.self))
-        // A table takes at least 4 bytes: a larger count is corrupt (never allocated).
-        guard n <= r.remaining / 4 else { throw r.corrupt("\(n) tables in \(r.remaining) bytes") }
-        var tables: [WordTable] = []
-        for _ in 0..<n { tables.append(try parse(&r)) }
-        guard r.isAtEnd else { throw r.corrupt("\(r.remaining) bytes after the last table") }
-        return tables
-    }
-
     /// Parses one table (`u32 wordCount`, then per word `u8 length` and its letters) at `r`.
-    static func parse(_ r: inout ByteReader) throws -> WordTable {
+    static func parse(_ r: inout ByteReader, forEncoding: Bool = true) throws -> WordTable {
         let n = Int(try r.read(UInt32.self))
         guard n <= maxWords else { throw r.corrupt("\(n) words, at most \(maxWords)") }
         var arena: [UInt8] = []
@@ -310,13 +324,13 @@ public struct WordTable: Sendable, Equatable {
         for i in 0..<n {
             let length = Int(try r.readUInt8())
             let word = try r.readBytes(length)
-            guard wordLengths.contains(length), word.allSatisfy(isASCIILetter) else {
-                throw r.corrupt("word \(i) (\(length) bytes) is not 2...32 ASCII letters")
+            guard isWord(word) else {
+                throw r.corrupt("word \(i) (\(length) bytes) is not 2...32 ASCII letters and an optional space")
             }
             arena.append(contentsOf: word)
             ends.append(UInt32(arena.count))
         }
-        return WordTable(arena: arena, ends: ends)
+        return WordTable(arena: arena, ends: ends, forEncoding: forEncoding)
     }
 
     public static func == (a: WordTable, b: WordTable) -> Bool { a.arena == b.arena && a.ends == b.ends }
@@ -334,19 +348,28 @@ public struct WordTable: Sendable, Equatable {
     }
 }
 
-/// Counts the maximal runs of 2...32 ASCII letters of a sample (for `WordTable.build`): an open-addressing table
+/// Counts the maximal runs of 2...32 ASCII letters of a sample, each with its following space if there is one (for `WordTable.build`): an open-addressing table
 /// of (offset, length) into the sample, so counting allocates only the table.
 enum WordCounter {
     static func count(_ sample: UnsafeRawBufferPointer) -> [(word: ArraySlice<UInt8>, count: Int)] {
         let bytes = Array(sample)
-        var capacity = 1024
-        while capacity < sample.count / 2 { capacity *= 2 }
-        // Per slot: sample offset + 1 (0 = empty), length, count.
+        // Per slot: sample offset + 1 (0 = empty), length, count; grown (rehashed) at half full.
+        var capacity = 1 << 14
         var offsets = [UInt32](repeating: 0, count: capacity)
         var lengths = [UInt8](repeating: 0, count: capacity)
         var counts = [UInt32](repeating: 0, count: capacity)
         var used = 0
         bytes.withUnsafeBufferPointer { p in
+            let base = UnsafeRawPointer(p.baseAddress!)
+            func slot(of i: Int, _ length: Int, _ h: UInt64) -> Int {
+                var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
+                while offsets[slot] != 0 {
+                    let o = Int(offsets[slot]) - 1
+                    if Int(lengths[slot]) == length && sameBytes(base + o, base + i, length) { break }
+                    slot = (slot + 1) & (capacity - 1)
+                }
+                return slot
+            }
             var i = 0
             let n = p.count
             while i < n {
@@ -356,18 +379,33 @@ enum WordCounter {
                 while j < n && isASCIILetter(p[j]) { h = WordTable.hashStep(h, p[j]); j += 1 }
                 let length = j - i
                 if length >= 2 && length <= 32 {
-                    var slot = Int(truncatingIfNeeded: WordTable.hashFinish(h)) & (capacity - 1)
-                    while offsets[slot] != 0 {
-                        let o = Int(offsets[slot]) - 1
-                        if Int(lengths[slot]) == length && memcmp(p.baseAddress! + o, p.baseAddress! + i, length) == 0 { break }
-                        slot = (slot + 1) & (capacity - 1)
+                    // A word followed by a space is counted with it (the encoder tries it first).
+                    var length = length
+                    if j < n && p[j] == WordTable.space {
+                        h = WordTable.hashStep(h, WordTable.space)
+                        length += 1
+                        j += 1
                     }
-                    if offsets[slot] == 0 {
-                        offsets[slot] = UInt32(i + 1)
-                        lengths[slot] = UInt8(length)
+                    var s = slot(of: i, length, WordTable.hashFinish(h))
+                    if offsets[s] == 0 {
+                        if 2 * (used + 1) > capacity {
+                            let old = (offsets, lengths, counts)
+                            capacity *= 2
+                            offsets = [UInt32](repeating: 0, count: capacity)
+                            lengths = [UInt8](repeating: 0, count: capacity)
+                            counts = [UInt32](repeating: 0, count: capacity)
+                            for k in 0..<old.0.count where old.0[k] != 0 {
+                                let o = Int(old.0[k]) - 1
+                                let t = slot(of: o, Int(old.1[k]), WordTable.hash(UnsafeRawBufferPointer(start: base + o, count: Int(old.1[k]))))
+                                (offsets[t], lengths[t], counts[t]) = (old.0[k], old.1[k], old.2[k])
+                            }
+                            s = slot(of: i, length, WordTable.hashFinish(h))
+                        }
+                        offsets[s] = UInt32(i + 1)
+                        lengths[s] = UInt8(length)
                         used += 1
                     }
-                    counts[slot] += 1
+                    counts[s] += 1
                 }
                 i = j
             }
@@ -380,6 +418,23 @@ enum WordCounter {
         }
         return result
     }
+}
+
+/// Whether `count` bytes at `a` and `b` are equal (words are short: a loop beats a call to memcmp).
+@inline(__always)
+func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    var k = 0
+    while k + 8 <= count {
+        if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+            return false
+        }
+        k += 8
+    }
+    while k < count {
+        if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
+        k += 1
+    }
+    return true
 }
 
 @inline(__always)

@@ -170,9 +170,16 @@ public final class DocStoreWriter {
         try out.endSection()
         try out.writeSection(Self.indexSection, index.bytes)
         if options.wordTable {
+            // u32 tableCount, tableCount u32 section offsets, the tables.
+            let serialized = tables.map { $0.serialized() }
             var section = ByteWriter()
             section.append(UInt32(tables.count))
-            for table in tables { section.append(contentsOf: table.serialized()) }
+            var offset = 4 + 4 * tables.count
+            for table in serialized {
+                section.append(UInt32(offset))
+                offset += table.count
+            }
+            for table in serialized { section.append(contentsOf: table) }
             try out.writeSection(Self.wordsSection, section.bytes)
         }
         var header = ByteWriter(capacity: Self.headerSize)

@@ -24,7 +24,10 @@ struct WordTableTests {
         let a = sample.withUnsafeBytes { WordTable.build(sample: $0) }
         let b = sample.withUnsafeBytes { WordTable.build(sample: $0) }
         #expect(a == b && a.count > 10)
-        #expect(a.word(0) == ArraySlice("MINISTER".utf8))  // the largest count * (length - 1): 2 * 7 per copy
+        // Words keep their following space; frequent ones get one-byte codes, a word never seen bare has no entry.
+        let oneByte = (0..<min(a.count, WordTable.oneByteCodes)).map { Array(a.word($0)) }
+        #expect(oneByte.contains(Array("THE ".utf8)) && oneByte.contains(Array("MINISTER ".utf8)))
+        #expect(!(0..<a.count).contains { a.word($0) == ArraySlice("MINISTER".utf8) })
         var encoded = [UInt8](repeating: 0, count: WordTable.encodedBound(sample.count))
         let n = sample.withUnsafeBytes { i in encoded.withUnsafeMutableBytes { a.encode(i, into: $0) } }
         #expect(n < sample.count * 2 / 3)
@@ -73,8 +76,21 @@ struct WordTableTests {
         #expect(!([0x80, 0x81] as [UInt8]).withUnsafeBytes { table.decode($0, into: &out, maxOutput: 3) })
     }
 
+    /// A word may carry its following space; the encoder prefers that entry and falls back to the bare word.
+    @Test func wordsWithTheirSpace() throws {
+        let table = WordTable(words: [Array("the ".utf8), Array("cat".utf8), Array("cat ".utf8), Array("sat".utf8)])
+        let text = Array("the cat sat the  cat.thecat the".utf8)
+        var encoded = [UInt8](repeating: 0, count: WordTable.encodedBound(text.count))
+        let n = text.withUnsafeBytes { i in encoded.withUnsafeMutableBytes { table.encode(i, into: $0) } }
+        #expect(Array(encoded[0..<n]) == [0x80, 0x82, 0x83, 0x20, 0x80, 0x20, 0x81, 0x2E] + Array("thecat the".utf8))
+        #expect(roundTrip(table, text) == text)
+        let parsed = try table.serialized().withUnsafeBytes { try WordTable.parse($0, file: "f") }
+        #expect(parsed == table)
+    }
+
     @Test func malformedSectionIsCorrupt() throws {
         for bad: [UInt8] in [[1, 0, 0], [1, 0, 0, 0, 2, 0x41], [1, 0, 0, 0, 1, 0x41], [1, 0, 0, 0, 2, 0x41, 0x31],
+                             [1, 0, 0, 0, 2, 0x41, 0x20], [1, 0, 0, 0, 3, 0x41, 0x20, 0x41], [1, 0, 0, 0, 4, 0x41, 0x41, 0x20, 0x20],
                              [0xFF, 0xFF, 0, 0], [0, 0, 0, 0, 9]] {
             #expect(throws: CorpusIndexError.self) { try bad.withUnsafeBytes { try WordTable.parse($0, file: "f") } }
         }
