@@ -7,9 +7,10 @@ final class IndexHandle {
     init(session: IndexSession) { self.session = session }
 }
 
-/// The hits behind a `ci_results *`: document ids and scores from the engine; each hit's metadata and JSON
-/// are fetched from the document store on first access and kept, with their C strings (owned here, freed in
-/// `deinit`). Used by one thread at a time (as the header says).
+/// The hits behind a `ci_results *`: document ids and scores from the engine; each hit's reference id (from the
+/// index's reference id column) and JSON (metadata and snippet, from the document store) are made on first
+/// access and kept, with their C strings (owned here, freed in `deinit`). Used by one thread at a time (as the
+/// header says).
 final class ResultsHandle {
     let session: IndexSession
     let node: QueryNode
@@ -25,20 +26,13 @@ final class ResultsHandle {
         jsons = Array(repeating: nil, count: ranked.count)
     }
 
-    private func load(_ i: Int) throws {
-        guard refids[i] == nil else { return }
-        let hit = try session.details([ranked[i]], for: node)[0]
-        refids[i] = strdup(hit.referenceID)
-        jsons[i] = strdup(hit.json)
-    }
-
     func refid(_ i: Int) throws -> UnsafePointer<CChar> {
-        try load(i)
+        if refids[i] == nil { refids[i] = strdup(try session.referenceID(ranked[i].doc)) }
         return UnsafePointer(refids[i]!)
     }
 
     func json(_ i: Int) throws -> UnsafePointer<CChar> {
-        try load(i)
+        if jsons[i] == nil { jsons[i] = strdup(try session.details([ranked[i]], for: node)[0].json) }
         return UnsafePointer(jsons[i]!)
     }
 

@@ -54,7 +54,8 @@ extension CorpusIndexCommand {
         @Option(name: .long, help: "Skip this many hits first (paging).")
         var offset: Int = 0
 
-        @Option(name: .long, help: "Order: score, date (oldest first) or -date (newest first; write --sort=-date).")
+        // `.unconditional`: the value is the next argument even when it starts with a dash (`--sort -date`).
+        @Option(name: .long, parsing: .unconditional, help: "Order: score, date (oldest first) or -date (newest first).")
         var sort: SearchOrder = .score
 
         @Flag(name: .long, help: "Print only the number of matching cables.")

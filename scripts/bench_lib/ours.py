@@ -64,7 +64,7 @@ def latency_tool():
 
 
 MODES = {
-    "engine": "in-process, query engine + top-10 reference ids from the document store (as the peers return ids)",
+    "engine": "in-process, query engine + top-10 reference ids from the reference id column (as the peers return ids)",
     "session": "in-process, IndexSession.search as the CLI runs it (+ metadata and a highlighted snippet per hit)",
 }
 

@@ -1,9 +1,12 @@
 // query-latency: warm, in-process query latency of corpus-index, for scripts/bench and scripts/compare.
 //
-//     query-latency INDEX WORKLOAD.json [--repeat N] [--budget SECONDS] [--mode engine|session]
+//     query-latency INDEX WORKLOAD.json [--repeat N] [--budget SECONDS] [--mode engine|session] [--clock wall|cpu]
 //
-// Modes: `engine` (default) runs the query engine and fetches the top hits' reference ids from the document store —
-// what the peer engines in scripts/compare do (ranked ids); `session` runs `IndexSession.search`, the CLI's path,
+// `--clock cpu` times each run by the thread's CPU time (CLOCK_THREAD_CPUTIME_ID) instead of the wall clock: on a
+// machine shared with other work it leaves out the time the thread waited for a core (not cache effects).
+//
+// Modes: `engine` (default) runs the query engine and reads the top hits' reference ids from the index's reference
+// id column — what the peer engines in scripts/compare do (ranked ids); `session` runs `IndexSession.search`, the CLI's path,
 // which also decodes each hit's metadata and cuts a highlighted snippet from its body.
 //
 // WORKLOAD.json is a JSON array of {"class", "index", "ours" (the query), "top" (10, or 0 for count-only)}, as
@@ -60,6 +63,7 @@ var arguments = Array(CommandLine.arguments.dropFirst())
 var repeatLimit = 200
 var budget = 2.0
 var mode = "engine"
+var cpuClock = false
 var positional: [String] = []
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
@@ -76,8 +80,12 @@ while !arguments.isEmpty {
         guard let value = arguments.first, ["engine", "session"].contains(value) else { fail("--mode engine|session") }
         mode = value
         arguments.removeFirst()
+    case "--clock":
+        guard let value = arguments.first, ["wall", "cpu"].contains(value) else { fail("--clock wall|cpu") }
+        cpuClock = value == "cpu"
+        arguments.removeFirst()
     case "-h", "--help":
-        print("usage: query-latency INDEX WORKLOAD.json [--repeat N] [--budget SECONDS] [--mode engine|session]")
+        print("usage: query-latency INDEX WORKLOAD.json [--repeat N] [--budget SECONDS] [--mode engine|session] [--clock wall|cpu]")
         exit(0)
     default:
         positional.append(argument)
@@ -114,7 +122,7 @@ do {
             top: { query, k in
                 let view = source.beginQuery()
                 let engine = QueryEngine(source: view, parser: parser)
-                let ids = try engine.search(query, top: k).hits.map { try view.document($0.doc).referenceID }
+                let ids = try engine.search(query, top: k).hits.map { try view.referenceID($0.doc) }
                 try view.endQuery()
                 return ids
             },
@@ -129,9 +137,21 @@ do {
     fail("cannot open the index \(positional[0]): \(error)")
 }
 
-/// Elapsed nanoseconds of one run of `body`.
+/// The calling thread's CPU time in nanoseconds.
+func threadCPUNanoseconds() -> Int64 {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
+}
+
+/// Elapsed nanoseconds (wall, or the thread's CPU time with `--clock cpu`) of one run of `body`.
 @inline(__always)
-func time(_ body: () throws -> Void) rethrows -> Int64 {
+func time(cpu: Bool, _ body: () throws -> Void) rethrows -> Int64 {
+    if cpu {
+        let start = threadCPUNanoseconds()
+        try body()
+        return threadCPUNanoseconds() - start
+    }
     let start = ContinuousClock.now
     try body()
     let (seconds, attoseconds) = (ContinuousClock.now - start).components
@@ -151,7 +171,7 @@ for query in workload {
         samples.reserveCapacity(repeatLimit)
         let deadline = ContinuousClock.now + .milliseconds(Int64(budget * 1000))
         while samples.count < repeatLimit && (samples.count < 5 || ContinuousClock.now < deadline) {
-            samples.append(try time(run))
+            samples.append(try time(cpu: cpuClock, run))
         }
         entry.latency = Latency(nanoseconds: samples)
     } catch {

@@ -23,8 +23,8 @@ public enum PatchedBlock {
         return e == 0 ? 2 + packed : 3 + packed + e * (1 + (h + 7) >> 3)
     }
 
-    /// A stream's last block of `count` values is stored as VarInts below this count (the 2–3 header bytes
-    /// would not pay), as a patched block from it on.
+    /// A posting list's last block of `count` documents is stored as VarInts below this count (the 2–3 header
+    /// bytes would not pay), as patched blocks from it on (docs/FORMAT.md, "Tail block").
     public static let smallestPartialBlock = 4
 
     /// Appends the encoding of `values[0..<count]` (`count` 1...128) to `out`.
@@ -74,19 +74,6 @@ public enum PatchedBlock {
         for i in 0..<count where values[i] & ~mask != 0 {
             let high = values[i] >> UInt32(b)
             for k in 0..<highBytes { out.append(UInt8(truncatingIfNeeded: high >> UInt32(8 * k))) }
-        }
-    }
-
-    /// Appends `values` as a stream: `count / 128` patched blocks, then the `r = count % 128` remaining values as
-    /// one patched block of `r` values, or as `r` VarInts when `r < smallestPartialBlock` (docs/FORMAT.md).
-    public static func encodeStream(_ values: UnsafeBufferPointer<UInt32>, into out: inout [UInt8]) {
-        let full = values.count / 128
-        for k in 0..<full { encode(values.baseAddress! + 128 * k, into: &out) }
-        let rest = values.count - 128 * full
-        if rest >= smallestPartialBlock {
-            encode(values.baseAddress! + 128 * full, count: rest, into: &out)
-        } else {
-            for i in (128 * full)..<values.count { VarInt.encode(UInt64(values[i]), into: &out) }
         }
     }
 

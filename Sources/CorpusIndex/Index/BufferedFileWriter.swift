@@ -82,7 +82,11 @@ final class BufferedFileWriter {
     private func writeAll(_ base: UnsafeRawPointer, _ length: Int) throws {
         var done = 0
         while done < length {
-            let n = write(fd, base + done, length - done)
+            #if canImport(Glibc)
+            let n = Glibc.write(fd, base + done, length - done)
+            #else
+            let n = Darwin.write(fd, base + done, length - done)
+            #endif
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CorpusIndexError.io(path: path, errno: errno, operation: "write")

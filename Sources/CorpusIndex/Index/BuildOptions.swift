@@ -6,7 +6,7 @@ import Darwin
 
 /// What a build may use and how it stores documents.
 public struct BuildOptions: Sendable {
-    /// Worker threads for parsing, inversion and the merge pipeline (>= 1).
+    /// Worker threads for parsing, inversion and the partitioned final merge (>= 1).
     public var threads: Int
     /// The memory budget in bytes: it sets the chunk size (hence the in-memory inversion buffers), the merge's
     /// read buffers and batches. Peak resident memory stays near it whatever the input size.

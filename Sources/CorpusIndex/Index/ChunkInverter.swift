@@ -393,6 +393,18 @@ final class ChunkInverter {
         return ids
     }
 
+    /// Loads the table entries, then the keys, of the terms `ids` as independent loads whose cache misses
+    /// overlap, ahead of `key(of:)` and `forEachPostingPiece(of:)` on them (the run is written in key order,
+    /// which is random order in the table and the arena).
+    func touch(_ ids: ArraySlice<UInt32>) {
+        let table = entries
+        let arena = arenaBase
+        var sum: UInt64 = 0
+        for id in ids { sum &+= table[Int(id)].key8 }
+        for id in ids { sum &+= UInt64(arena[Int(table[Int(id)].keyOffset)]) }
+        hot.pointee.touchSink &+= sum
+    }
+
     /// The first 8 key bytes of term `id`, big-endian (so integer order is byte order).
     func sortPrefix(of id: Int) -> UInt64 { entries[id].key8.byteSwapped }
 

@@ -42,6 +42,7 @@ public final class IndexBuilder: @unchecked Sendable {
     private let documents: DocStoreWriter
     private let metadata: MetadataIndexWriter
     private var finished = false
+    private var clock = BuildPhaseClock()
 
     /// Starts a build into `directory` (created if missing; it should be empty).
     public init(directory: String, options: BuildOptions) throws {
@@ -110,20 +111,29 @@ public final class IndexBuilder: @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: inversion.runDirectory)
         }
         let count = inversion.documentCount
+        clock.mark("parse+invert")
         var files: [WrittenFile] = []
         let store = try documents.finish()
         files.append(store)
-        let (keywordFields, columns) = try metadata.finish()
-        files.append(columns)
+        clock.mark("document store finish")
+        // The keyword fields and columns do not depend on the postings: with two or more threads they are
+        // written while the text fields merge. The task is always waited for, so that nothing still writes into
+        // the staging directory when a failed build removes it.
+        let metadata = self.metadata
+        let keywordTask = options.threads > 1 ? BackgroundTask { try metadata.finish() } : nil
+        defer { _ = try? keywordTask?.wait() }
+        let serialKeywords = keywordTask == nil ? try metadata.finish() : nil
+        clock.mark("metadata finish")
         let writers = try TextField.allCases.enumerated().map { ordinal, field in
             try inversion.fieldLengths[ordinal].withUnsafeBufferPointer { lengths in
                 try FieldIndexWriter(directory: directory, field: field.rawValue, documentCount: count, fieldLengths: lengths)
             }
         }
-        try inversion.merge(threads: options.threads, memoryBudget: options.mergeBudget) { field, term, docs, freqs, positions, slice in
-            try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions, slice: slice)
-        }
+        try inversion.merge(into: writers, threads: options.threads, memoryBudget: options.mergeBudget)
         let textFields = try writers.map { try $0.finish() }
+        clock.mark("final merge")
+        let (keywordFields, columns) = try serialKeywords ?? keywordTask!.wait()
+        files.append(columns)
         for stats in textFields + keywordFields { files.append(contentsOf: stats.files) }
         let manifest = Manifest(
             documentCount: count, storeCompression: options.storeCompression, textFields: textFields,

@@ -121,21 +121,65 @@ final class PostingsInversion: @unchecked Sendable {
         for f in 0..<RunFile.fieldCount { fieldLengths[f].append(contentsOf: run.fieldLengths[f]) }
     }
 
-    /// Merges every run and calls `consume` with each (field, term) in order: fields in ordinal order, terms in
-    /// byte order; a term with more than `slicePositions` positions comes in several consecutive slices (see
-    /// `TermSlice`). `consume` runs on the calling thread.
+    /// Merges every run into `writers` (one text-field writer per field, in field order). One thread merges
+    /// inline; two or more run the partitioned merge (`PartitionedMerge`). The files are the same either way.
     /// - Parameters:
-    ///   - threads: 1 merges inline; 2 or more pipeline the merge against the consumer (see `MergePipeline`).
-    ///   - memoryBudget: bytes the merge may use for read buffers and batches.
+    ///   - memoryBudget: bytes the merge may use for read buffers and postings, shared by the workers.
+    ///   - slicePositions: the slice size (see `TermSlice`); by default 1/64 of the budget's worth of positions
+    ///     per worker (at least 64 Ki).
+    ///   - fanIn: the most runs merged at once (see `merge(memoryBudget:slicePositions:fanIn:consume:)`).
+    ///   - segmentsPerThread: key-range segments per worker in the partitioned merge (more balance the load).
+    func merge(
+        into writers: [FieldIndexWriter], threads: Int, memoryBudget: Int, slicePositions: Int? = nil, fanIn: Int? = nil,
+        segmentsPerThread: Int = 8
+    ) throws {
+        guard threads > 1 else {
+            try merge(memoryBudget: memoryBudget, slicePositions: slicePositions, fanIn: fanIn) {
+                field, term, docs, freqs, positions, slice in
+                try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions, slice: slice)
+            }
+            return
+        }
+        try prepareMerge(memoryBudget: memoryBudget, fanIn: fanIn)
+        // Every worker opens every run: stay well inside the descriptor limit (a low one means fewer workers).
+        let workers = max(1, min(threads, (FileLimits.raiseOpenFileLimit() - 64) / max(runs.count, 1)))
+        let share = memoryBudget / workers
+        try PartitionedMerge.run(
+            runs: runs, into: writers, partDirectory: runDirectory, threads: workers, segmentsPerThread: segmentsPerThread,
+            readerBuffer: readerBuffer(memoryBudget: share),
+            slicePositions: slicePositions ?? Self.defaultSlicePositions(memoryBudget: share))
+    }
+
+    /// Merges every run on the calling thread and calls `consume` with each (field, term) in order: fields in
+    /// ordinal order, terms in byte order; a term with more than `slicePositions` positions comes in several
+    /// consecutive slices (see `TermSlice`).
+    /// - Parameters:
+    ///   - memoryBudget: bytes the merge may use for read buffers and postings.
     ///   - slicePositions: the slice size; by default 1/64 of the budget's worth of positions (at least 64 Ki).
     ///   - fanIn: the most runs merged at once; more runs are first joined in intermediate passes (groups of
     ///     consecutive runs concatenated into one), so neither open files nor read buffers grow with the input.
     ///     By default one run per MiB of budget, between 16 and 128.
     func merge(
-        threads: Int, memoryBudget: Int, slicePositions: Int? = nil, fanIn: Int? = nil,
+        memoryBudget: Int, slicePositions: Int? = nil, fanIn: Int? = nil,
         consume: (_ field: Int, _ term: UnsafeRawBufferPointer, _ docs: UnsafeBufferPointer<UInt32>,
             _ freqs: UnsafeBufferPointer<UInt32>, _ positions: UnsafeBufferPointer<UInt32>, _ slice: TermSlice) throws -> Void
     ) throws {
+        try prepareMerge(memoryBudget: memoryBudget, fanIn: fanIn)
+        let bufferSize = readerBuffer(memoryBudget: memoryBudget)
+        let readers = try runs.enumerated().map { rank, run in
+            try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: bufferSize)
+        }
+        let merger = RunMerger(
+            readers: readers, slicePositions: slicePositions ?? Self.defaultSlicePositions(memoryBudget: memoryBudget))
+        try merger.merge(buckets: 0..<RunFile.bucketCount) { key, postings, slice in
+            try consume(
+                Int(key[0]), UnsafeRawBufferPointer(rebasing: key[1...]), postings.docsBuffer, postings.freqsBuffer,
+                postings.positionsBuffer, slice)
+        }
+    }
+
+    /// Frees the inverters and joins runs down to the fan-in.
+    private func prepareMerge(memoryBudget: Int, fanIn: Int?) throws {
         FileLimits.raiseOpenFileLimit()
         // The inverters are done: give their arenas and tables back before the merge allocates its buffers.
         lock.lock()
@@ -143,19 +187,14 @@ final class PostingsInversion: @unchecked Sendable {
         lock.unlock()
         FileLimits.returnFreedMemory()
         try reduceRuns(toAtMost: max(fanIn ?? min(max(memoryBudget >> 20, 16), 128), 2), memoryBudget: memoryBudget)
-        let readerBuffer = min(max(memoryBudget / 4 / max(runs.count, 1), 16 << 10), 1 << 20)
-        let readers = try runs.enumerated().map { rank, run in
-            try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: readerBuffer)
-        }
-        let merger = RunMerger(
-            readers: readers, slicePositions: slicePositions ?? max(memoryBudget / 64 / 4, 64 << 10))
-        let batchBytes = min(max(memoryBudget / 16, 1 << 20), 32 << 20)
-        try MergePipeline.run(
-            merger: merger, buckets: 0..<RunFile.bucketCount, threads: threads, batchBytes: batchBytes
-        ) { key, docs, freqs, positions, slice in
-            try consume(Int(key[0]), UnsafeRawBufferPointer(rebasing: key[1...]), docs, freqs, positions, slice)
-        }
     }
+
+    /// A quarter of the budget for the run readers' buffers, split between the runs (16 KiB to 1 MiB each).
+    private func readerBuffer(memoryBudget: Int) -> Int {
+        min(max(memoryBudget / 4 / max(runs.count, 1), 16 << 10), 1 << 20)
+    }
+
+    private static func defaultSlicePositions(memoryBudget: Int) -> Int { max(memoryBudget / 64 / 4, 64 << 10) }
 
     /// Joins groups of consecutive runs until at most `fanIn` remain (each pass divides the count by `fanIn`).
     private func reduceRuns(toAtMost fanIn: Int, memoryBudget: Int) throws {

@@ -28,7 +28,8 @@ enum RunFile {
     static func write(_ inverter: ChunkInverter, to path: String) throws -> Int {
         let order = sortedTermIDs(inverter)
         let writer = try RunWriter(path: path)
-        for id in order {
+        for (n, id) in order.enumerated() {
+            if n % touchBatch == 0 { inverter.touch(order[n..<min(n + touchBatch, order.count)]) }
             var length = 1
             inverter.forEachPostingPiece(of: Int(id)) { length += $0.count }
             try writer.beginEntry(key: inverter.key(of: Int(id)), postingsLength: length)
@@ -42,15 +43,74 @@ enum RunFile {
         return try writer.finish(documentCount: inverter.documentCount)
     }
 
-    /// Term ids in key byte order. Sorts (first 8 key bytes big-endian, id) pairs so that most comparisons are
-    /// one integer compare; ties on the prefix fall back to comparing the rest of the keys.
+    /// Terms whose table entries and keys are loaded together before they are written (see `ChunkInverter.touch`).
+    static let touchBatch = 16
+
+    /// Term ids in key byte order. Sorts (first 8 key bytes big-endian, id) pairs by the prefix with an LSD radix
+    /// sort (bytes shared by every prefix skipped), then sorts each run of equal prefixes — keys longer than 8
+    /// bytes that agree on their first 8; shorter keys are zero-padded and term bytes are never 0 — by whole key.
     static func sortedTermIDs(_ inverter: ChunkInverter) -> [UInt32] {
-        var entries = inverter.termIDs().map { SIMD2(inverter.sortPrefix(of: Int($0)), UInt64($0)) }
-        entries.sort { a, b in
-            if a.x != b.x { return a.x < b.x }
-            return compareKeys(inverter.key(of: Int(a.y)), inverter.key(of: Int(b.y))) < 0
+        let ids = inverter.termIDs()
+        var entries = ids.map { SIMD2(inverter.sortPrefix(of: Int($0)), UInt64($0)) }
+        radixSortByPrefix(&entries)
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count && entries[end].x == entries[start].x { end += 1 }
+            if end - start > 1 {
+                entries[start..<end].sort { a, b in
+                    compareKeys(inverter.key(of: Int(a.y)), inverter.key(of: Int(b.y))) < 0
+                }
+            }
+            start = end
         }
         return entries.map { UInt32(truncatingIfNeeded: $0.y) }
+    }
+
+    /// Stable LSD radix sort of `entries` by `.x`, one byte a pass; a pass whose byte is the same in every
+    /// entry is skipped.
+    static func radixSortByPrefix(_ entries: inout [SIMD2<UInt64>]) {
+        let n = entries.count
+        guard n > 1 else { return }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        for e in entries {
+            var x = e.x
+            for pass in 0..<8 {
+                counts[pass &* 256 &+ Int(x & 0xFF)] &+= 1
+                x >>= 8
+            }
+        }
+        var other = entries
+        entries.withUnsafeMutableBufferPointer { a in
+            other.withUnsafeMutableBufferPointer { b in
+                var source = a
+                var target = b
+                var inTarget = false
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for pass in 0..<8 {
+                        let histogram = counts.baseAddress! + pass * 256
+                        let shift = UInt64(pass * 8)
+                        if histogram[Int((source[0].x >> shift) & 0xFF)] == n { continue }
+                        var sum = 0
+                        for byte in 0..<256 {
+                            let c = histogram[byte]
+                            histogram[byte] = sum
+                            sum += c
+                        }
+                        for e in source {
+                            let byte = Int((e.x >> shift) & 0xFF)
+                            target[histogram[byte]] = e
+                            histogram[byte] += 1
+                        }
+                        swap(&source, &target)
+                        inTarget.toggle()
+                    }
+                }
+                if inTarget { a.update(fromContentsOf: b) }
+                _ = source
+                _ = target
+            }
+        }
     }
 
     /// Byte-wise comparison; a proper prefix sorts first.

@@ -8,11 +8,14 @@ public class ConjunctionCursor: DocCursor {
     /// Children, rarest first.
     public let children: [DocCursor]
     let lead: DocCursor
+    /// `children` again, read without reference counting in `settle`.
+    private let unowned: [UnownedCursor]
 
     public init(_ children: [DocCursor]) {
         precondition(!children.isEmpty, "a conjunction needs at least one child")
         self.children = children.sorted { $0.cost < $1.cost }
         lead = self.children[0]
+        unowned = self.children.map(UnownedCursor.init)
         super.init()
     }
 
@@ -33,7 +36,7 @@ public class ConjunctionCursor: DocCursor {
         outer: while candidate != noMoreDocs {
             var i = 1
             while i < count {
-                let d = children[i].advance(to: candidate)
+                let d = unowned[i].cursor.advance(to: candidate)
                 if d > candidate {
                     candidate = lead.advance(to: d)
                     continue outer

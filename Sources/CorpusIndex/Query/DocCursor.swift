@@ -32,6 +32,26 @@ open class DocCursor {
 
     /// An upper bound on the number of documents this cursor yields; used to order intersections (rarest first).
     open var cost: Int { 0 }
+
+    /// Calls `body` with every remaining document of a fresh cursor, ascending, in runs (each buffer valid during
+    /// its call only), and leaves the cursor exhausted. For bulk work (counting, bitsets) without a call per
+    /// document; cursors over decoded blocks hand over whole blocks. By default, runs of `next()`.
+    open func forEachRun(_ body: (UnsafeBufferPointer<DocID>) -> Void) {
+        withUnsafeTemporaryAllocation(of: DocID.self, capacity: 128) { run in
+            var n = 0
+            var d = next()
+            while d != noMoreDocs {
+                run[n] = d
+                n += 1
+                if n == 128 {
+                    body(UnsafeBufferPointer(rebasing: run[0..<n]))
+                    n = 0
+                }
+                d = next()
+            }
+            if n > 0 { body(UnsafeBufferPointer(rebasing: run[0..<n])) }
+        }
+    }
 }
 
 /// A cursor over a sorted array of document ids (tests, materialised metadata lists, small unions).

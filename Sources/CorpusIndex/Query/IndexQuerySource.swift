@@ -118,6 +118,8 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
     @inline(__always)
     public func fieldLength(field f: TextField, doc: DocID) -> UInt32 { field(f).fieldLength(doc) }
 
+    public func fieldLengthTable(field f: TextField) -> FieldLengths? { field(f).lengths }
+
     public func averageFieldLength(field f: TextField) -> Double {
         switch f {
         case .body: return averages[0]
@@ -168,6 +170,9 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
     @inline(__always)
     public func created(doc: DocID) -> Int64 { reader.columns.created(doc) }
 
+    /// From the `documents.columns` reference id column: no document-store block is decompressed.
+    public func referenceID(_ doc: DocID) throws -> String { try reader.columns.referenceIDs.referenceID(doc) }
+
     public func document(_ doc: DocID) throws -> CableRecord { try reader.documents.document(doc) }
 }
 
@@ -202,6 +207,24 @@ final class IndexTermCursor: TermCursor {
 
     func stop(_ error: any Error) {
         errors.record(error)
+        doc = noMoreDocs
+    }
+
+    override func next(minimumFrequency minimum: UInt32, upTo limit: DocID) -> DocID {
+        guard started else { return super.next(minimumFrequency: minimum, upTo: limit) }
+        do { doc = try cursor.next(minimumFrequency: minimum, upTo: limit) } catch { stop(error) }
+        return doc
+    }
+
+    /// Whole decoded blocks at a time.
+    override func forEachRun(_ body: (UnsafeBufferPointer<DocID>) -> Void) {
+        started = true
+        do {
+            while cursor.doc != PostingCursor.end {
+                body(cursor.blockRemainder)
+                try cursor.nextBlock()
+            }
+        } catch { stop(error) }
         doc = noMoreDocs
     }
 

@@ -14,6 +14,7 @@ public final class IndexSession: @unchecked Sendable {
     let _facets: (MetadataField, String, QueryNode?) throws -> [FacetValue]
     let _documentsWithID: (String) -> [DocID]
     let _document: (DocID) throws -> CableRecord
+    let _referenceID: (DocID) throws -> String
 
     /// A session over any query source.
     public init<S: QuerySource>(source: S, parser: QueryParser = QueryParser()) {
@@ -34,6 +35,7 @@ public final class IndexSession: @unchecked Sendable {
         _facets = { field, prefix, node in try run { $0.facets(field, prefix: prefix, restrictedTo: node) } }
         _documentsWithID = { source.documents(withReferenceID: $0) }
         _document = { try source.document($0) }
+        _referenceID = { try source.referenceID($0) }
     }
 
     /// Parses `query` (throws `.badQuery`).
@@ -70,9 +72,20 @@ public final class IndexSession: @unchecked Sendable {
     /// The stored cable `doc`.
     /// - Throws: `.invalidArgument` for an id out of range, `.corrupt` for bad stored bytes.
     public func document(_ doc: DocID) throws -> CableRecord {
+        try checkRange(doc)
+        return try _document(doc)
+    }
+
+    /// The reference id of `doc` (from the index's reference id column: cheaper than `document(_:)`).
+    /// - Throws: `.invalidArgument` for an id out of range, `.corrupt` for bad stored bytes.
+    public func referenceID(_ doc: DocID) throws -> String {
+        try checkRange(doc)
+        return try _referenceID(doc)
+    }
+
+    private func checkRange(_ doc: DocID) throws {
         guard Int(doc) < documentCount else {
             throw CorpusIndexError.invalidArgument("document id \(doc) is out of range (the index has \(documentCount))")
         }
-        return try _document(doc)
     }
 }

@@ -23,15 +23,13 @@ extension QueryEngine {
         let sorted = scorers.sorted { $0.maxScore < $1.maxScore }
         let n = sorted.count
         guard n > 0 else { return }
-        let cursors = sorted.map(\.cursor)
-        let weights = sorted.map(\.weight)
         var prefixBound = [Double](repeating: 0, count: n)  // sum of maxScore of terms 0...i
         var running = 0.0
         for i in 0..<n {
             running += sorted[i].maxScore
             prefixBound[i] = running
         }
-        for c in cursors { c.next() }
+        for s in sorted { s.cursor.next() }
         var firstEssential = 0
         let slack = Self.slack
         // The current window [.., windowEnd] where the essential terms' block bounds hold, and its bound.
@@ -44,7 +42,7 @@ extension QueryEngine {
         while firstEssential < n {
             // The candidate: the smallest current doc among essential terms.
             var d = noMoreDocs
-            for i in firstEssential..<n where cursors[i].doc < d { d = cursors[i].doc }
+            for i in firstEssential..<n where sorted[i].cursor.doc < d { d = sorted[i].cursor.doc }
             if d == noMoreDocs { break }
             let theta = collector.threshold
             if collector.isFull {
@@ -52,39 +50,39 @@ extension QueryEngine {
                 // most the essential terms' block maxima plus the non-essential terms' whole-list bounds.
                 let base = firstEssential > 0 ? prefixBound[firstEssential - 1] : 0
                 if !haveWindow || d > windowEnd {
-                    (windowBound, windowEnd) = Self.blockBound(cursors, weights, firstEssential..<n, at: d, base: base)
+                    (windowBound, windowEnd) = Self.blockBound(sorted, firstEssential..<n, at: d, base: base)
                     haveWindow = true
                     minimumFreqTheta = -.infinity
                 }
                 if windowBound * slack <= theta {
                     guard let next = Self.nextViableWindow(
-                        cursors, weights, firstEssential..<n, after: windowEnd, base: base, threshold: theta)
+                        sorted, firstEssential..<n, after: windowEnd, base: base, threshold: theta)
                     else { break }
                     (windowBound, windowEnd) = (next.bound, next.end)
                     minimumFreqTheta = -.infinity
-                    for i in firstEssential..<n where cursors[i].doc < next.start { cursors[i].advance(to: next.start) }
+                    for i in firstEssential..<n where sorted[i].cursor.doc < next.start { sorted[i].cursor.advance(to: next.start) }
                     continue
                 }
                 if firstEssential == n - 1 {
                     // One essential term: in this window a document scores at most BM25(tf, the block's smallest
                     // length) plus the non-essential bounds, so a frequency below `minimumFreq` cannot win; such
                     // documents are passed over on an integer comparison.
-                    let c = cursors[n - 1]
+                    let c = sorted[n - 1].cursor
                     if minimumFreqTheta != theta {
                         minimumFreq = Self.minimumFrequency(
-                            weights[n - 1], minLength: c.blockMinFieldLength, maxFreq: c.blockMaxFreq, base: base,
+                            sorted[n - 1].weight, minLength: c.blockMinFieldLength, maxFreq: c.blockMaxFreq, base: base,
                             threshold: theta)
                         minimumFreqTheta = theta
                     }
                     if c.freq < minimumFreq {
-                        c.next()
+                        c.next(minimumFrequency: minimumFreq, upTo: windowEnd)
                         continue
                     }
                 }
             }
             var score = 0.0
-            for i in firstEssential..<n where cursors[i].doc == d {
-                score += sorted[i].weight.score(tf: cursors[i].freq, fieldLength: source.fieldLength(field: sorted[i].field, doc: d))
+            for i in firstEssential..<n where sorted[i].cursor.doc == d {
+                score += sorted[i].currentScore(d, source)
             }
             // Non-essential terms, strongest first, while they can still lift the score above the threshold.
             var i = firstEssential - 1
@@ -94,9 +92,19 @@ extension QueryEngine {
                     viable = false
                     break
                 }
-                let c = cursors[i]
+                let c = sorted[i].cursor
+                if collector.isFull && c.doc < d {
+                    // Tighter than the whole-list bound: the term's maximum in the block that would hold `d`,
+                    // from the skip data, before decoding that block.
+                    c.shallowAdvance(to: d)
+                    let others = i > 0 ? prefixBound[i - 1] : 0
+                    if (score + c.blockMaxScore(sorted[i].weight) + others) * slack <= theta {
+                        viable = false
+                        break
+                    }
+                }
                 if c.advance(to: d) == d {
-                    score += sorted[i].weight.score(tf: c.freq, fieldLength: source.fieldLength(field: sorted[i].field, doc: d))
+                    score += sorted[i].currentScore(d, source)
                 }
                 i -= 1
             }
@@ -112,7 +120,7 @@ extension QueryEngine {
                     minimumFreqTheta = -.infinity
                 }
             }
-            for j in firstEssential..<n where cursors[j].doc == d { cursors[j].next() }
+            for j in firstEssential..<n where sorted[j].cursor.doc == d { sorted[j].cursor.next() }
         }
     }
 

@@ -18,30 +18,46 @@ public struct QueryEngine<S: QuerySource> {
         self.parser = parser
     }
 
-    /// A term that contributes to scores, with its own cursor (separate from the filter's) and weight.
-    final class Scorer {
-        let cursor: TermCursor
+    /// A term that contributes to scores: its cursor (its own, or the filter's), field lengths and weight.
+    ///
+    /// A value for hot loops: `cursor` and `lengths` are `unowned(unsafe)` so that reading them costs no
+    /// reference counting; the `ScorerSet` that made the scorer owns them and must outlive it.
+    struct Scorer {
+        unowned(unsafe) let cursor: TermCursor
+        /// The field's length table, or nil (then the source's `fieldLength` is asked).
+        unowned(unsafe) let lengths: FieldLengths?
         let field: TextField
         let weight: BM25
         /// The term's best possible score in any document.
         let maxScore: Double
-        init(cursor: TermCursor, field: TextField, weight: BM25) {
-            self.cursor = cursor
-            self.field = field
-            self.weight = weight
-            maxScore = cursor.maxScore(weight)
+
+        /// The term's score in `doc`, where its cursor must be.
+        @inline(__always)
+        func currentScore(_ doc: DocID, _ source: S) -> Double {
+            let length = lengths?[doc] ?? source.fieldLength(field: field, doc: doc)
+            return weight.score(tf: cursor.freq, fieldLength: length)
+        }
+    }
+
+    /// The scorers of a query with the objects they point to.
+    final class ScorerSet {
+        let scorers: [Scorer]
+        private let owned: [AnyObject]
+        init(_ parts: [(TermCursor, FieldLengths?, TextField, BM25)]) {
+            scorers = parts.map { Scorer(cursor: $0.0, lengths: $0.1, field: $0.2, weight: $0.3, maxScore: $0.0.maxScore($0.3)) }
+            owned = parts.map(\.0) + parts.compactMap(\.1)
         }
     }
 
     /// The scorers of `node`'s scoring terms, reusing the filter's cursors from `shared` where it has them.
-    func scorers(for node: QueryNode, planner: QueryPlanner<S>, shared: [ScoringTerm: TermCursor] = [:]) -> [Scorer] {
-        node.scoringTerms.compactMap { t in
+    func scorers(for node: QueryNode, planner: QueryPlanner<S>, shared: [ScoringTerm: TermCursor] = [:]) -> ScorerSet {
+        ScorerSet(node.scoringTerms.compactMap { t in
             guard let c = shared[t] ?? planner.termCursor(t.field, t.term) else { return nil }
             let w = BM25(
                 documentCount: source.documentCount, documentFrequency: c.documentFrequency,
                 averageFieldLength: source.averageFieldLength(field: t.field))
-            return Scorer(cursor: c, field: t.field, weight: w)
-        }
+            return (c, source.fieldLengthTable(field: t.field), t.field, w)
+        })
     }
 
     /// The exact BM25 score of `doc` (which the filter matched); moves each scorer's cursor to `doc`.
@@ -49,7 +65,7 @@ public struct QueryEngine<S: QuerySource> {
     func score(_ doc: DocID, _ scorers: [Scorer]) -> Double {
         var total = 0.0
         for s in scorers where s.cursor.advance(to: doc) == doc {
-            total += s.weight.score(tf: s.cursor.freq, fieldLength: source.fieldLength(field: s.field, doc: doc))
+            total += s.currentScore(doc, source)
         }
         return total
     }
@@ -68,14 +84,22 @@ public struct QueryEngine<S: QuerySource> {
         let planner = QueryPlanner(source: source)
         var collector = TopKCollector(capacity: min(k, max(source.documentCount, 1)))
         if order == .score && Self.isPureDisjunction(node) {
-            collectMaxScore(scorers(for: node, planner: planner), &collector)
+            let set = scorers(for: node, planner: planner)
+            withExtendedLifetime(set) { collectMaxScore(set.scorers, &collector) }
             return SearchResult(hits: Array(collector.sorted().dropFirst(offset)), scoredDocuments: collector.scored)
         }
         var shared: [ScoringTerm: TermCursor] = [:]
         let filter = planner.cursor(for: node, sharing: .conjunctive, scoring: &shared)
         switch order {
         case .score:
-            collectByScore(filter, scorers(for: node, planner: planner, shared: shared), &collector)
+            let set = scorers(for: node, planner: planner, shared: shared)
+            withExtendedLifetime(set) {
+                if let conjunction = filter as? ConjunctionCursor {
+                    collectConjunction(conjunction, set.scorers, &collector)
+                } else {
+                    collectByScore(filter, set.scorers, &collector)
+                }
+            }
         case .date, .dateDescending:
             // Sort key: created (negated for oldest-first so the max-heap-of-best keeps the oldest).
             let sign: Double = order == .date ? -1 : 1
@@ -93,7 +117,8 @@ public struct QueryEngine<S: QuerySource> {
     }
 
     func rescore(_ doc: DocID, _ node: QueryNode, _ planner: QueryPlanner<S>) -> Double {
-        score(doc, scorers(for: node, planner: planner))
+        let set = scorers(for: node, planner: planner)
+        return withExtendedLifetime(set) { score(doc, set.scorers) }
     }
 
     func collectByScore(_ filter: DocCursor, _ scorers: [Scorer], _ collector: inout TopKCollector) {
@@ -109,20 +134,18 @@ public struct QueryEngine<S: QuerySource> {
         var boundEnd: DocID = 0
         var bound = Double.infinity
         var haveBound = false
-        let cursors = scorers.map(\.cursor)
-        let weights = scorers.map(\.weight)
         while d != noMoreDocs {
             if collector.isFull {
                 let theta = collector.threshold
                 if !haveBound || d > boundEnd {
-                    (bound, boundEnd) = Self.blockBound(cursors, weights, 0..<cursors.count, at: d, base: 0)
+                    (bound, boundEnd) = Self.blockBound(scorers, 0..<scorers.count, at: d, base: 0)
                     haveBound = true
                 }
                 // An equal score never displaces (ties go to the lower id, already kept), so skip unless the
                 // bound, with room for rounding, can beat the threshold.
                 if bound * Self.slack <= theta {
                     guard let next = Self.nextViableWindow(
-                        cursors, weights, 0..<cursors.count, after: boundEnd, base: 0, threshold: theta)
+                        scorers, 0..<scorers.count, after: boundEnd, base: 0, threshold: theta)
                     else { return }
                     (bound, boundEnd) = (next.bound, next.end)
                     d = filter.advance(to: next.start)
@@ -138,19 +161,19 @@ public struct QueryEngine<S: QuerySource> {
     static var slack: Double { 1 + 1e-9 }
 
     /// The sum of `base` and the block maxima (BM25 at the block's largest frequency and smallest length) of
-    /// `cursors[range]` at `doc`, and the last document up to which that bound holds. Decodes nothing.
+    /// `scorers[range]` at `doc`, and the last document up to which that bound holds. Decodes nothing.
     @inline(__always)
     static func blockBound(
-        _ cursors: [TermCursor], _ weights: [BM25], _ range: Range<Int>, at doc: DocID, base: Double
+        _ scorers: [Scorer], _ range: Range<Int>, at doc: DocID, base: Double
     ) -> (bound: Double, end: DocID) {
         var bound = base
         var end = noMoreDocs
         for i in range {
-            let c = cursors[i]
+            let c = scorers[i].cursor
             c.shallowAdvance(to: doc)
             let last = c.blockLastDoc
             if last < end { end = last }
-            bound += c.blockMaxScore(weights[i])
+            bound += c.blockMaxScore(scorers[i].weight)
         }
         return (bound, end)
     }
@@ -158,12 +181,12 @@ public struct QueryEngine<S: QuerySource> {
     /// Walks the skip data (no decoding) from just after `after` to the first window whose block bound could
     /// beat `threshold`; nil when no such window remains.
     static func nextViableWindow(
-        _ cursors: [TermCursor], _ weights: [BM25], _ range: Range<Int>, after: DocID, base: Double, threshold: Double
+        _ scorers: [Scorer], _ range: Range<Int>, after: DocID, base: Double, threshold: Double
     ) -> (start: DocID, end: DocID, bound: Double)? {
         var end = after
         while end != noMoreDocs {
             let start = end + 1
-            let (bound, windowEnd) = blockBound(cursors, weights, range, at: start, base: base)
+            let (bound, windowEnd) = blockBound(scorers, range, at: start, base: base)
             if bound * slack > threshold { return (start, windowEnd, bound) }
             end = windowEnd
         }
@@ -192,6 +215,11 @@ public struct QueryEngine<S: QuerySource> {
             return source.termStatistics(field: field, term: Array(term.utf8))?.documentFrequency ?? 0
         }
         let filter = planner.cursor(for: node)
+        if let conjunction = filter as? ConjunctionCursor, !(conjunction is PhraseCursor),
+            let n = Self.countIntersection(conjunction.children, documentCount: source.documentCount)
+        {
+            return n
+        }
         var n = 0
         while filter.next() != noMoreDocs { n += 1 }
         return n

@@ -68,6 +68,9 @@ public protocol QuerySource {
     func termCursor(field: TextField, ordinal: Int, statistics: TermStatistics) -> TermCursor
     /// The number of tokens of `field` in `doc`, as BM25 uses it.
     func fieldLength(field: TextField, doc: DocID) -> UInt32
+    /// The field lengths of `field` as a table the engine reads directly in hot loops, or nil (then it calls
+    /// `fieldLength`).
+    func fieldLengthTable(field: TextField) -> FieldLengths?
     /// The average of `fieldLength` over all documents.
     func averageFieldLength(field: TextField) -> Double
 
@@ -87,6 +90,10 @@ public protocol QuerySource {
     /// Whether the created column is non-decreasing in document order (enables binary search for dates).
     var isSortedByCreated: Bool { get }
 
+    /// The reference id of `doc` (what names a ranked hit), without the rest of the stored cable.
+    /// - Throws: `CorpusIndexError.corrupt` when the stored bytes are bad.
+    func referenceID(_ doc: DocID) throws -> String
+
     /// The stored cable of `doc`, exactly as the dump held it.
     /// - Throws: `CorpusIndexError.corrupt` when the stored bytes do not decode.
     func document(_ doc: DocID) throws -> CableRecord
@@ -101,4 +108,7 @@ public protocol QuerySource {
 extension QuerySource {
     public func beginQuery() -> Self { self }
     public func endQuery() throws {}
+    public func fieldLengthTable(field: TextField) -> FieldLengths? { nil }
+    /// From the stored cable (sources without a reference id column).
+    public func referenceID(_ doc: DocID) throws -> String { try document(doc).referenceID }
 }

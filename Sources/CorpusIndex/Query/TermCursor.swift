@@ -44,6 +44,15 @@ open class TermCursor: DocCursor {
     private var scratchCapacity = 0
 
     deinit { scratchPointer?.deallocate() }
+    /// Moves to the next document where the term occurs at least `minimum` times, or to the first document after
+    /// `limit`, whichever comes first; returns it. By default `next()` until then; on-disk postings scan their
+    /// decoded frequencies instead.
+    open func next(minimumFrequency minimum: UInt32, upTo limit: DocID) -> DocID {
+        var d = next()
+        while d != noMoreDocs && d <= limit && freq < minimum { d = next() }
+        return d
+    }
+
     /// Moves the block bounds (not the cursor) to the block holding the first document `>= target`.
     open func shallowAdvance(to target: DocID) { fatalError("TermCursor.shallowAdvance is abstract") }
     /// The largest frequency in the current bound block (0 past the last block).

@@ -15,9 +15,11 @@ public final class FieldIndexWriter {
     private let lengths: [UInt32]
     /// The lengths' average exactly as `FieldLengths.averageLength` computes it (skip entries' `maxWeight`).
     private let averageLength: Double
-    private let dictionary: TermDictionaryWriter
-    private let postings: ContainerWriter
-    private let positions: ContainerWriter?
+    private let dictionary: any TermSink
+    private let postings: any FieldByteSink
+    private let positions: (any FieldByteSink)?
+    /// The index files proper; `nil` for a part writer (see `FieldIndexPart`), whose sinks are temporary files.
+    private let indexFiles: (dictionary: TermDictionaryWriter, postings: ContainerWriter, positions: ContainerWriter?)?
     private var encoder = PostingListEncoder()
     private var files: [WrittenFile] = []
     private var finished = false
@@ -35,15 +37,31 @@ public final class FieldIndexWriter {
         self.field = field
         self.documentCount = documentCount
         lengths = Array(fieldLengths)
-        averageLength = documentCount == 0
-            ? 0 : Double(fieldLengths.reduce(UInt64(0)) { $0 + UInt64($1) }) / Double(documentCount)
+        averageLength = Self.averageLength(fieldLengths)
         files.append(try FieldLengths.write(path: "\(directory)/\(IndexFiles.lengths(field))", lengths: fieldLengths))
-        dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
-        postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
+        let dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
+        let postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
         try postings.beginSection(Self.docsSection)
         let positions = try ContainerWriter(path: "\(directory)/\(IndexFiles.positions(field))", kind: FileKind.positions)
         try positions.beginSection(Self.positionsSection)
-        self.positions = positions
+        (self.dictionary, self.postings, self.positions) = (dictionary, postings, positions)
+        indexFiles = (dictionary, postings, positions)
+    }
+
+    /// A part writer (see `FieldIndexPart`): encodes terms exactly as the text field's writer `whole` would,
+    /// into `postings`, `positions` and `dictionary` with offsets counted from the part's start.
+    init(partOf whole: FieldIndexWriter, dictionary: any TermSink, postings: any FieldByteSink, positions: any FieldByteSink) {
+        field = whole.field
+        documentCount = whole.documentCount
+        lengths = whole.lengths
+        averageLength = whole.averageLength
+        (self.dictionary, self.postings, self.positions) = (dictionary, postings, positions)
+        indexFiles = nil
+    }
+
+    /// The lengths' average exactly as `FieldLengths.averageLength` computes it (skip entries' `maxWeight`).
+    private static func averageLength(_ lengths: UnsafeBufferPointer<UInt32>) -> Double {
+        lengths.isEmpty ? 0 : Double(lengths.reduce(UInt64(0)) { $0 + UInt64($1) }) / Double(lengths.count)
     }
 
     /// Starts writing a keyword field (no positions, no field lengths; every frequency is 1).
@@ -52,10 +70,11 @@ public final class FieldIndexWriter {
         self.documentCount = documentCount
         lengths = []
         averageLength = 0
-        dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
-        postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
+        let dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
+        let postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
         try postings.beginSection(Self.docsSection)
-        positions = nil
+        (self.dictionary, self.postings, positions) = (dictionary, postings, nil)
+        indexFiles = (dictionary, postings, nil)
     }
 
     /// Adds one term and its posting list.
@@ -183,6 +202,9 @@ public final class FieldIndexWriter {
     /// Writes the remaining blocks, the block index and the footers; closes the files.
     public func finish() throws -> FieldIndexStats {
         precondition(!finished, "finish() called twice")
+        guard let (dictionary, postings, positions) = indexFiles else {
+            preconditionFailure("finish() on a part writer: FieldIndexPart.finish() closes it")
+        }
         finished = true
         files.append(try dictionary.finish())
         try postings.endSection()
@@ -194,5 +216,31 @@ public final class FieldIndexWriter {
         return FieldIndexStats(
             field: field, termCount: dictionary.termCount, postingCount: dictionary.postingCount,
             tokenCount: dictionary.tokenCount, files: files)
+    }
+}
+
+extension FieldIndexWriter {
+    /// Appends a finished part (`FieldIndexPart`, written by a part writer of this field): its postings and
+    /// positions bytes go to the end of this writer's sections and its terms into the dictionary, their offsets
+    /// rebased on where the part landed. Parts appended in term order give exactly the files that adding their
+    /// terms here would have given. The part's files are deleted afterwards.
+    /// - Throws: `.invalidArgument` if a term is out of order, `.corrupt` if a part file is malformed, `.io`.
+    func append(part: FieldIndexPart) throws {
+        precondition(!finished && !inTerm, "append(part:) after finish() or inside a term")
+        guard let positions else {
+            throw CorpusIndexError.invalidArgument("field \(field) is a keyword field: parts are for text fields")
+        }
+        let postingsBase = postings.sectionPosition
+        let positionsBase = positions.sectionPosition
+        try part.copyPostings { try postings.write($0) }
+        try part.copyPositions { try positions.write($0) }
+        try part.forEachTerm { term, info in
+            var rebased = info
+            rebased.ordinal = dictionary.termCount
+            rebased.postingsOffset += postingsBase
+            rebased.positionsOffset += positionsBase
+            try dictionary.add(term, rebased)
+        }
+        part.remove()
     }
 }

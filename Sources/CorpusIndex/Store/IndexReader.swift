@@ -148,6 +148,9 @@ public final class IndexReader: @unchecked Sendable {
             try check(
                 months[Int(columns.monthOrdinal(doc))] == MetadataIndexWriter.monthKey(record.created),
                 MetadataColumns.monthSection, "month")
+            try check(
+                try columns.referenceIDs.referenceID(doc) == record.referenceID, ReferenceIDColumn.bytesSection,
+                "reference id")
         }
     }
 

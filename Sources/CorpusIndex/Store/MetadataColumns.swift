@@ -18,6 +18,8 @@ public final class MetadataColumns: @unchecked Sendable {
     /// Documents covered.
     public let documentCount: Int
     let file: ContainerFile
+    /// Each document's reference id (sections `RIDO`, `RIDS`).
+    public let referenceIDs: ReferenceIDColumn
     private let rowIDs, createdValues, releasedValues, classifications, origins, months: UnsafeRawBufferPointer
 
     /// Opens `path` (a `DCOL` file) and checks every column holds `documentCount` values.
@@ -45,6 +47,7 @@ public final class MetadataColumns: @unchecked Sendable {
         classifications = try column(Self.classificationSection, 4)
         origins = try column(Self.originSection, 4)
         months = try column(Self.monthSection, 4)
+        referenceIDs = try ReferenceIDColumn(file: file, documentCount: documentCount)
     }
 
     @inline(__always) private func int64(_ column: UnsafeRawBufferPointer, _ doc: UInt32) -> Int64 {
@@ -89,12 +92,13 @@ public final class MetadataColumns: @unchecked Sendable {
                     reason: "doc \(d): ordinal \(value) but only \(limit) values")
             }
         }
+        try referenceIDs.verify()
     }
 
     /// Writes a `DCOL` file.
     static func write(
         path: String, rowIDs: [Int64], created: [Int64], released: [Int64], classification: [UInt32],
-        origin: [UInt32], month: [UInt32]
+        origin: [UInt32], month: [UInt32], referenceIDs: ReferenceIDColumn.Builder
     ) throws -> WrittenFile {
         let out = try ContainerWriter(path: path, kind: FileKind.columns)
         var stats = ByteWriter(capacity: 8)
@@ -110,6 +114,7 @@ public final class MetadataColumns: @unchecked Sendable {
             for v in values { w.append(v) }
             try out.writeSection(name, w.bytes)
         }
+        try referenceIDs.write(to: out)
         return try out.finish()
     }
 }

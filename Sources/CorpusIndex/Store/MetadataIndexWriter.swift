@@ -16,6 +16,7 @@ public final class MetadataIndexWriter {
     private var classification: [UInt32] = []
     private var origin: [UInt32] = []
     private var month: [UInt32] = []
+    private var referenceIDs = ReferenceIDColumn.Builder()
     private var interned: [KeywordField: ValueInterner] = [.classification: .init(), .origin: .init(), .month: .init()]
 
     /// Starts collecting for an index in `directory`.
@@ -44,6 +45,7 @@ public final class MetadataIndexWriter {
         classification.append(interned[.classification]!.id(of: record.classification))
         origin.append(interned[.origin]!.id(of: record.origin))
         month.append(interned[.month]!.id(of: monthValue))
+        referenceIDs.append(record.referenceID)
         note(.tag, record.tags, doc)
         note(.origin, [record.origin], doc)
         note(.classification, [record.classification], doc)
@@ -81,7 +83,8 @@ public final class MetadataIndexWriter {
         let columns = try MetadataColumns.write(
             path: "\(directory)/\(IndexFiles.columns)", rowIDs: rowIDs, created: created, released: released,
             classification: sortedOrdinals(classification, .classification, ordinals),
-            origin: sortedOrdinals(origin, .origin, ordinals), month: sortedOrdinals(month, .month, ordinals))
+            origin: sortedOrdinals(origin, .origin, ordinals), month: sortedOrdinals(month, .month, ordinals),
+            referenceIDs: referenceIDs)
         // Give the collected values back before the caller's merge needs the memory (`created` keeps the count).
         postings = [:]
         interned = [:]
@@ -90,6 +93,7 @@ public final class MetadataIndexWriter {
         classification = []
         origin = []
         month = []
+        referenceIDs = .init()
         return (stats, columns)
     }
 }

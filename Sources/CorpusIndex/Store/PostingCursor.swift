@@ -7,11 +7,16 @@
 /// `blockMinFieldLength` and `blockLastDoc` describe the block under it (the block of the current doc until the
 /// first shallow move). A list of at most 128 docs is one block whose bounds are the term's.
 ///
-/// A cursor makes one allocation (128 doc ids, 128 frequencies, one decoded 128-position chunk and room for 16
-/// positions; a longer position list gets
-/// its own buffer) and keeps the mapped files alive. Not thread-safe: one cursor per thread. Every block is checked as it is decoded (offsets inside
-/// the file, doc ids increasing and below the document count, the last doc equal to the skip entry's); bad bytes
-/// throw `.corrupt` naming the postings file, and a cursor that threw is spent.
+/// The packed skip table (`PackedSkipTable`) is decoded lazily, 32 entries at a time as the cursor moves forward,
+/// into absolute values (prefix sums). Positions are a bit stream per doc block (`PositionCoding`): asking for a
+/// document's positions first steps over those of the block's documents before it that were not asked for.
+///
+/// A cursor makes one allocation (128 doc ids, 128 frequencies and room for 16 positions; a longer position list
+/// gets its own buffer), one more for the decoded skip table of a list of more than 128 docs, and keeps the mapped
+/// files alive. Not thread-safe: one cursor per thread. Every skip entry and block is checked as it is decoded
+/// (offsets inside the file, doc ids increasing and below the document count, the last doc equal to the skip
+/// entry's, positions below the field length); bad bytes throw `.corrupt` naming the postings or positions file,
+/// and a cursor that threw is spent.
 public final class PostingCursor {
     /// The doc id of an exhausted cursor.
     public static let end: UInt32 = .max
@@ -24,6 +29,8 @@ public final class PostingCursor {
     private let owner: FieldIndexReader
     private let data: UnsafeRawBufferPointer
     private let positionData: UnsafeRawBufferPointer
+    /// The field-length column (`u32` per doc; empty for keyword fields), for the position codes.
+    private let lengthValues: UnsafeRawBufferPointer
     private let documentCount: UInt64
     private let count: Int
     private let blockCount: Int
@@ -31,7 +38,20 @@ public final class PostingCursor {
     private let dataStart: Int
     private let docBuffer: UnsafeMutablePointer<UInt32>
     private let freqBuffer: UnsafeMutablePointer<UInt32>
-    private let chunkBuffer: UnsafeMutablePointer<UInt32>
+    /// The decoded skip table (lists of more than one block): per block its last doc, the end of its doc data
+    /// relative to `dataStart`, its largest frequency, smallest field length and weight bound; and the start of
+    /// each block's positions relative to the term's (`blockCount + 1` values, the last the end).
+    private let skipStorage: UnsafeMutableRawPointer?
+    private let skipLast: UnsafeMutablePointer<UInt32>
+    private let skipMaxFreq: UnsafeMutablePointer<UInt32>
+    private let skipMinLength: UnsafeMutablePointer<UInt32>
+    private let skipWeight: UnsafeMutablePointer<Float>
+    private let skipEnd: UnsafeMutablePointer<Int>
+    private let skipPositions: UnsafeMutablePointer<UInt64>
+    private let skipWidths: UInt64
+    /// Entries `0 ..< skipDecoded` are decoded; the next starts at bit `skipBit` of `data`.
+    @exclusivity(unchecked) private var skipDecoded = 0
+    @exclusivity(unchecked) private var skipBit = 0
     @exclusivity(unchecked) private var positionBuffer: UnsafeMutablePointer<UInt32>
     @exclusivity(unchecked) private var positionCapacity = 16
     @exclusivity(unchecked) private var block = -1
@@ -43,13 +63,9 @@ public final class PostingCursor {
     @exclusivity(unchecked) private var decodedPositionsFor = -1
     @exclusivity(unchecked) private var decodedPositionCount = 0
     @exclusivity(unchecked) private var consumedEnd = 0
-    // Positions of the current doc block: a stream of patched 128-value chunks and a VarInt tail starting at
-    // `positionOffset`. `positionsBefore` positions belong to the docs before `positionDocIndex`; chunk
-    // `chunkIndex` (bytes `chunkStart..<chunkEnd`) is decoded in `chunkBuffer`.
-    @exclusivity(unchecked) private var positionsBefore = 0
-    @exclusivity(unchecked) private var blockPositionTotal = -1
-    @exclusivity(unchecked) private var chunkIndex = -1
-    @exclusivity(unchecked) private var chunkEnd = 0
+    // Positions of the current doc block: a bit stream starting at byte `positionOffset` of `positionData`; the
+    // positions of the docs from `positionDocIndex` on start at bit `positionBit`.
+    @exclusivity(unchecked) private var positionBit = 0
     @exclusivity(unchecked) private var cachedTermMaxWeight: Float = -1
 
     init(owner: FieldIndexReader, termInfo: TermInfo, data: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer)
@@ -59,23 +75,50 @@ public final class PostingCursor {
         self.termInfo = termInfo
         self.data = data
         positionData = positions
+        lengthValues = owner.lengths.values
         documentCount = UInt64(owner.documentCount)
         count = Int(termInfo.documentFrequency)
         blockCount = (count + 127) / 128
         // One allocation: 128 doc ids, 128 frequencies and the first 16 positions.
-        docBuffer = .allocate(capacity: 384 + 16)
+        docBuffer = .allocate(capacity: 256 + 16)
         freqBuffer = docBuffer + 128
-        chunkBuffer = docBuffer + 256
-        positionBuffer = docBuffer + 384
-        guard count > 0, termInfo.postingsOffset <= UInt64(data.count) else {
-            skipStart = 0
-            dataStart = 0
+        positionBuffer = docBuffer + 256
+        let offsetFits = termInfo.postingsOffset <= UInt64(data.count)
+        skipStart = offsetFits ? Int(termInfo.postingsOffset) : 0
+        let table = blockCount > 1 && offsetFits ? PackedSkipTable.widths(data, at: skipStart) : nil
+        skipWidths = table?.packed ?? 0
+        let blocks = blockCount
+        let tableBytes = table.map { PackedSkipTable.byteCount(entryCount: blocks, entryBits: $0.entryBits) } ?? 0
+        dataStart = skipStart + tableBytes
+        skipBit = (skipStart + PackedSkipTable.headerSize) << 3
+        if blockCount > 1 {
+            // 8-byte values first: ends (B), position starts (B + 1); then the 4-byte ones (4 x B).
+            let storage = UnsafeMutableRawPointer.allocate(byteCount: 32 * blockCount + 8, alignment: 8)
+            skipStorage = storage
+            skipEnd = storage.bindMemory(to: Int.self, capacity: blockCount)
+            skipPositions = (storage + 8 * blockCount).bindMemory(to: UInt64.self, capacity: blockCount + 1)
+            let small = storage + 16 * blockCount + 8
+            skipLast = small.bindMemory(to: UInt32.self, capacity: blockCount)
+            skipMaxFreq = (small + 4 * blockCount).bindMemory(to: UInt32.self, capacity: blockCount)
+            skipMinLength = (small + 8 * blockCount).bindMemory(to: UInt32.self, capacity: blockCount)
+            skipWeight = (small + 12 * blockCount).bindMemory(to: Float.self, capacity: blockCount)
+            skipPositions[0] = 0
+        } else {
+            // Never read: a single-block list has no skip table.
+            skipStorage = nil
+            skipEnd = UnsafeMutableRawPointer(docBuffer).bindMemory(to: Int.self, capacity: 0)
+            skipPositions = UnsafeMutableRawPointer(docBuffer).bindMemory(to: UInt64.self, capacity: 0)
+            skipLast = docBuffer
+            skipMaxFreq = docBuffer
+            skipMinLength = docBuffer
+            skipWeight = UnsafeMutableRawPointer(docBuffer).bindMemory(to: Float.self, capacity: 0)
+        }
+        guard count > 0, offsetFits else {
             throw CorpusIndexError.corrupt(
                 file: owner.postingsFileName, section: "DOCS",
                 reason: "term \(termInfo.ordinal): postings offset \(termInfo.postingsOffset) outside the section")
         }
-        skipStart = Int(termInfo.postingsOffset)
-        dataStart = skipStart + (blockCount > 1 ? PostingListEncoder.skipEntrySize * blockCount : 0)
+        guard blockCount == 1 || table != nil else { throw corrupt("skip table header is cut short or malformed") }
         guard dataStart <= data.count else {
             throw corrupt("skip table of \(blockCount) blocks runs past the section")
         }
@@ -83,8 +126,9 @@ public final class PostingCursor {
     }
 
     deinit {
-        if positionBuffer != docBuffer + 384 { positionBuffer.deallocate() }
+        if positionBuffer != docBuffer + 256 { positionBuffer.deallocate() }
         docBuffer.deallocate()
+        skipStorage?.deallocate()
     }
 
     /// The number of documents in the list.
@@ -122,7 +166,11 @@ public final class PostingCursor {
                 return doc
             }
             var b = block + 1
-            while b < blockCount && skipLastDoc(b) < target { b += 1 }
+            while b < blockCount {
+                if b >= skipDecoded { try decodeSkipEntries(through: b) }
+                if skipLast[b] >= target { break }
+                b += 1
+            }
             guard b < blockCount else {
                 doc = Self.end
                 return doc
@@ -134,31 +182,81 @@ public final class PostingCursor {
         return doc
     }
 
+    /// Moves to the next document whose frequency is at least `minimum`, or to the first one after `limit`,
+    /// whichever comes first, scanning the decoded frequencies without stopping on the documents in between
+    /// (pruning by frequency: a document that cannot score enough is passed over on an integer comparison).
+    /// - Returns: the new `doc` (`end` when exhausted).
+    @discardableResult
+    public func next(minimumFrequency minimum: UInt32, upTo limit: UInt32) throws -> UInt32 {
+        guard doc != Self.end else { return doc }
+        var i = index + 1
+        while true {
+            while i < blockDocs {
+                if freqBuffer[i] >= minimum || docBuffer[i] > limit {
+                    index = i
+                    doc = docBuffer[i]
+                    return doc
+                }
+                i += 1
+            }
+            guard block + 1 < blockCount else {
+                index = blockDocs
+                doc = Self.end
+                return doc
+            }
+            try decode(block: block + 1)
+            if freqBuffer[0] >= minimum || doc > limit { return doc }
+            i = 1
+        }
+    }
+
+    /// The decoded documents of the current block from the current one on (bulk reading, e.g. counting); valid
+    /// until the cursor moves. Empty once exhausted.
+    public var blockRemainder: UnsafeBufferPointer<UInt32> {
+        doc == Self.end
+            ? UnsafeBufferPointer(start: docBuffer, count: 0)
+            : UnsafeBufferPointer(start: docBuffer + index, count: blockDocs - index)
+    }
+
+    /// Moves to the first document of the next block, or to `end` after the last block.
+    /// - Returns: the new `doc`.
+    @discardableResult
+    public func nextBlock() throws -> UInt32 {
+        guard doc != Self.end else { return doc }
+        if block + 1 < blockCount { try decode(block: block + 1) } else { doc = Self.end }
+        return doc
+    }
+
     /// The positions of the term in the current document, increasing; valid until the cursor moves.
     /// Empty for keyword fields.
     public func positions() throws -> UnsafeBufferPointer<UInt32> {
         guard owner.hasPositions, doc != Self.end else { return UnsafeBufferPointer(start: positionBuffer, count: 0) }
         if decodedPositionsFor != index {
-            if blockPositionTotal < 0 { try startBlockPositions() }
-            var first = positionsBefore
-            for k in positionDocIndex..<index { first += Int(freqBuffer[k]) }
+            guard positionOffset <= positionData.count else {
+                throw corruptPositions("block \(block): positions start outside the section")
+            }
+            var reader = BitReader(positionData, byteOffset: 0)
+            reader.position = positionBit
+            for k in positionDocIndex..<index {
+                guard PositionCoding.skip(&reader, frequency: Int(freqBuffer[k]), length: fieldLength(docBuffer[k])),
+                    !reader.isOverrun
+                else { throw corruptPositions("positions of doc \(docBuffer[k]) are malformed") }
+            }
             let freq = Int(freqBuffer[index])
+            // Every position of a document with two or more takes at least one bit: a larger count is corrupt (and
+            // must not be allocated for).
+            guard freq == 1 || freq <= reader.bitLimit - reader.position else {
+                throw corruptPositions("\(freq) positions of doc \(doc) do not fit in the section")
+            }
             if freq > positionCapacity {
-                if positionBuffer != docBuffer + 384 { positionBuffer.deallocate() }
+                if positionBuffer != docBuffer + 256 { positionBuffer.deallocate() }
                 positionCapacity = max(freq, positionCapacity * 2)
                 positionBuffer = .allocate(capacity: positionCapacity)
             }
-            var sum: UInt64 = 0
-            for k in 0..<freq {
-                let p = first + k
-                if p >> 7 != chunkIndex { try loadChunk(p >> 7) }
-                let delta = chunkBuffer[p & 127]
-                guard k == 0 || delta > 0 else { throw corruptPositions("position \(k) of doc \(doc) repeats") }
-                sum += UInt64(delta)
-                positionBuffer[k] = UInt32(truncatingIfNeeded: sum)
-            }
-            guard sum <= UInt64(UInt32.max) else { throw corruptPositions("position overflows 32 bits") }
-            positionsBefore = first + freq
+            guard PositionCoding.decode(&reader, frequency: freq, length: fieldLength(doc), into: positionBuffer),
+                !reader.isOverrun
+            else { throw corruptPositions("positions of doc \(doc) are malformed or not below its field length") }
+            positionBit = reader.position
             positionDocIndex = index + 1
             decodedPositionsFor = index
             decodedPositionCount = freq
@@ -173,7 +271,11 @@ public final class PostingCursor {
         if blockCount == 1 {
             if shallow == 0 && docBuffer[blockDocs - 1] < target { shallow = 1 }
         } else {
-            while shallow < blockCount && skipLastDoc(shallow) < target { shallow += 1 }
+            while shallow < blockCount {
+                if shallow >= skipDecoded { try decodeSkipEntries(through: shallow) }
+                if skipLast[shallow] >= target { break }
+                shallow += 1
+            }
         }
         return blockLastDoc
     }
@@ -181,35 +283,41 @@ public final class PostingCursor {
     /// The largest frequency in the block under the skip pointer (0 past the last block).
     public var blockMaxFreq: UInt32 {
         guard shallow < blockCount else { return 0 }
-        return blockCount == 1 ? termInfo.maxFrequency : skipField(shallow, 8)
+        return blockCount == 1 ? termInfo.maxFrequency : skipMaxFreq[shallow]
     }
 
     /// The smallest field length in the block under the skip pointer.
     public var blockMinFieldLength: UInt32 {
         guard shallow < blockCount else { return .max }
-        return blockCount == 1 ? termInfo.minFieldLength : skipField(shallow, 12)
+        return blockCount == 1 ? termInfo.minFieldLength : skipMinLength[shallow]
     }
 
-    /// The block under the skip pointer's exact maximum of BM25's frequency-and-length factor (no idf; rounded
-    /// up to Float32; `PostingListEncoder.termWeight`), 0 past the last block. A single-block list has no skip
+    /// The block under the skip pointer's maximum of BM25's frequency-and-length factor (no idf;
+    /// `PostingListEncoder.termWeight`) rounded up to a weight step (`PostingListEncoder.roundedUp`), 0 past the
+    /// last block. A single-block list has no skip
     /// entry: its bound comes from the term's largest frequency and smallest length.
     public var blockMaxWeight: Float {
         guard shallow < blockCount else { return 0 }
-        return blockCount == 1 ? termMaxWeight : Float(bitPattern: skipField(shallow, 24))
+        return blockCount == 1 ? termMaxWeight : skipWeight[shallow]
     }
 
     /// An upper bound of BM25's frequency-and-length factor over the whole list: the largest block `maxWeight`
     /// (read from the skip table on first use), or for a single-block list the factor at the term's largest
-    /// frequency and smallest length.
+    /// frequency and smallest length. If the skip table is corrupt it is the largest bound (2.2), and the
+    /// cursor's next move throws.
     public var termMaxWeight: Float {
         if cachedTermMaxWeight < 0 {
             if blockCount == 1 {
                 cachedTermMaxWeight = PostingListEncoder.roundedUp(PostingListEncoder.termWeight(
                     tf: termInfo.maxFrequency, length: termInfo.minFieldLength, averageLength: owner.averageFieldLength))
             } else {
-                var m: Float = 0
-                for b in 0..<blockCount { m = max(m, Float(bitPattern: skipField(b, 24))) }
-                cachedTermMaxWeight = m
+                if (try? decodeSkipEntries(through: blockCount - 1)) == nil {
+                    cachedTermMaxWeight = PostingListEncoder.weightBound(step: PostingListEncoder.weightSteps)
+                } else {
+                    var m: Float = 0
+                    for b in 0..<blockCount { m = max(m, skipWeight[b]) }
+                    cachedTermMaxWeight = m
+                }
             }
         }
         return cachedTermMaxWeight
@@ -218,22 +326,70 @@ public final class PostingCursor {
     /// The last doc id of the block under the skip pointer (`end` past the last block).
     public var blockLastDoc: UInt32 {
         guard shallow < blockCount else { return Self.end }
-        return blockCount == 1 ? docBuffer[blockDocs - 1] : skipLastDoc(shallow)
+        return blockCount == 1 ? docBuffer[blockDocs - 1] : skipLast[shallow]
     }
 
     // MARK: - Decoding
 
-    @inline(__always) private func skipField(_ b: Int, _ field: Int) -> UInt32 {
-        UInt32(littleEndian: data.loadUnaligned(fromByteOffset: skipStart + b * PostingListEncoder.skipEntrySize + field, as: UInt32.self))
+    /// The field length of `doc` (0 past the column: its positions are then rejected).
+    @inline(__always) private func fieldLength(_ doc: UInt32) -> UInt32 {
+        let at = Int(doc) &* 4
+        guard at + 4 <= lengthValues.count else { return 0 }
+        return UInt32(littleEndian: lengthValues.loadUnaligned(fromByteOffset: at, as: UInt32.self))
     }
-    @inline(__always) private func skipLastDoc(_ b: Int) -> UInt32 { skipField(b, 0) }
+
+    /// Decodes the skip entries from `skipDecoded` through `b` (and up to 31 more), checking each.
+    private func decodeSkipEntries(through b: Int) throws {
+        let last = min(blockCount - 1, max(b, skipDecoded + 31))
+        guard skipDecoded <= last else { return }
+        let table = UnsafeRawBufferPointer(rebasing: data[..<dataStart])
+        var reader = BitReader(table, byteOffset: 0)
+        reader.position = skipBit
+        let widths = skipWidths
+        @inline(__always) func width(_ f: PackedSkipTable.Field) -> Int {
+            Int(truncatingIfNeeded: (widths >> UInt64(8 * f.rawValue)) & 0xFF)
+        }
+        let (wDoc, wBytes, wFreq, wLength, wPositions, wWeight) = (
+            width(.lastDocDelta), width(.blockBytes), width(.maxFrequencyMinusOne), width(.minFieldLength),
+            width(.positionBytes), width(.weightStep))
+        var previousDoc: UInt64 = skipDecoded == 0 ? 0 : UInt64(skipLast[skipDecoded - 1])
+        var end = skipDecoded == 0 ? 0 : skipEnd[skipDecoded - 1]
+        let dataBytes = data.count - dataStart
+        for e in skipDecoded...last {
+            let delta = reader.read(bits: wDoc)
+            let bytes = reader.read(bits: wBytes)
+            let freq = reader.read(bits: wFreq)
+            let length = reader.read(bits: wLength)
+            let positionBytes = reader.read(bits: wPositions)
+            let step = reader.read(bits: wWeight)
+            let lastDoc = previousDoc + UInt64(delta)
+            guard e == 0 || delta > 0, lastDoc < documentCount else {
+                throw corrupt("skip entry \(e): last doc \(lastDoc) not increasing or not below \(documentCount)")
+            }
+            end += Int(bytes)
+            guard end <= dataBytes, freq < UInt32.max, step <= PostingListEncoder.weightSteps else {
+                throw corrupt("skip entry \(e): block end, frequency or weight out of range")
+            }
+            skipLast[e] = UInt32(truncatingIfNeeded: lastDoc)
+            skipEnd[e] = end
+            skipMaxFreq[e] = freq + 1
+            skipMinLength[e] = length
+            skipWeight[e] = PostingListEncoder.weightBound(step: step)
+            skipPositions[e + 1] = skipPositions[e] + UInt64(positionBytes)
+            previousDoc = lastDoc
+        }
+        guard !reader.isOverrun else { throw corrupt("skip table is cut short") }
+        skipBit = reader.position
+        skipDecoded = last + 1
+    }
 
     private func decode(block b: Int) throws {
-        let start = b == 0 ? dataStart : dataStart + Int(skipField(b - 1, 4))
-        let end = blockCount > 1 ? dataStart + Int(skipField(b, 4)) : data.count
+        if blockCount > 1 && b >= skipDecoded { try decodeSkipEntries(through: b) }
+        let start = b == 0 ? dataStart : dataStart + skipEnd[b - 1]
+        let end = blockCount > 1 ? dataStart + skipEnd[b] : data.count
         guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
         let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
-        let base: UInt32 = b == 0 ? 0 : skipLastDoc(b - 1)
+        let base: UInt32 = b == 0 ? 0 : skipLast[b - 1]
         let n = b < blockCount - 1 ? 128 : count - 128 * (blockCount - 1)
         var sum = UInt64(base)
         var zeroDelta = false
@@ -269,73 +425,20 @@ public final class PostingCursor {
         guard !zeroDelta, sum < documentCount else {
             throw corrupt("block \(b): doc ids not increasing or not below \(documentCount)")
         }
-        if blockCount > 1 && docBuffer[n - 1] != skipLastDoc(b) {
-            throw corrupt("block \(b) ends at doc \(docBuffer[n - 1]), its skip entry says \(skipLastDoc(b))")
+        if blockCount > 1 && docBuffer[n - 1] != skipLast[b] {
+            throw corrupt("block \(b) ends at doc \(docBuffer[n - 1]), its skip entry says \(skipLast[b])")
         }
         block = b
         blockDocs = n
         index = 0
         doc = docBuffer[0]
         shallow = max(shallow, b)
-        let relative = blockCount > 1
-            ? data.loadUnaligned(fromByteOffset: skipStart + b * PostingListEncoder.skipEntrySize + 16, as: UInt64.self) : 0
-        let (p, overflow) = termInfo.positionsOffset.addingReportingOverflow(UInt64(littleEndian: relative))
+        let relative = blockCount > 1 ? skipPositions[b] : 0
+        let (p, overflow) = termInfo.positionsOffset.addingReportingOverflow(relative)
         positionOffset = overflow || p > UInt64(positionData.count) ? positionData.count + 1 : Int(p)
+        positionBit = positionOffset << 3
         positionDocIndex = 0
         decodedPositionsFor = -1
-        positionsBefore = 0
-        blockPositionTotal = -1
-        chunkIndex = -1
-        chunkEnd = positionOffset
-    }
-
-    /// Sums the block's frequencies (its position count) and checks it against the bytes left: every position but
-    /// a document's first is a delta of at least 1 and takes at least one bit, so a larger count is corrupt (and
-    /// must not be allocated for).
-    private func startBlockPositions() throws {
-        var total = 0
-        for k in 0..<blockDocs { total += Int(freqBuffer[k]) }
-        guard positionOffset <= positionData.count, total - blockDocs <= 8 * (positionData.count - positionOffset) else {
-            throw corruptPositions("block \(block): \(total) positions do not fit in the section")
-        }
-        blockPositionTotal = total
-    }
-
-    /// Decodes chunk `k` (after the current one) of the block's positions into `chunkBuffer`, skipping the
-    /// chunks in between by their headers.
-    private func loadChunk(_ k: Int) throws {
-        var at = chunkEnd
-        var c = chunkIndex + 1
-        let fullChunks = blockPositionTotal >> 7
-        while c < k {
-            guard let size = PatchedBlock.encodedSize(positionData, at: at) else {
-                throw corruptPositions("block \(block): positions chunk \(c) is malformed")
-            }
-            at += size
-            c += 1
-        }
-        if k < fullChunks {
-            guard let end = PatchedBlock.decode(positionData, at: at, into: chunkBuffer) else {
-                throw corruptPositions("block \(block): positions chunk \(k) is malformed")
-            }
-            chunkEnd = end
-        } else if blockPositionTotal & 127 >= PatchedBlock.smallestPartialBlock {
-            let rest = blockPositionTotal & 127
-            guard let end = PatchedBlock.decode(positionData, at: at, count: rest, into: chunkBuffer) else {
-                throw corruptPositions("block \(block): last positions chunk is malformed")
-            }
-            chunkEnd = end
-        } else {
-            for i in 0..<(blockPositionTotal & 127) {
-                guard let (delta, next) = VarInt.decode32(positionData, at: at) else {
-                    throw corruptPositions("block \(block): positions tail is truncated")
-                }
-                chunkBuffer[i] = delta
-                at = next
-            }
-            chunkEnd = at
-        }
-        chunkIndex = k
     }
 
     /// Decodes the whole list from the start, checking everything against the term's entry and the skip data
@@ -362,15 +465,15 @@ public final class PostingCursor {
             if owner.hasPositions {
                 let p = try positions()
                 positionCount += UInt64(p.count)
-                positionsEnd = chunkEnd
+                positionsEnd = (positionBit + 7) >> 3
             } else {
                 positionCount += UInt64(f)
             }
             let b = block
             try next()
             if blockCount > 1 && (doc == Self.end || block != b) {
-                guard skipField(b, 8) == blockMax, skipField(b, 12) == blockMin,
-                    skipField(b, 24) == PostingListEncoder.roundedUp(blockWeight).bitPattern
+                guard skipMaxFreq[b] == blockMax, skipMinLength[b] == blockMin,
+                    skipWeight[b] == PostingListEncoder.roundedUp(blockWeight)
                 else {
                     throw corrupt("skip entry \(b) block maxima differ from the block")
                 }
@@ -381,6 +484,11 @@ public final class PostingCursor {
                     throw corruptPositions("positions of block \(block) do not start where block \(b)'s end")
                 }
             }
+        }
+        if blockCount > 1 && owner.hasPositions
+            && UInt64(positionsEnd) != termInfo.positionsOffset + skipPositions[blockCount]
+        {
+            throw corruptPositions("positions end at \(positionsEnd), the skip table says they run further or less")
         }
         guard postings == UInt64(count), positionCount == termInfo.collectionFrequency,
             maxFreq == termInfo.maxFrequency, minLength == termInfo.minFieldLength

@@ -1,21 +1,23 @@
-/// Encodes one posting list into reusable buffers (docs/FORMAT.md, "Postings" and "Positions"): a skip table
-/// (lists of more than 128 docs), 128-doc blocks of patched (PFor) doc-id deltas and frequencies - 1, the last
-/// partial block patched too (VarInt pairs below 4 docs), and per doc block a positions stream (position deltas within each
-/// document, cut into patched 128-value blocks and a VarInt tail).
+/// Encodes one posting list into reusable buffers (docs/FORMAT.md, "Postings" and "Positions"): a packed skip
+/// table (lists of more than 128 docs, `PackedSkipTable`), 128-doc blocks of patched (PFor) doc-id deltas and
+/// frequencies - 1, the last partial block patched too (VarInt pairs below 4 docs), and per doc block a
+/// byte-padded bit stream of each document's positions coded against its field length (`PositionCoding`).
 ///
-/// Each skip entry also holds the block's exact BM25 term-weight maximum (`maxWeight`, see `termWeight`), computed
-/// from the field lengths and their average, so the query engine's block bound is tight.
+/// Each skip entry also holds a bound of the block's BM25 term weight (`termWeight`), its exact maximum rounded up
+/// to a step of 2.2 / 65535 (`weightStep(for:)`), computed from the field lengths and their average, so the query
+/// engine's block bound is tight and never below a document's weight.
 ///
 /// The buffers are kept between terms, so encoding allocates only when a list is longer than any before it.
 /// Not thread-safe.
 struct PostingListEncoder {
-    static let skipEntrySize = 28
     var skip = ByteWriter(capacity: 1024)
     var data = ByteWriter(capacity: 16 * 1024)
     var positions = ByteWriter(capacity: 16 * 1024)
     private var scratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
     private var freqScratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
-    private var positionScratch: [UInt32] = []
+    /// The skip fields of the list's blocks so far (`PackedSkipTable.fieldCount` per block).
+    private var skipFields: [UInt32] = []
+    private var positionWriter = BitWriter()
 
     /// Totals of the last encoded list.
     struct Summary {
@@ -35,12 +37,34 @@ struct PostingListEncoder {
         return t * 2.2 / (t + 1.2 * 0.25 + (1.2 * 0.75 / average) * Double(length))
     }
 
+    /// The largest weight step: `termWeight` is below 2.2 (= k1 + 1), and step 65535 stands for 2.2.
+    static let weightSteps: UInt32 = 65535
+
     /// `value` as a Float32 no smaller than it (an upper bound survives the narrowing).
     @inline(__always)
-    static func roundedUp(_ value: Double) -> Float {
+    static func floatRoundedUp(_ value: Double) -> Float {
         let f = Float(value)
         return Double(f) < value ? f.nextUp : f
     }
+
+    /// The weight bound that step `q` (0...65535) stands for: `q * 2.2 / 65535` rounded up to Float32.
+    @inline(__always)
+    static func weightBound(step q: UInt32) -> Float {
+        floatRoundedUp(Double(q) * 2.2 / Double(weightSteps))
+    }
+
+    /// The smallest step whose bound is at least `weight` (65535 for anything from 2.2 on).
+    static func weightStep(for weight: Double) -> UInt32 {
+        guard weight > 0 else { return 0 }
+        var q = UInt32(min(Double(weightSteps), (weight * Double(weightSteps) / 2.2).rounded(.up)))
+        while q > 0 && Double(weightBound(step: q - 1)) >= weight { q -= 1 }
+        while q < weightSteps && Double(weightBound(step: q)) < weight { q += 1 }
+        return q
+    }
+
+    /// The bound a skip entry stores for a block whose largest `termWeight` is `value`: never below it, at most
+    /// one step (2.2 / 65535) above.
+    static func roundedUp(_ value: Double) -> Float { weightBound(step: weightStep(for: value)) }
 
     /// Encodes `docs` / `freqs` / `positions` (see `FieldIndexWriter.add`). `freqs == nil` means all 1 and no
     /// positions (keyword fields). `lengths` gives per-doc field lengths (empty: 0 for all); `averageLength` is
@@ -71,6 +95,7 @@ struct PostingListEncoder {
     private var blockMinLength: UInt32 = .max
     private var blockMaxWeight = 0.0
     private var blockPositionsStart: UInt64 = 0
+    private var previousBlockLastDoc: UInt32 = 0
     /// Position bytes of this list already taken out of `positions` by `drainPositions`.
     private var positionsDrained: UInt64 = 0
     private var listHasPositions = false
@@ -87,6 +112,9 @@ struct PostingListEncoder {
         blocksInList = 0
         previousDoc = 0
         positionsDrained = 0
+        previousBlockLastDoc = 0
+        skipFields.removeAll(keepingCapacity: true)
+        positionWriter = BitWriter()
         startBlock()
     }
 
@@ -96,7 +124,6 @@ struct PostingListEncoder {
         blockMinLength = .max
         blockMaxWeight = 0
         blockPositionsStart = positionsDrained + UInt64(positions.count)
-        positionScratch.removeAll(keepingCapacity: true)
     }
 
     /// Appends the next slice of the list (docs continue strictly increasing after the previous slice's last).
@@ -131,7 +158,7 @@ struct PostingListEncoder {
             blockMaxWeight = max(blockMaxWeight, Self.termWeight(tf: freq, length: length, averageLength: averageLength))
             summary.collectionFrequency += UInt64(freq)
             if let input {
-                try encodePositions(input, from: positionCursor, count: Int(freq), context: context())
+                try encodePositions(input, from: positionCursor, count: Int(freq), length: length, context: context())
                 positionCursor += Int(freq)
             }
             pending += 1
@@ -147,9 +174,8 @@ struct PostingListEncoder {
     /// Encodes the current block (full or the list's last, partial one) and records its skip entry.
     private mutating func finishBlock() {
         let count = pending
-        if listHasPositions {
-            positionScratch.withUnsafeBufferPointer { PatchedBlock.encodeStream($0, into: &positions.bytes) }
-        }
+        if listHasPositions { positionWriter.flush(into: &positions.bytes) }
+        let blockStart = data.count
         if count == 128 {
             scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
             freqScratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
@@ -164,14 +190,17 @@ struct PostingListEncoder {
                 data.appendVarInt(UInt64(freqScratch[i]))
             }
         }
-        // Written for every block; dropped in `end` if the list has only one.
-        skip.append(previousDoc)
-        skip.append(UInt32(truncatingIfNeeded: data.count))
-        skip.append(blockMaxFreq)
-        skip.append(blockMinLength)
-        skip.append(blockPositionsStart)
-        skip.append(Self.roundedUp(blockMaxWeight).bitPattern)
-        summary.maxWeight = max(summary.maxWeight, Self.roundedUp(blockMaxWeight))
+        // Gathered for every block; packed in `end` if the list has more than one.
+        let step = Self.weightStep(for: blockMaxWeight)
+        let positionBytes = positionsDrained + UInt64(positions.count) - blockPositionsStart
+        skipFields.append(previousDoc - previousBlockLastDoc)
+        skipFields.append(UInt32(truncatingIfNeeded: data.count - blockStart))
+        skipFields.append(blockMaxFreq - 1)
+        skipFields.append(blockMinLength)
+        skipFields.append(UInt32(truncatingIfNeeded: positionBytes))
+        skipFields.append(step)
+        previousBlockLastDoc = previousDoc
+        summary.maxWeight = max(summary.maxWeight, Self.weightBound(step: step))
         summary.maxFrequency = max(summary.maxFrequency, blockMaxFreq)
         summary.minFieldLength = min(summary.minFieldLength, blockMinLength)
         blocksInList += 1
@@ -193,27 +222,32 @@ struct PostingListEncoder {
     mutating func end(context: @autoclosure () -> String) throws -> Summary {
         guard documentsInList > 0 else { throw CorpusIndexError.invalidArgument("\(context()): empty posting list") }
         if pending > 0 { finishBlock() }
-        if blocksInList == 1 { skip.removeAll() }
-        if data.count > Int(UInt32.max) {
-            throw CorpusIndexError.invalidArgument("\(context()): posting list over 4 GiB")
+        skip.removeAll()
+        if blocksInList > 1 {
+            skipFields.withUnsafeBufferPointer {
+                PackedSkipTable.encode($0, entryCount: blocksInList, into: &skip.bytes)
+            }
         }
         return summary
     }
 
+    /// Codes the `count` positions of one document (`input[start...]`, strictly increasing, below `length`).
     private mutating func encodePositions(
-        _ input: UnsafeBufferPointer<UInt32>, from start: Int, count: Int, context: @autoclosure () -> String
+        _ input: UnsafeBufferPointer<UInt32>, from start: Int, count: Int, length: UInt32,
+        context: @autoclosure () -> String
     ) throws {
         guard start + count <= input.count else {
             throw CorpusIndexError.invalidArgument("\(context()): fewer positions than the frequencies need")
         }
-        var previous: UInt32 = 0
-        for k in 0..<count {
-            let p = input[start + k]
-            guard k == 0 || p > previous else {
-                throw CorpusIndexError.invalidArgument("\(context()): positions not strictly increasing")
+        let document = UnsafeBufferPointer(rebasing: input[start..<(start + count)])
+        var next: UInt32 = 0
+        for p in document {
+            guard p >= next, p < length else {
+                throw CorpusIndexError.invalidArgument(
+                    "\(context()): positions not strictly increasing or not below the field length \(length)")
             }
-            positionScratch.append(p - previous)
-            previous = p
+            next = p + 1
         }
+        PositionCoding.encode(document, length: length, into: &positionWriter, out: &positions.bytes)
     }
 }

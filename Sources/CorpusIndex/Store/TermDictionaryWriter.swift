@@ -11,6 +11,9 @@ final class TermDictionaryWriter {
 
     private let out: ContainerWriter
     private var block = ByteWriter(capacity: 4096)
+    /// Where one entry is encoded before it joins the block.
+    private var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    private var scratchCapacity = 256
     private var blockIndex = ByteWriter(capacity: 4096)
     private var inBlock = 0
     private var previousTerm: [UInt8] = []
@@ -25,6 +28,8 @@ final class TermDictionaryWriter {
         out = try ContainerWriter(path: path, kind: FileKind.termDictionary)
         try out.beginSection(Self.blocksSection)
     }
+
+    deinit { scratch.deallocate() }
 
     /// Adds the next term. - Throws: `.invalidArgument` if it is not greater than the previous one.
     func add(_ term: UnsafeRawBufferPointer, _ info: TermInfo) throws {
@@ -45,19 +50,39 @@ final class TermDictionaryWriter {
             blockIndex.append(info.postingsOffset)
             blockIndex.append(info.positionsOffset)
         }
-        block.appendVarInt(UInt64(prefix))
-        block.appendVarInt(UInt64(term.count - prefix))
-        block.append(UnsafeRawBufferPointer(rebasing: term[prefix...]))
-        block.appendVarInt(UInt64(info.documentFrequency))
-        block.appendVarInt(info.collectionFrequency - UInt64(info.documentFrequency))
-        block.appendVarInt(UInt64(info.maxFrequency))
-        block.appendVarInt(UInt64(info.minFieldLength))
-        block.appendVarInt(info.postingsOffset - previousPostings)
-        block.appendVarInt(info.positionsOffset - previousPositions)
+        // The entry is encoded into a scratch buffer and appended at once (one capacity check, not one a byte).
+        let suffix = UnsafeRawBufferPointer(rebasing: term[prefix...])
+        if suffix.count + 8 * 10 > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = suffix.count + 8 * 10
+            scratch = .allocate(capacity: scratchCapacity)
+        }
+        let out = scratch
+        var w = 0
+        func put(_ value: UInt64) {
+            var v = value
+            while v >= 0x80 {
+                out[w] = UInt8(truncatingIfNeeded: v) | 0x80
+                v >>= 7
+                w += 1
+            }
+            out[w] = UInt8(v)
+            w += 1
+        }
+        put(UInt64(prefix))
+        put(UInt64(suffix.count))
+        if let base = suffix.baseAddress { UnsafeMutableRawPointer(out + w).copyMemory(from: base, byteCount: suffix.count) }
+        w += suffix.count
+        put(UInt64(info.documentFrequency))
+        put(info.collectionFrequency - UInt64(info.documentFrequency))
+        put(UInt64(info.maxFrequency))
+        put(UInt64(info.minFieldLength))
+        put(info.postingsOffset - previousPostings)
+        put(info.positionsOffset - previousPositions)
+        block.append(UnsafeRawBufferPointer(start: out, count: w))
         previousPostings = info.postingsOffset
         previousPositions = info.positionsOffset
-        previousTerm.removeAll(keepingCapacity: true)
-        previousTerm.append(contentsOf: term)
+        previousTerm.replaceSubrange(shared..., with: UnsafeRawBufferPointer(rebasing: term[shared...]))
         inBlock += 1
         termCount += 1
         postingCount += UInt64(info.documentFrequency)
@@ -66,10 +91,12 @@ final class TermDictionaryWriter {
     }
 
     private func sharedPrefix(_ term: UnsafeRawBufferPointer) -> Int {
-        let n = min(term.count, previousTerm.count)
-        var i = 0
-        while i < n && term[i] == previousTerm[i] { i += 1 }
-        return i
+        previousTerm.withUnsafeBytes { previous in
+            let n = min(term.count, previous.count)
+            var i = 0
+            while i < n && term[i] == previous[i] { i += 1 }
+            return i
+        }
     }
 
     private func flushBlock() throws {

@@ -2,8 +2,8 @@ import Testing
 
 @testable import CorpusIndex
 
-/// Round trips of the patched (PFor) block codec and of its stream form (patched blocks + VarInt tail): every
-/// width, exceptions at the block's ends, random data, and the decoder rejecting damaged headers.
+/// Round trips of the patched (PFor) block codec, full and partial: every width, exceptions at the block's ends,
+/// random data, and the decoder rejecting damaged headers.
 @Suite("Codec patched blocks")
 struct PatchedBlockTests {
     /// Encodes 128 values, decodes them back and checks the size the header announces.
@@ -85,38 +85,6 @@ struct PatchedBlockTests {
                 return rng.next() % 100 < rate ? v | UInt32(truncatingIfNeeded: rng.next() % (1 << 24)) : v
             })
         }
-    }
-
-    @Test(arguments: [0, 1, 2, 3, 4, 5, 127, 128, 129, 131, 132, 255, 256, 257, 1000])
-    func streams(length: Int) throws {
-        var rng = SplitMix64(seed: UInt64(length))
-        let values = (0..<length).map { _ in UInt32(truncatingIfNeeded: rng.next() % (rng.next() % 7 == 0 ? 1 << 30 : 300)) }
-        var out: [UInt8] = []
-        values.withUnsafeBufferPointer { PatchedBlock.encodeStream($0, into: &out) }
-        var decoded: [UInt32] = []
-        var chunk = [UInt32](repeating: 0, count: 128)
-        var at = 0
-        try out.withUnsafeBytes { raw in
-            for _ in 0..<(length / 128) {
-                at = try #require(chunk.withUnsafeMutableBufferPointer { PatchedBlock.decode(raw, at: at, into: $0.baseAddress!) })
-                decoded += chunk
-            }
-            let rest = length % 128
-            if rest >= PatchedBlock.smallestPartialBlock {
-                at = try #require(chunk.withUnsafeMutableBufferPointer {
-                    PatchedBlock.decode(raw, at: at, count: rest, into: $0.baseAddress!)
-                })
-                decoded += chunk[0..<rest]
-            } else {
-                for _ in 0..<rest {
-                    let (v, next) = try #require(VarInt.decode32(raw, at: at))
-                    decoded.append(v)
-                    at = next
-                }
-            }
-        }
-        #expect(at == out.count)
-        #expect(decoded == values)
     }
 
     @Test func damagedHeadersAreRejected() {

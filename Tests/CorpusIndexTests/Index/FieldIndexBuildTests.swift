@@ -6,7 +6,7 @@ import Testing
 @Suite struct FieldIndexBuildTests {
     func buildFields(
         _ records: [CableRecord], chunkSize: Int, threads: Int, slicePositions: Int? = nil, fanIn: Int? = nil,
-        in dir: String
+        segmentsPerThread: Int = 8, in dir: String
     ) throws -> PostingsInversion {
         let runs = dir + "/runs"
         try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
@@ -19,10 +19,9 @@ import Testing
                 try FieldIndexWriter(directory: dir, field: field.rawValue, documentCount: records.count, fieldLengths: $0)
             }
         }
-        try inversion.merge(threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn) {
-            field, term, docs, freqs, positions, slice in
-            try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions, slice: slice)
-        }
+        try inversion.merge(
+            into: writers, threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn,
+            segmentsPerThread: segmentsPerThread)
         for writer in writers { _ = try writer.finish() }
         inversion.removeRuns()
         #expect(try FileManager.default.contentsOfDirectory(atPath: runs).isEmpty, "run files left behind")
@@ -86,6 +85,23 @@ import Testing
         #expect(passes.intermediatePasses == expectedPasses)
         #expect(passes.runs.count == remaining)
         try expectSameFiles(a.path, b.path)
+    }
+
+    /// The partitioned merge (one segment per bucket, a few segments, one per field) gives the one-thread files,
+    /// with terms sliced and positions drained mid-term inside the parts.
+    @Test(arguments: [1, 3, 1000])
+    func partitionedMergeGivesTheSameIndex(segmentsPerThread: Int) throws {
+        let records = SyntheticCorpus.records(count: 300, seed: 5)
+        let a = try TemporaryDirectory()
+        let b = try TemporaryDirectory()
+        let c = try TemporaryDirectory()
+        defer { a.remove(); b.remove(); c.remove() }
+        _ = try buildFields(records, chunkSize: 300, threads: 1, in: a.path)
+        _ = try buildFields(records, chunkSize: 7, threads: 2, segmentsPerThread: segmentsPerThread, in: b.path)
+        try expectSameFiles(a.path, b.path)
+        _ = try buildFields(
+            records, chunkSize: 11, threads: 3, slicePositions: 20, segmentsPerThread: segmentsPerThread, in: c.path)
+        try expectSameFiles(a.path, c.path)
     }
 
     func expectSameFiles(_ a: String, _ b: String) throws {

@@ -21,7 +21,7 @@ import Testing
         result.fieldLengths = inversion.fieldLengths
         var previous: (Int, [UInt8])? = nil
         var pending: (docs: [UInt32], freqs: [UInt32], positions: [UInt32]) = ([], [], [])
-        try inversion.merge(threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn) {
+        try inversion.merge(memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn) {
             field, term, docs, freqs, positions, slice in
             let t = Array(term)
             if slice.isFirst {
@@ -102,36 +102,63 @@ import Testing
     }
 }
 
-@Suite struct MergePipelineTests {
-    /// Tiny batches (every large term alone, capacity given back) must hand the consumer exactly the sequence the
-    /// inline merge gives.
-    @Test func tinyBatchesGiveTheInlineSequence() throws {
+@Suite struct PartitionedMergeTests {
+    /// Segments cover every non-empty bucket once, in order, never across a field, at about equal sizes.
+    @Test func segmentsCoverTheBucketsInOrderWithinFields() {
+        var random = SplitMix64(seed: 21)
+        var bytes = [Int](repeating: 0, count: RunFile.bucketCount)
+        for b in 0..<RunFile.bucketCount where random.next() % 3 != 0 { bytes[b] = Int(random.next() % 10_000) }
+        bytes[0 * 256 + 116] = 400_000  // one huge bucket (a "t" in the body)
+        bytes[2 * 256 + 7] = 0
+        for count in [1, 2, 5, 16, 64, 10_000] {
+            let segments = PartitionedMerge.segments(bucketBytes: bytes, count: count)
+            var next = 0
+            for segment in segments {
+                #expect(segment.buckets.lowerBound >= next)
+                #expect(segment.buckets.lowerBound / 256 == segment.field && (segment.buckets.upperBound - 1) / 256 == segment.field)
+                #expect(bytes[next..<segment.buckets.lowerBound].allSatisfy { $0 == 0 }, "a non-empty bucket skipped")
+                #expect(segment.bytes == bytes[segment.buckets].reduce(0, +))
+                #expect(segment.bytes > 0)
+                next = segment.buckets.upperBound
+            }
+            #expect(bytes[next...].allSatisfy { $0 == 0 })
+            #expect(segments.count <= count + RunFile.fieldCount)
+            let target = bytes.reduce(0, +) / count
+            // Every segment but a field's last reaches the target; none passes it by more than one bucket.
+            for (segment, following) in zip(segments, segments.dropFirst()) where following.field == segment.field {
+                #expect(segment.bytes >= target)
+                #expect(segment.bytes - bytes[segment.buckets.upperBound - 1] < max(target, 1))
+            }
+        }
+    }
+
+    /// A failing worker stops the merge, the error comes out and no part file is left behind.
+    @Test func aFailingSegmentLeavesNoPartFiles() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let records = SyntheticCorpus.records(count: 120, seed: 9)
-        let inversion = PostingsInversion(runDirectory: dir.path, expectedChunkBytes: 1 << 16)
-        for start in stride(from: 0, to: records.count, by: 17) {
-            try inversion.collect(try inversion.invertChunk(records: records[start..<min(start + 17, records.count)]))
+        let runs = dir.path + "/runs"
+        try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
+        let records = SyntheticCorpus.records(count: 120, seed: 4)
+        let inversion = PostingsInversion(runDirectory: runs, expectedChunkBytes: 1 << 16)
+        for start in stride(from: 0, to: records.count, by: 13) {
+            try inversion.collect(try inversion.invertChunk(records: records[start..<min(start + 13, records.count)]))
         }
-        func sequence(threads: Int, batchBytes: Int) throws -> [[UInt32]] {
-            let readers = try inversion.runs.enumerated().map { rank, run in
-                try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: 4096)
+        let writers = try TextField.allCases.enumerated().map { ordinal, field in
+            try inversion.fieldLengths[ordinal].withUnsafeBufferPointer {
+                try FieldIndexWriter(directory: dir.path, field: field.rawValue, documentCount: records.count, fieldLengths: $0)
             }
-            var out: [[UInt32]] = []
-            try MergePipeline.run(
-                merger: RunMerger(readers: readers, slicePositions: 50), buckets: 0..<RunFile.bucketCount, threads: threads,
-                batchBytes: batchBytes
-            ) { key, docs, freqs, positions, slice in
-                out.append(
-                    key.map { UInt32($0) } + [0xFFFF_FFFF, slice.isFirst ? 1 : 0, slice.isLast ? 1 : 0] + Array(docs)
-                        + Array(freqs) + Array(positions))
-            }
-            return out
         }
-        let inline = try sequence(threads: 1, batchBytes: 1 << 20)
-        #expect(inline.count > 100)
-        #expect(try sequence(threads: 2, batchBytes: 64) == inline)
-        #expect(try sequence(threads: 2, batchBytes: 1 << 30) == inline)
+        // A run whose first entry is garbage: the worker merging that segment fails.
+        let corrupt = inversion.runs.first!.path
+        let handle = try #require(FileHandle(forWritingAtPath: corrupt))
+        try handle.seek(toOffset: 8)
+        handle.write(Data([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]))
+        try handle.close()
+        #expect(throws: CorpusIndexError.self) {
+            try inversion.merge(into: writers, threads: 2, memoryBudget: 1 << 20, segmentsPerThread: 50)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: runs).filter { $0.hasPrefix("part-") }
+        #expect(left.isEmpty, "part files left behind: \(left)")
         inversion.removeRuns()
     }
 }

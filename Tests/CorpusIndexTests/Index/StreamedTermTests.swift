@@ -42,7 +42,15 @@ import Testing
     }
 
     func write(_ terms: [TermList], keyword: Bool, in dir: String, slicing: (inout SplitMix64) -> Int?) throws {
-        let lengths = Self.lengths(seed: 5)
+        // Positions must be below the field length (docs/FORMAT.md section 6): lengths cover the last position.
+        var lengths = Self.lengths(seed: 5)
+        for list in terms {
+            var end = 0
+            for (d, f) in zip(list.docs, list.freqs) {
+                end += Int(f)
+                lengths[Int(d)] = max(lengths[Int(d)], list.positions[end - 1] + 1)
+            }
+        }
         let writer = keyword
             ? try FieldIndexWriter(directory: dir, keywordField: "tags", documentCount: Self.documentCount)
             : try lengths.withUnsafeBufferPointer {

@@ -15,14 +15,18 @@ import Testing
             guard words.count > 8 else { continue }
             func word() -> String { words[rng.below(words.count)] }
             let at = rng.below(words.count - 3)
-            switch rng.below(7) {
+            let tags = records[rng.below(records.count)].tags
+            switch rng.below(10) {
             case 0: queries.append(word())
             case 1: queries.append("\(word()) \(word())")
             case 2: queries.append("\(word()) \(word()) \(word())")
             case 3: queries.append("\(word()) OR \(word())")
             case 4: queries.append("\(word()) OR \(word()) OR \(word())")
             case 5: queries.append("\"\(words[at]) \(words[at + 1])\"")
-            default: queries.append("\"\(words[at]) \(words[at + 1]) \(words[at + 2])\" \(word())")
+            case 6: queries.append("\"\(words[at]) \(words[at + 1]) \(words[at + 2])\" \(word())")
+            case 7 where !tags.isEmpty: queries.append("tag:\(tags[rng.below(tags.count)]) \(word())")
+            case 8: queries.append("\(word()) \(word()) -\(word())")
+            default: queries.append("date:2000..2008 \(word()) \"\(words[at]) \(words[at + 1])\"")
             }
         }
         return queries
@@ -36,9 +40,11 @@ import Testing
         _ = try IndexReader(path: fixture.directory.path).verify()
         var scored = 0
         var matched = 0
-        for q in Self.randomQueries(records, count: 50, seed: 99) + ["the", "the OR of", "the of and", "\"of the\""] {
+        for q in Self.randomQueries(records, count: 70, seed: 99) + ["the", "the OR of", "the of and", "\"of the\""] {
             let node = try QueryParser().parse(q)
             let expected = fixture.oracle.ranking(node)
+            // Counting (bitset intersection for ANDs of comparable lists, leapfrog otherwise) is exact too.
+            #expect(fixture.engine.count(node) == expected.count, "count \(q)")
             for top in [1, 10, 25] {
                 let result = try fixture.engine.search(node, top: top)
                 let want = Array(expected.prefix(top))

@@ -62,6 +62,18 @@ import Testing
         #expect(created == created.sorted(by: >))
         #expect(try #require(lines.first).hasPrefix("{\"reference_id\":"))
 
+        // `--sort -date` (separate argument, starting with a dash) means the same as `--sort=-date`.
+        let spaced = try Self.run(["query", index, "tehran", "--json", "--top", "20", "--sort", "-date"])
+        #expect(spaced.status == 0, "\(spaced.stderr)")
+        #expect(spaced.stdout == json.stdout)
+        let oldest = try Self.run(["query", index, "tehran", "--json", "--top", "20", "--sort", "date"])
+        let ascending = try oldest.text.split(separator: "\n").map {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["created"] as! String
+        }
+        #expect(ascending == created.reversed())
+        let bad = try Self.run(["query", index, "tehran", "--sort", "-size"])
+        #expect(bad.status != 0)
+
         let count = try Self.run(["query", index, "date:1972..1973", "--count"])
         #expect(count.text == "7\n")
         let paged = try Self.run(["query", index, "tehran", "--json", "--top", "2", "--offset", "8"])

@@ -36,8 +36,11 @@ func writeRandomField(
         }
         lists.append(ModelList(term: term, docs: docs, freqs: freqs, positions: positions))
     }
-    // Field lengths at least cover the frequencies (not required by the format, but realistic).
-    for list in lists { for (d, f) in zip(list.docs, list.freqs) { lengths[Int(d)] = max(lengths[Int(d)], f) } }
+    // Positions are below the field length (the format requires it): lengths cover the last position, so many
+    // documents end exactly on one.
+    for list in lists {
+        for (d, p) in zip(list.docs, list.positions) { lengths[Int(d)] = max(lengths[Int(d)], p.last! + 1) }
+    }
     return (lists, lengths, try writeModel(lists, lengths: lengths, directory: directory, field: field))
 }
 
@@ -74,7 +77,9 @@ func randomTerms(_ count: Int, rng: inout SplitMix64) -> [[UInt8]] {
 
 @Suite("Field index")
 struct FieldIndexTests {
-    @Test("postings round trip at lengths 1, 127, 128, 129, 10000 and random", arguments: [1, 2, 127, 128, 129, 256, 10_000, -1])
+    @Test(
+        "postings round trip at lengths 1, 127, 128, 129, 255, 256, 257, 10000 and random",
+        arguments: [1, 2, 127, 128, 129, 255, 256, 257, 10_000, -1])
     func postingsRoundTrip(length: Int) throws {
         let dir = TestDirectory()
         var rng = SplitMix64(seed: UInt64(bitPattern: Int64(length)) &+ 11)
@@ -223,6 +228,9 @@ struct FieldIndexTests {
         #expect(throws: CorpusIndexError.self) { try add("d", [3], [1], [0]) }  // doc >= count
         #expect(throws: CorpusIndexError.self) { try add("e", [0], [2], [0]) }  // positions count
         #expect(throws: CorpusIndexError.self) { try add("f", [0], [2], [3, 3]) }  // positions order
+        #expect(throws: CorpusIndexError.self) { try add("g", [0], [1], [1]) }  // position >= field length 1
+        #expect(throws: CorpusIndexError.self) { try add("h", [], [], []) }  // length 0: an empty list
+        try add("i", [1], [1], [0])  // the writer is still usable after rejected terms
         _ = try w.finish()
     }
 }

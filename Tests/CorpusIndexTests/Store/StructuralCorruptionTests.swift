@@ -53,9 +53,61 @@ struct StructuralCorruptionTests {
         #expect(info.documentFrequency > 128)
         try Self.rewrite(dir.path, IndexFiles.postings("body")) { bytes, layout in
             let docs = layout.sections.first { $0.name == FieldIndexWriter.docsSection }!.range
-            bytes[docs.lowerBound + Int(info.postingsOffset) + 8] &+= 1  // skip entry 0: maxFrequency
+            // Skip entry 0's maxFrequency - 1 field: after the 6 width bytes and the entry's first two fields.
+            let table = docs.lowerBound + Int(info.postingsOffset)
+            #expect(bytes[table + 2] > 0)
+            let bit = 8 * PackedSkipTable.headerSize + Int(bytes[table]) + Int(bytes[table + 1])
+            bytes[table + bit / 8] ^= UInt8(1 << (bit % 8))
         }
         Self.expectCorrupt(dir.path, file: IndexFiles.postings("body"), section: "DOCS")
+    }
+
+    /// Damaged packed skip tables (re-checksummed, so only the structural checks can catch them): widths out of
+    /// range, a last-doc delta, block sizes and a weight step changed, and a position of a doc at its field
+    /// length. Each is reported as corrupt, by verify and by a cursor walking the list, never a crash.
+    @Test func damagedSkipTablesAndPositions() throws {
+        let base = try freshIndex()
+        let info = try #require(try IndexReader(path: base.path).field(.body).lookup("the"))
+        #expect(info.documentFrequency > 128)
+        // (byte offset from the table's start or a bit offset, the mutation)
+        let mutations: [(String, (inout [UInt8], Int) -> Void)] = [
+            ("doc width 33", { b, t in b[t] = 33 }),
+            ("weight width 17", { b, t in b[t + 5] = 17 }),
+            ("entry 0 last doc", { b, t in b[t + 6] ^= 0x01 }),
+            ("entry 0 block bytes", { b, t in
+                let bit = 48 + Int(b[t])
+                b[t + bit / 8] ^= UInt8(1 << (bit % 8))
+            }),
+            ("entry 1 weight step", { b, t in
+                let w = (0..<6).map { Int(b[t + $0]) }
+                let bit = 48 + w.reduce(0, +) + w[0..<5].reduce(0, +) + w[5] - 1
+                b[t + bit / 8] ^= UInt8(1 << (bit % 8))
+            }),
+        ]
+        for (name, mutate) in mutations {
+            let dir = TestDirectory()
+            try TestIndexBuilder.build(TestIndexBuilder.records(400, seed: 12), directory: dir.path)
+            try Self.rewrite(dir.path, IndexFiles.postings("body")) { bytes, layout in
+                let docs = layout.sections.first { $0.name == FieldIndexWriter.docsSection }!.range
+                mutate(&bytes, docs.lowerBound + Int(info.postingsOffset))
+            }
+            Self.expectCorrupt(dir.path, file: IndexFiles.postings("body"), section: "DOCS")
+            // A cursor over the list either throws or, for a damage only verify can see (a weight step), walks it.
+            let field = try IndexReader(path: dir.path).field(.body)
+            do {
+                let cursor = try field.cursor(info)
+                _ = cursor.termMaxWeight
+                while cursor.doc != PostingCursor.end {
+                    _ = try cursor.positions()
+                    try cursor.advance(to: cursor.doc + 200)
+                }
+            } catch let error as CorpusIndexError {
+                guard case .corrupt = error else {
+                    Issue.record("\(name): \(error)")
+                    continue
+                }
+            }
+        }
     }
 
     @Test func dictionaryOutOfOrder() throws {
