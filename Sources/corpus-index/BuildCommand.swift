@@ -32,8 +32,22 @@ extension CorpusIndexCommand {
         @Flag(help: "Skip malformed records (counted and reported) instead of failing.")
         var skipMalformed = false
 
-        @Option(help: "Document store compression: lz4 (fast) or zlib (smaller).")
+        @Option(
+            help: ArgumentHelp(
+                "Document store compression: lz4 (fastest), lz4hc (smaller, same fast decoding) or zlib (smallest).",
+                discussion: """
+                    With word tables (the default), lz4 keeps the full-size generated dump's documents in 40% of the \
+                    input. See docs/FORMAT.md, "Document store", for the sizes and build costs measured.
+                    """))
         var store: String = "lz4"
+
+        @Option(help: "Document store compression level: lz4hc 1-12 (default 2), zlib 1-9 (default 6); lz4 has none.")
+        var storeLevel: Int?
+
+        @Flag(
+            inversion: .prefixedNo,
+            help: "Replace frequent words with 1-2 byte codes before compressing the document store (default on).")
+        var storeWords = true
 
         @Flag(help: "No progress line and no summary.")
         var quiet = false
@@ -46,7 +60,15 @@ extension CorpusIndexCommand {
             guard budget >= BuildOptions.minimumMemoryBudget else {
                 throw ValidationError("--memory must be at least \(ByteSize.format(BuildOptions.minimumMemoryBudget))")
             }
-            guard StoreCompression(rawValue: store) != nil else { throw ValidationError("--store must be lz4 or zlib") }
+            guard let compression = StoreCompression(rawValue: store) else {
+                throw ValidationError("--store must be lz4, lz4hc or zlib")
+            }
+            if let storeLevel, !compression.levels.contains(storeLevel) {
+                throw ValidationError(
+                    compression == .lz4
+                        ? "--store-level does not apply to lz4 (use lz4hc for levels)"
+                        : "--store-level for \(store) must be between \(compression.levels.lowerBound) and \(compression.levels.upperBound)")
+            }
             if let format, DumpFormat(rawValue: format) == nil {
                 throw ValidationError("--format must be one of: \(DumpFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -54,7 +76,8 @@ extension CorpusIndexCommand {
 
         func run() throws {
             let options = BuildOptions(
-                threads: threads, memoryBudget: ByteSize.parse(memory)!, storeCompression: StoreCompression(rawValue: store)!)
+                threads: threads, memoryBudget: ByteSize.parse(memory)!, storeCompression: StoreCompression(rawValue: store)!,
+                storeLevel: storeLevel, storeWordTable: storeWords)
             let reader = try DumpReader(
                 paths: inputs,
                 options: ReaderOptions(format: format.flatMap(DumpFormat.init(rawValue:)), skipMalformed: skipMalformed))

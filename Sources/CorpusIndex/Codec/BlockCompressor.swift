@@ -2,67 +2,89 @@ import CLZ4
 import CZlib
 
 /// A reusable compressor of document-store blocks for one thread: it keeps liblz4's state
-/// (`LZ4_compress_fast_extState`) or a zlib deflate stream (`deflateReset`) and an output buffer between blocks,
-/// so compressing a block allocates only its result. The output is framed exactly as `LZ4Block` / `ZlibBlock`
-/// frame it (docs/FORMAT.md, "LZ4 and zlib blocks"), byte for byte.
+/// (`LZ4_compress_fast_extState` / `LZ4_compress_HC_extStateHC`) or a zlib deflate stream (`deflateReset`), an
+/// output buffer and a word-transform buffer between blocks, so compressing a block allocates only its result.
+/// The output is framed exactly as `LZ4Block` / `ZlibBlock` frame it (docs/FORMAT.md, "LZ4 and zlib blocks").
+/// With a `WordTable`, the block is transformed first and the frame's uncompressed length is the transformed
+/// length.
 ///
 /// Not thread-safe: use one per thread (`@unchecked Sendable` only so that a pool of them can be handed to
 /// `concurrentPerform`, each index used by one worker).
 final class BlockCompressor: @unchecked Sendable {
     let compression: StoreCompression
+    let level: Int
     private var lz4State: UnsafeMutableRawPointer?
     private var zstream = z_stream()
     private var zlibReady = false
-    private var output: UnsafeMutableRawPointer
-    private var outputCapacity: Int
+    private var output: UnsafeMutableRawBufferPointer
+    private var transformed: UnsafeMutableRawBufferPointer
 
-    init(_ compression: StoreCompression, level: Int32 = 6) {
+    init(_ compression: StoreCompression, level: Int? = nil) {
         self.compression = compression
-        outputCapacity = 1 << 17
-        output = .allocate(byteCount: outputCapacity, alignment: 16)
+        let level = level ?? compression.defaultLevel
+        precondition(compression.levels.contains(level))
+        self.level = level
+        output = .allocate(byteCount: 1 << 17, alignment: 16)
+        transformed = .allocate(byteCount: 0, alignment: 16)
         switch compression {
         case .lz4:
             lz4State = .allocate(byteCount: Int(LZ4_sizeofState()), alignment: 16)
+        case .lz4hc:
+            lz4State = .allocate(byteCount: Int(LZ4_sizeofStateHC()), alignment: 16)
         case .zlib:
-            let status = deflateInit_(&zstream, level, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            let status = deflateInit_(&zstream, Int32(level), ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
             precondition(status == Z_OK, "deflateInit failed (\(status))")
             zlibReady = true
         }
     }
 
+    convenience init(_ options: DocStoreOptions) { self.init(options.compression, level: options.level) }
+
     deinit {
         lz4State?.deallocate()
         if zlibReady { deflateEnd(&zstream) }
         output.deallocate()
+        transformed.deallocate()
     }
 
-    /// Appends the framed compression of `input` to `out`.
-    func compress(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    /// Appends the framed compression of `input` (transformed by `words` first, if given) to `out`.
+    func compress(_ input: UnsafeRawBufferPointer, words: WordTable? = nil, into out: inout [UInt8]) {
+        guard let words else { return compressFramed(input, into: &out) }
+        let bound = WordTable.encodedBound(input.count)
+        if bound > transformed.count { Self.grow(&transformed, to: bound) }
+        let n = words.encode(input, into: transformed)
+        compressFramed(UnsafeRawBufferPointer(rebasing: transformed[0..<n]), into: &out)
+    }
+
+    private func compressFramed(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         precondition(input.count <= LZ4Block.maxInputSize, "block too large")
-        let bound = compression == .lz4
-            ? Int(LZ4_compressBound(Int32(input.count))) : Int(deflateBound(&zstream, uLong(input.count)))
-        if bound > outputCapacity {
-            output.deallocate()
-            outputCapacity = max(bound, 2 * outputCapacity)
-            output = .allocate(byteCount: outputCapacity, alignment: 16)
-        }
+        let bound = compression == .zlib
+            ? Int(deflateBound(&zstream, uLong(input.count))) : Int(LZ4_compressBound(Int32(input.count)))
+        if bound > output.count { Self.grow(&output, to: bound) }
         var written = 0
-        if input.count > 0 || compression == .zlib {
-            switch compression {
-            case .lz4:
-                written = Int(
-                    LZ4_compress_fast_extState(
-                        lz4State, input.baseAddress!.assumingMemoryBound(to: CChar.self),
-                        output.assumingMemoryBound(to: CChar.self), Int32(input.count), Int32(bound), 1))
-                precondition(written > 0, "LZ4_compress_fast_extState failed")
-            case .zlib:
-                written = deflateBlock(input, bound: bound)
-            }
+        let src = input.baseAddress?.assumingMemoryBound(to: CChar.self)
+        let dst = output.baseAddress!.assumingMemoryBound(to: CChar.self)
+        switch compression {
+        case .lz4 where input.count > 0:
+            written = Int(LZ4_compress_fast_extState(lz4State, src, dst, Int32(input.count), Int32(bound), 1))
+            precondition(written > 0, "LZ4_compress_fast_extState failed")
+        case .lz4hc where input.count > 0:
+            written = Int(LZ4_compress_HC_extStateHC(lz4State, src, dst, Int32(input.count), Int32(bound), Int32(level)))
+            precondition(written > 0, "LZ4_compress_HC_extStateHC failed")
+        case .zlib:
+            written = deflateBlock(input, bound: bound)
+        default:
+            break
         }
         out.reserveCapacity(out.count + 8 + written)
         appendLE(UInt32(input.count), &out)
         appendLE(UInt32(written), &out)
-        out.append(contentsOf: UnsafeRawBufferPointer(start: output, count: written))
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: output[0..<written]))
+    }
+
+    private static func grow(_ buffer: inout UnsafeMutableRawBufferPointer, to size: Int) {
+        buffer.deallocate()
+        buffer = .allocate(byteCount: max(size, 2 * buffer.count), alignment: 16)
     }
 
     private func deflateBlock(_ input: UnsafeRawBufferPointer, bound: Int) -> Int {
@@ -72,7 +94,7 @@ final class BlockCompressor: @unchecked Sendable {
             zstream.next_in = UnsafeMutablePointer(
                 mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? UnsafePointer(emptyPointer))
             zstream.avail_in = uInt(input.count)
-            zstream.next_out = output.assumingMemoryBound(to: Bytef.self)
+            zstream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
             zstream.avail_out = uInt(bound)
             let status = deflate(&zstream, Z_FINISH)
             precondition(status == Z_STREAM_END, "deflate failed (\(status))")

@@ -13,16 +13,31 @@ public struct BuildOptions: Sendable {
     public var memoryBudget: Int
     /// The document store's block compression.
     public var storeCompression: StoreCompression
+    /// The document store codec's level (nil: `storeCompression.defaultLevel`).
+    public var storeLevel: Int?
+    /// Whether document-store blocks go through a word table (`WordTable`) before compression.
+    public var storeWordTable: Bool
+
+    /// How the document store is written (docs/FORMAT.md, "Document store").
+    public var storeOptions: DocStoreOptions {
+        DocStoreOptions(compression: storeCompression, level: storeLevel, wordTable: storeWordTable)
+    }
 
     /// The default budget: sized for the full Cablegate dump on a 2-core, 24 GiB machine (peak well under 1.5 GB).
     public static let defaultMemoryBudget = 1 << 30
     /// The smallest budget accepted.
     public static let minimumMemoryBudget = 32 << 20
 
-    public init(threads: Int = 2, memoryBudget: Int = BuildOptions.defaultMemoryBudget, storeCompression: StoreCompression = .lz4) {
+    public init(
+        threads: Int = 2, memoryBudget: Int = BuildOptions.defaultMemoryBudget,
+        storeCompression: StoreCompression = .lz4, storeLevel: Int? = nil, storeWordTable: Bool = true
+    ) {
+        precondition(storeLevel.map(storeCompression.levels.contains) ?? true, "store level out of range")
         self.threads = max(threads, 1)
         self.memoryBudget = max(memoryBudget, BuildOptions.minimumMemoryBudget)
         self.storeCompression = storeCompression
+        self.storeLevel = storeLevel
+        self.storeWordTable = storeWordTable
     }
 
     /// Input bytes per chunk (one sorted run each). Each of the `threads` workers holds one chunk's records and

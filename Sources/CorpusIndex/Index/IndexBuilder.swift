@@ -57,8 +57,7 @@ public final class IndexBuilder: @unchecked Sendable {
             throw CorpusIndexError.io(path: runs, errno: EACCES, operation: "mkdir")
         }
         inversion = PostingsInversion(runDirectory: runs, expectedChunkBytes: options.chunkBytes)
-        documents = try DocStoreWriter(
-            directory: directory, compression: options.storeCompression, threads: options.threads)
+        documents = try DocStoreWriter(directory: directory, options: options.storeOptions, threads: options.threads)
         metadata = try MetadataIndexWriter(
             directory: directory, spillDirectory: runs, memoryBudget: options.keywordPostingsBudget)
     }

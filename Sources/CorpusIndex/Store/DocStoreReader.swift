@@ -3,13 +3,24 @@ import Synchronization
 /// Fetches stored documents from `documents.store`: binary search in the block index, decompress one block,
 /// decode one document.
 ///
-/// `Sendable`: immutable but for a one-block cache of the last block a single-document fetch decompressed, behind a
+/// Word tables are parsed when a block first needs them (opening a store with dozens of tables stays cheap).
+///
+/// `Sendable`: immutable but for the parsed word tables and a one-block cache of the last block a single-document fetch decompressed, behind a
 /// mutex. Bad bytes give `.corrupt`.
 public final class DocStoreReader: @unchecked Sendable {
     /// Documents in the store.
     public let documentCount: Int
     /// How blocks are compressed.
-    public let compression: StoreCompression
+    public var compression: StoreCompression { options.compression }
+    /// How the store was written (codec, level, word table, block size), from `DSHD`.
+    public let options: DocStoreOptions
+    /// The number of word tables (0 without); a block's DIDX entry names its table.
+    public var wordTableCount: Int { wordTableRanges.count }
+    /// Each word table's bytes in DWRD.
+    private let wordTableRanges: [Range<Int>]
+    private let wordTableBytes: UnsafeRawBufferPointer
+    /// The word tables parsed so far.
+    private let parsedTables: Mutex<[WordTable?]>
     /// The number of blocks.
     public let blockCount: Int
     let file: ContainerFile
@@ -27,16 +38,31 @@ public final class DocStoreReader: @unchecked Sendable {
         let blockCount = try header.read(UInt64.self)
         let code = try header.read(UInt32.self)
         let blockSize = try header.read(UInt32.self)
+        let level = try header.read(UInt32.self)
+        let transform = try header.read(UInt32.self)
+        guard header.isAtEnd else { throw header.corrupt("\(header.remaining) bytes after the header fields") }
         blocks = try file.section(DocStoreWriter.blocksSection)
         index = try file.section(DocStoreWriter.indexSection)
-        guard blockSize <= 1 << 26 else { throw header.corrupt("block size \(blockSize)") }
+        guard blockSize > 0, blockSize <= 1 << 26 else { throw header.corrupt("block size \(blockSize)") }
         guard let compression = StoreCompression(code: code) else {
             throw header.corrupt("unknown compression code \(code)")
         }
+        guard compression.levels.contains(Int(level)) else {
+            throw header.corrupt("level \(level) is not a \(compression.rawValue) level (\(compression.levels))")
+        }
+        guard transform <= 1 else { throw header.corrupt("unknown transform code \(transform)") }
+        let hasWords = file.sections.contains { $0.name == DocStoreWriter.wordsSection }
+        guard hasWords == (transform == 1) else {
+            throw header.corrupt("transform \(transform) but the DWRD section is \(hasWords ? "present" : "missing")")
+        }
+        wordTableBytes = hasWords ? try file.section(DocStoreWriter.wordsSection) : UnsafeRawBufferPointer(start: nil, count: 0)
+        wordTableRanges = hasWords ? try Self.tableRanges(wordTableBytes, file: file.name) : []
+        parsedTables = Mutex([WordTable?](repeating: nil, count: wordTableRanges.count))
         guard documents <= UInt64(UInt32.max), blockCount <= documents,
             UInt64(index.count) == blockCount * UInt64(DocStoreWriter.indexEntrySize), (blockCount == 0) == (documents == 0)
         else { throw header.corrupt("\(documents) documents in \(blockCount) blocks do not fit the block index") }
-        self.compression = compression
+        options = DocStoreOptions(
+            compression: compression, level: Int(level), wordTable: transform == 1, blockSize: Int(blockSize))
         documentCount = Int(documents)
         self.blockCount = Int(blockCount)
         maxBlockBytes = Int(blockSize)
@@ -97,6 +123,42 @@ public final class DocStoreReader: @unchecked Sendable {
         UInt32(littleEndian: index.loadUnaligned(fromByteOffset: block * DocStoreWriter.indexEntrySize, as: UInt32.self))
     }
 
+    /// Word table `t` (0..<wordTableCount), parsed on first use.
+    /// - Throws: `.corrupt` naming the file and `DWRD table t` if its bytes are not a table.
+    public func wordTable(_ t: Int) throws -> WordTable {
+        if let table = parsedTables.withLock({ $0[t] }) { return table }
+        let table = try WordTable.parse(
+            UnsafeRawBufferPointer(rebasing: wordTableBytes[wordTableRanges[t]]), file: file.name,
+            section: "DWRD table \(t)", forEncoding: false)
+        parsedTables.withLock { $0[t] = table }
+        return table
+    }
+
+    /// The byte ranges of the word tables in a DWRD section (`u32 tableCount`, `tableCount` u32 offsets, the
+    /// tables): offsets must start right after the offsets, increase, and stay inside the section.
+    private static func tableRanges(_ section: UnsafeRawBufferPointer, file: String) throws -> [Range<Int>] {
+        var r = ByteReader(section, file: file, section: "DWRD")
+        let n = Int(try r.read(UInt32.self))
+        guard n <= r.remaining / 8 else { throw r.corrupt("\(n) tables in \(section.count) bytes") }
+        var starts: [Int] = []
+        for _ in 0..<n { starts.append(Int(try r.read(UInt32.self))) }
+        var ranges: [Range<Int>] = []
+        for (i, start) in starts.enumerated() {
+            let end = i + 1 < n ? starts[i + 1] : section.count
+            guard start <= end, end <= section.count, i > 0 || start == r.offset else {
+                throw r.corrupt("word table \(i) offset \(start) is out of order or outside the section")
+            }
+            ranges.append(start..<end)
+        }
+        if n == 0 { guard r.isAtEnd else { throw r.corrupt("\(r.remaining) bytes after an empty table list") } }
+        return ranges
+    }
+
+    /// The word table of `block` (the DIDX entry's second field; 0 without word tables).
+    private func tableNumber(_ block: Int) -> UInt32 {
+        UInt32(littleEndian: index.loadUnaligned(fromByteOffset: block * DocStoreWriter.indexEntrySize + 4, as: UInt32.self))
+    }
+
     private func blockOffset(_ block: Int) -> UInt64 {
         UInt64(littleEndian: index.loadUnaligned(fromByteOffset: block * DocStoreWriter.indexEntrySize + 8, as: UInt64.self))
     }
@@ -114,9 +176,11 @@ public final class DocStoreReader: @unchecked Sendable {
         let next = b + 1 < blockCount ? firstDoc(b + 1) : UInt32(documentCount)
         let start = blockOffset(b)
         let end = b + 1 < blockCount ? blockOffset(b + 1) : UInt64(blocks.count)
-        guard (b == 0 ? first == 0 : true), first < next, start <= end, end <= UInt64(blocks.count) else {
+        guard (b == 0 ? first == 0 : true), first < next, start <= end, end <= UInt64(blocks.count),
+            options.wordTable || tableNumber(b) == 0
+        else {
             throw CorpusIndexError.corrupt(
-                file: file.name, section: "DIDX", reason: "block \(b) entry (doc \(first), offset \(start)) is inconsistent")
+                file: file.name, section: "DIDX", reason: "block \(b) entry (doc \(first), table \(tableNumber(b)), offset \(start)) is inconsistent")
         }
         let region = UnsafeRawBufferPointer(rebasing: blocks[Int(start)..<Int(end)])
         var out: [UInt8] = []
@@ -127,7 +191,21 @@ public final class DocStoreReader: @unchecked Sendable {
             throw CorpusIndexError.corrupt(
                 file: file.name, section: "DBLK", reason: "block \(b) does not decompress (\(compression.rawValue))")
         }
-        return out
+        guard options.wordTable else { return out }
+        let table = Int(tableNumber(b))
+        guard table < wordTableCount else {
+            throw CorpusIndexError.corrupt(
+                file: file.name, section: "DIDX", reason: "block \(b) names word table \(table) of \(wordTableCount)")
+        }
+        let words = try wordTable(table)
+        // A code expands to at most 32 bytes.
+        var plain: [UInt8] = []
+        let decoded = out.withUnsafeBytes { words.decode($0, into: &plain, maxOutput: min(Int(Int32.max), out.count &* 32)) }
+        guard decoded else {
+            throw CorpusIndexError.corrupt(
+                file: file.name, section: "DBLK", reason: "block \(b) is not a valid word-table transform (DWRD)")
+        }
+        return plain
     }
 
     /// Turns a block's four streams (per-document part lengths, metadata, headers, bodies) back into one
@@ -231,6 +309,7 @@ public final class DocStoreReader: @unchecked Sendable {
 
     /// Decodes every document of every block, calling `check` with each (verify). - Returns: documents decoded.
     func verifyAll(_ check: (_ doc: UInt32, _ record: CableRecord) throws -> Void = { _, _ in }) throws -> Int {
+        for t in 0..<wordTableCount { _ = try wordTable(t) }  // every table, used or not
         var decoded = 0
         for b in 0..<blockCount {
             let (bytes, documents) = try decompress(block: b)

@@ -1,60 +1,42 @@
 import Dispatch
 
-/// The compression of document-store blocks, stored by code in the store's header section and by name in the
-/// manifest.
-public enum StoreCompression: String, Sendable, CaseIterable {
-    /// liblz4 block compression: fast (the default). Code 0.
-    case lz4
-    /// zlib (deflate) at level 6: smaller, slower. Code 1.
-    case zlib
-
-    var code: UInt32 { self == .lz4 ? 0 : 1 }
-    init?(code: UInt32) {
-        switch code {
-        case 0: self = .lz4
-        case 1: self = .zlib
-        default: return nil
-        }
-    }
-
-    func compress(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        switch self {
-        case .lz4: LZ4Block.compress(input, into: &out)
-        case .zlib: ZlibBlock.compress(input, level: 6, into: &out)
-        }
-    }
-
-    func decompress(_ input: UnsafeRawBufferPointer, at offset: Int, into out: inout [UInt8], maxOutput: Int) -> Int? {
-        switch self {
-        case .lz4: LZ4Block.decompress(input, at: offset, into: &out, maxOutput: maxOutput)
-        case .zlib: ZlibBlock.decompress(input, at: offset, into: &out, maxOutput: maxOutput)
-        }
-    }
-}
-
 /// Writes `documents.store` (docs/FORMAT.md, "Document store"): encoded documents cut into blocks of about
 /// `blockSize` uncompressed bytes, each compressed on its own, plus a block index (first doc id, offset) so that
 /// fetching one document decompresses one block.
 ///
 /// Block cutting is deterministic: a block ends after the first document that brings it to `>= blockSize` bytes.
 /// Completed blocks are queued and compressed `threads` at a time with `DispatchQueue.concurrentPerform`, then
-/// written in order; memory is bounded by about `8 * threads` blocks. Documents must be added in doc-id order.
-/// Not thread-safe itself (it parallelises internally).
+/// written in order; memory is bounded by about `8 * threads` blocks. With word tables, the store is cut into
+/// segments of `wordSegmentBytes` of payload (a segment starts with the first block written after the previous
+/// one reached that size); each segment gets its own table, chosen from its first `wordSampleBytes` of blocks,
+/// which are held until then. The text of a dump drifts (old cables are all capitals, recent ones are not), so
+/// one table per segment follows it. Segments, tables and the whole file depend only on the documents. Documents must be added in doc-id order. Not thread-safe itself (it
+/// parallelises internally).
 public final class DocStoreWriter {
     static let headerSection = FourCC("DSHD")
     static let blocksSection = FourCC("DBLK")
     static let indexSection = FourCC("DIDX")
+    static let wordsSection = FourCC("DWRD")
     static let indexEntrySize = 16
-    /// The default target uncompressed block size: 64 KiB. Measured on generated cables, LZ4 gives 66.0% of the
-    /// input at 256 KiB with separate streams and about 68.5% at 64 KiB, but fetching one document (every search
-    /// hit) decompresses a whole block, and at 256 KiB that cost ~0.25 ms per hit, 2.5 ms for a top-10 list: the
-    /// smaller block is the better trade for a search index. `build --store` users who only archive can raise it.
-    public static let defaultBlockSize = 64 * 1024
+    static let headerSize = 32
+    /// The default target uncompressed block size (`DocStoreOptions.defaultBlockSize`).
+    public static let defaultBlockSize = DocStoreOptions.defaultBlockSize
+    /// Block payload bytes a word table is chosen from: the segment's first whole blocks reaching 4 MiB.
+    var wordSampleBytes = 4 << 20
+    /// Block payload bytes per word-table segment (a table of ~130 KB per 64 MiB costs 0.2%). Tests lower both.
+    var wordSegmentBytes = 64 << 20
 
     private let out: ContainerWriter
-    private let compression: StoreCompression
-    private let blockSize: Int
+    public let options: DocStoreOptions
+    private var blockSize: Int { options.blockSize }
     private let threads: Int
+    /// The word tables chosen so far (one per segment; none without word tables).
+    private var tables: [WordTable] = []
+    /// Whether the pending blocks start a segment whose table is not chosen yet.
+    private var choosingTable: Bool
+    /// Payload bytes of the current segment's blocks.
+    private var segmentBytes = 0
+    private var pendingBytes = 0
     // The block being filled, as four streams (docs/FORMAT.md, "Document store").
     private var lengths: [UInt8] = []
     private var metadata: [UInt8] = []
@@ -69,17 +51,26 @@ public final class DocStoreWriter {
     private var blockCount = 0
     private let compressors: [BlockCompressor]
 
-    /// Starts `documents.store` in `directory`.
-    public init(directory: String, compression: StoreCompression = .lz4, blockSize: Int = DocStoreWriter.defaultBlockSize, threads: Int = 2)
-        throws
-    {
-        precondition(blockSize > 0 && blockSize <= 1 << 26 && threads > 0)
-        self.compression = compression
-        self.blockSize = blockSize
+    /// Starts `documents.store` in `directory`, written as `options` say.
+    public init(directory: String, options: DocStoreOptions, threads: Int = 2) throws {
+        precondition(threads > 0)
+        self.options = options
         self.threads = threads
-        compressors = (0..<threads).map { _ in BlockCompressor(compression) }
+        choosingTable = options.wordTable
+        compressors = (0..<threads).map { _ in BlockCompressor(options) }
         out = try ContainerWriter(path: "\(directory)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
         try out.beginSection(Self.blocksSection)
+    }
+
+    /// Starts `documents.store` in `directory` (`level` nil: the codec's default).
+    public convenience init(
+        directory: String, compression: StoreCompression = .lz4, level: Int? = nil, wordTable: Bool = true,
+        blockSize: Int = DocStoreWriter.defaultBlockSize, threads: Int = 2
+    ) throws {
+        try self.init(
+            directory: directory,
+            options: DocStoreOptions(compression: compression, level: level, wordTable: wordTable, blockSize: blockSize),
+            threads: threads)
     }
 
     /// Documents added so far (the next doc id).
@@ -118,50 +109,86 @@ public final class DocStoreWriter {
         var block: [UInt8] = []
         block.reserveCapacity(currentBytes)
         for stream in [lengths, metadata, headers, bodies] { block.append(contentsOf: stream) }
+        if options.wordTable && segmentBytes >= wordSegmentBytes {
+            try flushPending()
+            choosingTable = true
+            segmentBytes = 0
+        }
         pending.append((currentFirstDoc, block))
+        pendingBytes += block.count
+        segmentBytes += block.count
         currentBytes = 0
         lengths.removeAll(keepingCapacity: true)
         metadata.removeAll(keepingCapacity: true)
         headers.removeAll(keepingCapacity: true)
         bodies.removeAll(keepingCapacity: true)
-        if pending.count >= 8 * threads { try flushPending() }
+        if choosingTable ? pendingBytes >= wordSampleBytes : pending.count >= 8 * threads { try flushPending() }
+    }
+
+    /// Chooses the segment's word table from the pending blocks (the segment's first blocks).
+    private func chooseTable() {
+        guard choosingTable, !pending.isEmpty else { return }
+        var sample: [UInt8] = []
+        sample.reserveCapacity(pendingBytes)
+        for block in pending { sample += block.bytes }
+        tables.append(sample.withUnsafeBytes { WordTable.build(sample: $0) })
+        choosingTable = false
     }
 
     private func flushPending() throws {
+        chooseTable()
         guard !pending.isEmpty else { return }
         let work = pending
         pending.removeAll(keepingCapacity: true)
+        pendingBytes = 0
         let slots = DisjointSlots<[UInt8]>(count: work.count)
         let workers = min(threads, work.count)
         let compressors = compressors
+        let words = tables.last
+        let table = UInt32(max(tables.count - 1, 0))
         // Worker w compresses blocks w, w + workers, ... with its own compressor (reused state and buffers).
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for i in stride(from: w, to: work.count, by: workers) {
                 var packed: [UInt8] = []
-                work[i].bytes.withUnsafeBytes { compressors[w].compress($0, into: &packed) }
+                work[i].bytes.withUnsafeBytes { compressors[w].compress($0, words: words, into: &packed) }
                 slots[i] = packed
             }
         }
         for (i, packed) in slots.takeAll().enumerated() {
             index.append(work[i].firstDoc)
-            index.append(UInt32(0))
+            index.append(table)
             index.append(out.sectionPosition)
             try out.write(packed)
             blockCount += 1
         }
     }
 
-    /// Compresses and writes what is left, the block index and the header section.
+    /// Compresses and writes what is left, the block index, the word table and the header section.
     public func finish() throws -> WrittenFile {
         try closeBlock()
         try flushPending()
         try out.endSection()
         try out.writeSection(Self.indexSection, index.bytes)
-        var header = ByteWriter(capacity: 24)
+        if options.wordTable {
+            // u32 tableCount, tableCount u32 section offsets, the tables.
+            let serialized = tables.map { $0.serialized() }
+            var section = ByteWriter()
+            section.append(UInt32(tables.count))
+            var offset = 4 + 4 * tables.count
+            for table in serialized {
+                section.append(UInt32(offset))
+                offset += table.count
+            }
+            for table in serialized { section.append(contentsOf: table) }
+            try out.writeSection(Self.wordsSection, section.bytes)
+        }
+        var header = ByteWriter(capacity: Self.headerSize)
         header.append(UInt64(count))
         header.append(UInt64(blockCount))
-        header.append(compression.code)
+        header.append(options.compression.code)
         header.append(UInt32(blockSize))
+        header.append(UInt32(options.level))
+        header.append(UInt32(options.wordTable ? 1 : 0))
         try out.writeSection(Self.headerSection, header.bytes)
         return try out.finish()
     }

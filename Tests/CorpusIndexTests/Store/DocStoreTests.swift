@@ -59,7 +59,7 @@ struct DocStoreTests {
                 markings: [])
         ]
         let dir = TestDirectory()
-        let writer = try DocStoreWriter(directory: dir.path, compression: .lz4, threads: 1)
+        let writer = try DocStoreWriter(directory: dir.path, compression: .lz4, wordTable: false, threads: 1)
         for r in records { try writer.add(r) }
         _ = try writer.finish()
         let file = try ContainerFile(path: "\(dir.path)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)

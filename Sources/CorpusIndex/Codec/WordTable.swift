@@ -1,0 +1,441 @@
+/// A word-replacing transform for document-store blocks (docs/FORMAT.md, "Word table"): up to 16,192 frequent
+/// words, sampled from the documents being stored, each replaced by a one- or two-byte code before the block
+/// is compressed. LZ4's window is 64 KiB and deflate's 32 KiB; with words shrunk to one or two bytes the same
+/// window covers about twice the text and literals cost far less, so the store shrinks by a quarter to a third
+/// (measured on the generated full-size dump: docs/FORMAT.md and the `build --store-words` help).
+///
+/// Transformed bytes:
+/// - `0x00...0x7F`: the byte itself;
+/// - `0x80...0xBF`: word `b - 0x80` (the 64 one-byte codes);
+/// - `0xC0...0xFE` then any byte `x`: word `64 + (b - 0xC0) * 256 + x` (16,128 two-byte codes);
+/// - `0xFF` then a byte `x >= 0x80`: the byte `x` (raw bytes `>= 0x80`, e.g. UTF-8, are escaped).
+///
+/// A word is 2...32 ASCII letters, optionally followed by one space (most words in a cable are, and coding the
+/// space with the word saves LZ4 a literal per word). The encoder replaces every maximal run of ASCII letters
+/// that is in the table, with its following space if that is in the table,
+/// and copies every other byte (escaping those `>= 0x80`), so `decode(encode(x)) == x` for any bytes.
+///
+/// Immutable after construction; `Sendable` and thread-safe (encode and decode use only caller buffers).
+public struct WordTable: Sendable, Equatable {
+    /// Words with one-byte codes.
+    public static let oneByteCodes = 64
+    /// The largest table: 64 one-byte and 63 * 256 two-byte codes.
+    public static let maxWords = oneByteCodes + 63 * 256
+    /// Word lengths accepted, in bytes.
+    /// Letters in a word (a word may add one trailing space).
+    public static let wordLengths = 2...32
+    static let space = UInt8(ascii: " ")
+
+    /// Whether `w` is a word: 2...32 ASCII letters, optionally followed by one space.
+    static func isWord<C: BidirectionalCollection>(_ w: C) -> Bool where C.Element == UInt8 {
+        let letters = w.last == space ? w.count - 1 : w.count
+        return wordLengths.contains(letters) && w.prefix(letters).allSatisfy(isASCIILetter)
+    }
+    static let twoByteLead: UInt8 = 0xC0
+    static let escape: UInt8 = 0xFF
+
+    /// The words in code order, back to back.
+    private let arena: [UInt8]
+    /// `ends[i]` is the arena offset just past word `i` (word `i` starts at `ends[i - 1]`, or 0).
+    private let ends: [UInt32]
+    /// Open-addressing hash of the words: per slot `code + 1` in the low 16 bits and the word hash's top 16 bits
+    /// above (a cheap first comparison), 0 for empty. Capacity a power of two.
+    private let slots: [UInt32]
+
+    /// The number of words.
+    public var count: Int { ends.count }
+
+    /// Word `i`'s bytes.
+    public func word(_ i: Int) -> ArraySlice<UInt8> { arena[(i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i])] }
+
+    /// A table of `words` in code order. - Precondition: at most `maxWords` words, each 2...32 ASCII letters and an optional
+    ///   trailing space.
+    public init(words: [[UInt8]]) {
+        precondition(words.count <= Self.maxWords)
+        var arena: [UInt8] = []
+        var ends: [UInt32] = []
+        for w in words {
+            precondition(Self.isWord(w), "not a word")
+            arena += w
+            ends.append(UInt32(arena.count))
+        }
+        self.init(arena: arena, ends: ends)
+    }
+
+    /// A table of the words `arena` holds, word `i` ending at `ends[i]` (already checked); without the hash
+    /// (`forEncoding` false) it can only decode, and opening a store stays cheap.
+    private init(arena: [UInt8], ends: [UInt32], forEncoding: Bool = true) {
+        self.arena = arena
+        self.ends = ends
+        guard forEncoding else {
+            slots = []
+            return
+        }
+        var capacity = 64
+        while capacity < 2 * ends.count { capacity *= 2 }
+        var slots = [UInt32](repeating: 0, count: capacity)
+        arena.withUnsafeBytes { raw in
+            var start = 0
+            for (code, end) in ends.enumerated() {
+                let h = Self.hash(UnsafeRawBufferPointer(rebasing: raw[start..<Int(end)]))
+                var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
+                let tag = UInt32(truncatingIfNeeded: h >> 48) << 16
+                var duplicate = false
+                while slots[slot] != 0 {
+                    let other = Int(slots[slot] & 0xFFFF) - 1
+                    let otherStart = other == 0 ? 0 : Int(ends[other - 1])
+                    // A duplicate keeps the first (smaller) code.
+                    if raw[otherStart..<Int(ends[other])].elementsEqual(raw[start..<Int(end)]) { duplicate = true; break }
+                    slot = (slot + 1) & (capacity - 1)
+                }
+                if !duplicate { slots[slot] = tag | UInt32(code + 1) }
+                start = Int(end)
+            }
+        }
+        self.slots = slots
+    }
+
+    /// Chooses the words that save the most in `sample` (deterministic: ties go to the smaller byte string).
+    /// The 64 one-byte codes go to the words with the largest `count * (length - 1)`; the two-byte codes to the
+    /// remaining words seen at least twice with the largest `count * (length - 2)` (two-letter words gain nothing
+    /// from a two-byte code).
+    public static func build(sample: UnsafeRawBufferPointer) -> WordTable {
+        let candidates = WordCounter.count(sample)
+        let first = candidates.map { ($0.word, $0.count, $0.count * ($0.word.count - 1)) }
+            .sorted { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0.lexicographicallyPrecedes($1.0) }
+        let one = first.prefix(oneByteCodes).map(\.0)
+        let rest = first.dropFirst(oneByteCodes).filter { $0.1 >= 2 && $0.0.count >= 3 }
+            .map { ($0.0, $0.1 * ($0.0.count - 2)) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.lexicographicallyPrecedes($1.0) }
+            .prefix(maxWords - oneByteCodes).map(\.0)
+        return WordTable(words: (one + rest).map { Array($0) })
+    }
+
+    /// The code of the word `word`, if it is in the table.
+    func code(of word: UnsafeRawBufferPointer) -> Int? {
+        precondition(!slots.isEmpty, "a decode-only table")
+        return arena.withUnsafeBytes { raw in
+            ends.withUnsafeBufferPointer { ends in
+                slots.withUnsafeBufferPointer { slots in Self.lookup(word, Self.hash(word), raw, ends, slots) }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func lookup(
+        _ word: UnsafeRawBufferPointer, _ h: UInt64, _ raw: UnsafeRawBufferPointer, _ ends: UnsafeBufferPointer<UInt32>,
+        _ slots: UnsafeBufferPointer<UInt32>
+    ) -> Int? {
+        let mask = slots.count - 1
+        let tag = UInt32(truncatingIfNeeded: h >> 48) << 16
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if entry & 0xFFFF_0000 == tag {
+                let code = Int(entry & 0xFFFF) - 1
+                let start = code == 0 ? 0 : Int(ends[code - 1])
+                if Int(ends[code]) - start == word.count, sameBytes(raw.baseAddress! + start, word.baseAddress!, word.count) {
+                    return code
+                }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The largest transformed size of `n` input bytes (every byte escaped).
+    public static func encodedBound(_ n: Int) -> Int { 2 * n }
+
+    /// Writes the transform of `input` to `output` (at least `encodedBound(input.count)` bytes).
+    /// - Returns: the bytes written.
+    public func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(output.count >= Self.encodedBound(input.count))
+        precondition(!slots.isEmpty, "a decode-only table")
+        return arena.withUnsafeBytes { raw in
+            ends.withUnsafeBufferPointer { ends in
+                slots.withUnsafeBufferPointer { slots in
+                    let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    let bytes = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                    var o = 0
+                    var i = 0
+                    let n = input.count
+                    while i < n {
+                        let b = bytes![i]
+                        if b >= 0x80 {
+                            out[o] = Self.escape
+                            out[o + 1] = b
+                            o += 2
+                            i += 1
+                            continue
+                        }
+                        guard isASCIILetter(b) else { out[o] = b; o += 1; i += 1; continue }
+                        var h = Self.hashSeed
+                        var j = i
+                        while j < n && isASCIILetter(bytes![j]) {
+                            h = Self.hashStep(h, bytes![j])
+                            j += 1
+                        }
+                        let length = j - i
+                        var code: Int? = nil
+                        if length >= 2 && length <= 32 {
+                            // The word with its following space first, then the bare word.
+                            if j < n && bytes![j] == Self.space {
+                                code = Self.lookup(
+                                    UnsafeRawBufferPointer(rebasing: input[i...j]), Self.hashFinish(Self.hashStep(h, Self.space)),
+                                    raw, ends, slots)
+                                if code != nil { j += 1 }
+                            }
+                            if code == nil {
+                                code = Self.lookup(UnsafeRawBufferPointer(rebasing: input[i..<j]), Self.hashFinish(h), raw, ends, slots)
+                            }
+                        }
+                        if let code {
+                            if code < Self.oneByteCodes {
+                                out[o] = UInt8(0x80 + code)
+                                o += 1
+                            } else {
+                                out[o] = Self.twoByteLead + UInt8((code - Self.oneByteCodes) >> 8)
+                                out[o + 1] = UInt8(truncatingIfNeeded: code - Self.oneByteCodes)
+                                o += 2
+                            }
+                        } else {
+                            (out + o).update(from: bytes! + i, count: length)
+                            o += length
+                        }
+                        i = j
+                    }
+                    return o
+                }
+            }
+        }
+    }
+
+    /// Appends the inverse transform of `input` to `out`.
+    /// - Returns: `false` (leaving `out` unchanged) if `input` is not a valid transform (a code past the table,
+    ///   a truncated two-byte code or escape, an escaped byte below 0x80) or would make `out` longer than
+    ///   `maxOutput` bytes.
+    public func decode(_ input: UnsafeRawBufferPointer, into out: inout [UInt8], maxOutput: Int) -> Bool {
+        guard let length = decodedLength(input), length <= maxOutput - out.count else { return false }
+        let decoded = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+            arena.withUnsafeBytes { words in
+                ends.withUnsafeBufferPointer { ends in
+                    var o = buffer.baseAddress!
+                    var i = 0
+                    let n = input.count
+                    while i < n {
+                        let b = input[i]
+                        if b < 0x80 {
+                            o.pointee = b
+                            o += 1
+                            i += 1
+                        } else if b == Self.escape {
+                            o.pointee = input[i + 1]
+                            o += 1
+                            i += 2
+                        } else {
+                            var c = Int(b) - 0x80
+                            if b >= Self.twoByteLead {
+                                c = Self.oneByteCodes + (Int(b - Self.twoByteLead) << 8) + Int(input[i + 1])
+                                i += 2
+                            } else {
+                                i += 1
+                            }
+                            let start = c == 0 ? 0 : Int(ends[c - 1])
+                            let count = Int(ends[c]) - start
+                            UnsafeMutableRawPointer(o).copyMemory(from: words.baseAddress! + start, byteCount: count)
+                            o += count
+                        }
+                    }
+                    count = o - buffer.baseAddress!
+                }
+            }
+        }
+        precondition(decoded.count == length)
+        if out.isEmpty { out = decoded } else { out += decoded }
+        return true
+    }
+
+    /// The decoded length of `input`, or nil if it is not a valid transform (checks everything `decode` relies on).
+    private func decodedLength(_ input: UnsafeRawBufferPointer) -> Int? {
+        ends.withUnsafeBufferPointer { ends in
+            var length = 0
+            var i = 0
+            let n = input.count
+            while i < n {
+                let b = input[i]
+                if b < 0x80 {
+                    length += 1
+                    i += 1
+                    continue
+                }
+                if b == Self.escape {
+                    guard i + 1 < n, input[i + 1] >= 0x80 else { return nil }
+                    length += 1
+                    i += 2
+                    continue
+                }
+                var c = Int(b) - 0x80
+                if b >= Self.twoByteLead {
+                    guard i + 1 < n else { return nil }
+                    c = Self.oneByteCodes + (Int(b - Self.twoByteLead) << 8) + Int(input[i + 1])
+                    i += 2
+                } else {
+                    i += 1
+                }
+                guard c < ends.count else { return nil }
+                length += Int(ends[c]) - (c == 0 ? 0 : Int(ends[c - 1]))
+            }
+            return length
+        }
+    }
+
+    /// The serialized table: `u32 wordCount`, then per word `u8 length` and its letters.
+    public func serialized() -> [UInt8] {
+        var w = ByteWriter(capacity: 4 + arena.count + count)
+        w.append(UInt32(count))
+        for i in 0..<count {
+            let word = word(i)
+            w.append(UInt8(word.count))
+            w.append(contentsOf: word)
+        }
+        return w.bytes
+    }
+
+    /// Parses one serialized table (exactly the bytes of `bytes`).
+    /// - Throws: `.corrupt` naming `file` and `section` for a bad count, length or a byte that is not an ASCII
+    ///   letter, or bytes left over.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, file: String, section: String = "DWRD", forEncoding: Bool = true)
+        throws -> WordTable
+    {
+        var r = ByteReader(bytes, file: file, section: section)
+        let table = try parse(&r, forEncoding: forEncoding)
+        guard r.isAtEnd else { throw r.corrupt("\(r.remaining) bytes after the last word") }
+        return table
+    }
+
+    /// Parses one table (`u32 wordCount`, then per word `u8 length` and its letters) at `r`.
+    static func parse(_ r: inout ByteReader, forEncoding: Bool = true) throws -> WordTable {
+        let n = Int(try r.read(UInt32.self))
+        guard n <= maxWords else { throw r.corrupt("\(n) words, at most \(maxWords)") }
+        var arena: [UInt8] = []
+        arena.reserveCapacity(min(r.remaining, 33 * n))
+        var ends: [UInt32] = []
+        ends.reserveCapacity(n)
+        for i in 0..<n {
+            let length = Int(try r.readUInt8())
+            let word = try r.readBytes(length)
+            guard isWord(word) else {
+                throw r.corrupt("word \(i) (\(length) bytes) is not 2...32 ASCII letters and an optional space")
+            }
+            arena.append(contentsOf: word)
+            ends.append(UInt32(arena.count))
+        }
+        return WordTable(arena: arena, ends: ends, forEncoding: forEncoding)
+    }
+
+    public static func == (a: WordTable, b: WordTable) -> Bool { a.arena == b.arena && a.ends == b.ends }
+
+    static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func hashStep(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    @inline(__always) static func hashFinish(_ h: UInt64) -> UInt64 { (h ^ (h >> 29)) &* 0xbf58_476d_1ce4_e5b9 }
+
+    /// FNV-1a over the bytes, then a mixing step (the slot uses the low bits, the tag the top 16).
+    @inline(__always)
+    static func hash(_ word: UnsafeRawBufferPointer) -> UInt64 {
+        var h = hashSeed
+        for b in word { h = hashStep(h, b) }
+        return hashFinish(h)
+    }
+}
+
+/// Counts the maximal runs of 2...32 ASCII letters of a sample, each with its following space if there is one (for `WordTable.build`): an open-addressing table
+/// of (offset, length) into the sample, so counting allocates only the table.
+enum WordCounter {
+    static func count(_ sample: UnsafeRawBufferPointer) -> [(word: ArraySlice<UInt8>, count: Int)] {
+        let bytes = Array(sample)
+        // Per slot: sample offset + 1 (0 = empty), length, count; grown (rehashed) at half full.
+        var capacity = 1 << 14
+        var offsets = [UInt32](repeating: 0, count: capacity)
+        var lengths = [UInt8](repeating: 0, count: capacity)
+        var counts = [UInt32](repeating: 0, count: capacity)
+        var used = 0
+        bytes.withUnsafeBufferPointer { p in
+            let base = UnsafeRawPointer(p.baseAddress!)
+            func slot(of i: Int, _ length: Int, _ h: UInt64) -> Int {
+                var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
+                while offsets[slot] != 0 {
+                    let o = Int(offsets[slot]) - 1
+                    if Int(lengths[slot]) == length && sameBytes(base + o, base + i, length) { break }
+                    slot = (slot + 1) & (capacity - 1)
+                }
+                return slot
+            }
+            var i = 0
+            let n = p.count
+            while i < n {
+                guard isASCIILetter(p[i]) else { i += 1; continue }
+                var h = WordTable.hashSeed
+                var j = i
+                while j < n && isASCIILetter(p[j]) { h = WordTable.hashStep(h, p[j]); j += 1 }
+                let length = j - i
+                if length >= 2 && length <= 32 {
+                    // A word followed by a space is counted with it (the encoder tries it first).
+                    var length = length
+                    if j < n && p[j] == WordTable.space {
+                        h = WordTable.hashStep(h, WordTable.space)
+                        length += 1
+                        j += 1
+                    }
+                    var s = slot(of: i, length, WordTable.hashFinish(h))
+                    if offsets[s] == 0 {
+                        if 2 * (used + 1) > capacity {
+                            let old = (offsets, lengths, counts)
+                            capacity *= 2
+                            offsets = [UInt32](repeating: 0, count: capacity)
+                            lengths = [UInt8](repeating: 0, count: capacity)
+                            counts = [UInt32](repeating: 0, count: capacity)
+                            for k in 0..<old.0.count where old.0[k] != 0 {
+                                let o = Int(old.0[k]) - 1
+                                let t = slot(of: o, Int(old.1[k]), WordTable.hash(UnsafeRawBufferPointer(start: base + o, count: Int(old.1[k]))))
+                                (offsets[t], lengths[t], counts[t]) = (old.0[k], old.1[k], old.2[k])
+                            }
+                            s = slot(of: i, length, WordTable.hashFinish(h))
+                        }
+                        offsets[s] = UInt32(i + 1)
+                        lengths[s] = UInt8(length)
+                        used += 1
+                    }
+                    counts[s] += 1
+                }
+                i = j
+            }
+        }
+        var result: [(word: ArraySlice<UInt8>, count: Int)] = []
+        result.reserveCapacity(used)
+        for slot in 0..<capacity where offsets[slot] != 0 {
+            let o = Int(offsets[slot]) - 1
+            result.append((bytes[o..<(o + Int(lengths[slot]))], Int(counts[slot])))
+        }
+        return result
+    }
+}
+
+/// Whether `count` bytes at `a` and `b` are equal (words are short: a loop beats a call to memcmp).
+@inline(__always)
+func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    var k = 0
+    while k + 8 <= count {
+        if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+            return false
+        }
+        k += 8
+    }
+    while k < count {
+        if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
+        k += 1
+    }
+    return true
+}
+
+@inline(__always)
+func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
