@@ -97,7 +97,8 @@ public final class DumpReader: Sendable {
     /// Reads every record in input order with `threads` workers, in waves of up to `threads` chunks cut at record
     /// boundaries (about `chunkBytes` each; boundaries depend only on the input and `chunkBytes`). Waves are
     /// pipelined: at most two waves (2 × `threads` chunks) are in memory, one being parsed while the calling thread
-    /// collects the previous one and cuts the next.
+    /// collects the previous one and cuts the next. With `threads == 1` nothing overlaps: each chunk is cut, worked
+    /// and collected in turn on the calling thread, so one thread means one core (`--threads 1` on a shared machine).
     ///
     /// `work` runs on worker threads, concurrently for different chunks, and must iterate its chunk once with
     /// `chunk.forEachRecord`. `collect` runs on the calling thread in chunk order with `work`'s result, the chunk's
@@ -141,6 +142,15 @@ public final class DumpReader: Sendable {
                 try collect(value, summary, first)
                 options.progress?(total.bytes)
             }
+        }
+
+        if width == 1 {
+            while let chunk = try producer.nextChunk() {
+                let results = DisjointSlots<Result<R, Error>>(count: 1)
+                results[0] = Result { try work(chunk) }
+                try collectWave([chunk], results)
+            }
+            return total
         }
 
         // Pipelined waves: while the workers parse wave k+1, this thread collects wave k and then cuts (or
