@@ -30,8 +30,13 @@ public final class DocStoreWriter {
     public let options: DocStoreOptions
     private var blockSize: Int { options.blockSize }
     private let threads: Int
-    /// The word tables chosen so far (one per segment; none without word tables).
-    private var tables: [WordTable] = []
+    /// The current segment's word table (nil before the first is chosen, and without word tables).
+    private var table: WordTable?
+    /// Serialized sizes of the word tables chosen so far (one per segment), whose bytes wait in `tableSpill`: a
+    /// table is ~0.5 MB in memory, one per 64 MiB of documents, so keeping them all would make the build's peak
+    /// grow with the input.
+    private var tableSizes: [Int] = []
+    private let tableSpill: SpilledColumn<UInt8>?
     /// Whether the pending blocks start a segment whose table is not chosen yet.
     private var choosingTable: Bool
     /// Payload bytes of the current segment's blocks.
@@ -58,6 +63,7 @@ public final class DocStoreWriter {
         self.threads = threads
         choosingTable = options.wordTable
         compressors = (0..<threads).map { _ in BlockCompressor(options) }
+        tableSpill = options.wordTable ? try SpilledColumn<UInt8>(path: "\(directory)/documents.words.spill") : nil
         out = try ContainerWriter(path: "\(directory)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
         try out.beginSection(Self.blocksSection)
     }
@@ -126,17 +132,21 @@ public final class DocStoreWriter {
     }
 
     /// Chooses the segment's word table from the pending blocks (the segment's first blocks).
-    private func chooseTable() {
-        guard choosingTable, !pending.isEmpty else { return }
+    private func chooseTable() throws {
+        guard choosingTable, !pending.isEmpty, let tableSpill else { return }
         var sample: [UInt8] = []
         sample.reserveCapacity(pendingBytes)
         for block in pending { sample += block.bytes }
-        tables.append(sample.withUnsafeBytes { WordTable.build(sample: $0) })
+        let chosen = sample.withUnsafeBytes { WordTable.build(sample: $0) }
+        let serialized = chosen.serialized()
+        try serialized.withUnsafeBufferPointer { try tableSpill.append(contentsOf: $0) }
+        tableSizes.append(serialized.count)
+        table = chosen
         choosingTable = false
     }
 
     private func flushPending() throws {
-        chooseTable()
+        try chooseTable()
         guard !pending.isEmpty else { return }
         let work = pending
         pending.removeAll(keepingCapacity: true)
@@ -144,8 +154,8 @@ public final class DocStoreWriter {
         let slots = DisjointSlots<[UInt8]>(count: work.count)
         let workers = min(threads, work.count)
         let compressors = compressors
-        let words = tables.last
-        let table = UInt32(max(tables.count - 1, 0))
+        let words = self.table
+        let table = UInt32(max(tableSizes.count - 1, 0))
         // Worker w compresses blocks w, w + workers, ... with its own compressor (reused state and buffers).
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for i in stride(from: w, to: work.count, by: workers) {
@@ -169,18 +179,20 @@ public final class DocStoreWriter {
         try flushPending()
         try out.endSection()
         try out.writeSection(Self.indexSection, index.bytes)
-        if options.wordTable {
-            // u32 tableCount, tableCount u32 section offsets, the tables.
-            let serialized = tables.map { $0.serialized() }
-            var section = ByteWriter()
-            section.append(UInt32(tables.count))
-            var offset = 4 + 4 * tables.count
-            for table in serialized {
-                section.append(UInt32(offset))
-                offset += table.count
+        if let tableSpill {
+            // u32 tableCount, tableCount u32 section offsets, the tables (streamed back from the spill file).
+            var head = ByteWriter()
+            head.append(UInt32(tableSizes.count))
+            var offset = 4 + 4 * tableSizes.count
+            for size in tableSizes {
+                head.append(UInt32(offset))
+                offset += size
             }
-            for table in serialized { section.append(contentsOf: table) }
-            try out.writeSection(Self.wordsSection, section.bytes)
+            try out.beginSection(Self.wordsSection)
+            try out.write(head.bytes)
+            try tableSpill.readBytes(pieceValues: 1 << 20) { try out.write($0) }
+            try out.endSection()
+            tableSpill.remove()
         }
         var header = ByteWriter(capacity: Self.headerSize)
         header.append(UInt64(count))
