@@ -1,6 +1,9 @@
 import ArgumentParser
 import CorpusIndex
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension CorpusIndexCommand {
     /// `corpus-index build INPUT... -o INDEX`: parse, tokenize and invert in parallel, merge, publish atomically.
@@ -75,6 +78,17 @@ extension CorpusIndexCommand {
         }
 
         func run() throws {
+            #if canImport(Glibc)
+            // glibc raises its mmap threshold each time a large block is freed (up to 32 MiB), after which the
+            // build's chunk-sized buffers come from the heap, fragment it and the resident size drifts upward with
+            // the input: 403 MB at 4x the dump with --memory 256MiB, 224 MB with the threshold pinned at 1 MiB
+            // (docs/benchmarks.md). The process is ours, so the CLI pins it; the library leaves malloc alone.
+            // mallopt is not in the Glibc module (malloc.h); M_MMAP_THRESHOLD is -3 there. RTLD_DEFAULT is null.
+            if let symbol = dlsym(nil, "mallopt") {
+                typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+                _ = unsafeBitCast(symbol, to: Mallopt.self)(-3, 1 << 20)
+            }
+            #endif
             let options = BuildOptions(
                 threads: threads, memoryBudget: ByteSize.parse(memory)!, storeCompression: StoreCompression(rawValue: store)!,
                 storeLevel: storeLevel, storeWordTable: storeWords)
