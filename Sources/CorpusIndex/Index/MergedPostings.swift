@@ -81,7 +81,7 @@ final class MergedPostings {
         _ bytes: UnsafeRawBufferPointer, base: UInt32, documentCount limit: UInt32, file: String,
         previousDocument: inout Int64
     ) throws {
-        guard let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        guard bytes.baseAddress != nil else { return }
         let n = bytes.count
         // Every document takes >= 3 bytes (delta, a position, the terminator); every position >= 1 byte.
         reserve(documents: n / 3 + 1, positions: n)
@@ -97,16 +97,8 @@ final class MergedPostings {
         }
         while i < n {
             // Document delta (varint, >= 1).
-            var delta: UInt32 = 0
-            var shift: UInt32 = 0
-            while true {
-                guard i < n, shift < 35 else { throw corrupt("bad varint") }
-                let b = p[i]
-                i += 1
-                delta |= UInt32(b & 0x7F) << shift
-                if b < 0x80 { break }
-                shift += 7
-            }
+            guard let (delta, next) = VarInt.decode32(bytes, at: i) else { throw corrupt("bad varint") }
+            i = next
             doc += Int64(delta)
             guard delta > 0, doc < Int64(limit) else { throw corrupt("document id out of order") }
             docs[d] = base + UInt32(doc)
@@ -115,20 +107,8 @@ final class MergedPostings {
             let first = q
             while true {
                 guard i < n else { throw corrupt("unterminated document") }
-                var step = UInt32(p[i])
-                i += 1
-                if step >= 0x80 {
-                    step &= 0x7F
-                    var shift: UInt32 = 7
-                    while true {
-                        guard i < n, shift < 35 else { throw corrupt("bad varint") }
-                        let b = p[i]
-                        i += 1
-                        step |= UInt32(b & 0x7F) << shift
-                        if b < 0x80 { break }
-                        shift += 7
-                    }
-                }
+                guard let (step, next) = VarInt.decode32(bytes, at: i) else { throw corrupt("bad varint") }
+                i = next
                 if step == 0 { break }
                 position += Int64(step)
                 positions[q] = UInt32(truncatingIfNeeded: position)

@@ -77,17 +77,10 @@ enum RunConcatenation {
         }
         let n = bytes.count
         var i = 0
-        func varint() throws -> UInt64 {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard i < n, shift < 35 else { throw corrupt("bad varint") }
-                let b = bytes[i]
-                i += 1
-                value |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return value }
-                shift += 7
-            }
+        func varint() throws -> UInt32 {
+            guard let (value, next) = VarInt.decode32(bytes, at: i) else { throw corrupt("bad varint") }
+            i = next
+            return value
         }
         var doc = previousDocument
         var firstDoc: Int64 = -1
