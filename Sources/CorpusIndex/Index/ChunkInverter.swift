@@ -158,9 +158,8 @@ final class ChunkInverter {
                 }
                 from = end
                 let length = end - start + 1
-                // Shifting by 64 or more gives 0: keys of 8 bytes or more keep the whole word.
                 let word = ((lowered.loadUnaligned(fromByteOffset: start, as: UInt64.self) << 8) | fieldByte)
-                    & ((1 << (UInt64(truncatingIfNeeded: length) &* 8)) &- 1)
+                    & ChunkInverter.wordMask(length)
                 batchStarts[count] = Int32(truncatingIfNeeded: start - 1)
                 batchLengths[count] = Int32(truncatingIfNeeded: length)
                 batchWords[count] = word
@@ -179,9 +178,10 @@ final class ChunkInverter {
             }
             // Add the tokens in order.
             for t in 0..<count {
-                add(
-                    key: lowered + Int(batchStarts[t]), keyLength: Int(batchLengths[t]),
-                    first: batchWords[t], hash: batchHashes[t], doc: doc, position: position)
+                let e = lookup(
+                    key: lowered + Int(batchStarts[t]), keyLength: Int(batchLengths[t]), first: batchWords[t],
+                    hash: batchHashes[t])
+                record(e, doc: doc, position: position)
                 position += 1
             }
         }
@@ -211,15 +211,19 @@ final class ChunkInverter {
         hot.pointee.arenaCapacity = capacity
     }
 
-    /// The 64-bit hash of a key given its first word, over the remaining 8-byte words (the tail masked).
+    /// The 64-bit hash of a key given its first word, over the remaining 8-byte words (the tail masked). The
+    /// second word is always mixed in (masked to nothing for keys of up to 8 bytes), so keys of up to 16 bytes
+    /// (nearly all) hash without a branch on their length; the key must be readable 16 bytes from its start.
     @inline(__always)
     static func hash(_ key: UnsafeRawPointer, _ length: Int, first: UInt64) -> UInt64 {
         var h = (first ^ (UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 31
-        var k = 8
+        let second = key.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & wordMask(length - 8)
+        h = (h ^ second) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        var k = 16
         while k < length {
-            var w = key.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            if length - k < 8 { w &= (1 << (UInt64(length - k) &* 8)) &- 1 }
+            let w = key.loadUnaligned(fromByteOffset: k, as: UInt64.self) & wordMask(length - k)
             h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
             h ^= h >> 31
             k += 8
@@ -230,32 +234,88 @@ final class ChunkInverter {
         return h
     }
 
+    /// The mask keeping the first `bytes` bytes of a little-endian word: none for `bytes <= 0`, all for `>= 8`.
     @inline(__always)
-    private func add(key: UnsafeRawPointer, keyLength: Int, first: UInt64, hash h: UInt64, doc: Int32, position: Int32) {
+    static func wordMask(_ bytes: Int) -> UInt64 {
+        // Branch-free: clamp to 0...8 (min/max become conditional moves), then shift 1 by 4 * 2 * bytes in two
+        // masking shifts (each < 64), which gives 0 for 8 bytes, and subtract 1.
+        let half = UInt64(truncatingIfNeeded: min(max(bytes, 0), 8)) &* 4
+        return (((1 as UInt64) &<< half) &<< half) &- 1
+    }
+
+    /// Finds or creates the entry of the key at `key` (`first` its first word, `h` its hash).
+    @inline(__always)
+    private func lookup(key: UnsafeRawPointer, keyLength: Int, first: UInt64, hash h: UInt64) -> UnsafeMutablePointer<Entry> {
+        let mask = self.mask
+        let table = entries
         var index = Int(truncatingIfNeeded: h) & mask
-        var e: UnsafeMutablePointer<Entry>
         while true {
-            e = entries + index
+            let e = table + index
             let k = e.pointee.key8
-            if k == first && Int(e.pointee.keyLength) == keyLength
-                && (keyLength <= 8 || ChunkInverter.tailsEqual(UnsafeRawPointer(arenaBase + Int(e.pointee.keyOffset)), key, keyLength))
+            // Equal first words and lengths decide keys of up to 8 bytes (term bytes are never 0).
+            if (k ^ first) | UInt64(truncatingIfNeeded: Int(e.pointee.keyLength) ^ keyLength) == 0
+                && (keyLength <= 8
+                    || ChunkInverter.tailsEqual(UnsafeRawPointer(arenaBase + Int(e.pointee.keyOffset)), key, keyLength))
             {
-                break
+                return e
             }
-            if k == 0 {
-                e = insert(at: index, key: key, keyLength: keyLength, first: first)
-                break
-            }
+            if k == 0 { return insert(at: index, key: key, keyLength: keyLength, first: first) }
             index = (index + 1) & mask
         }
-        if e.pointee.lastDoc != doc {
-            if e.pointee.lastDoc >= 0 { put(0, e) }
-            putVarint(UInt32(bitPattern: doc &- e.pointee.lastDoc), e)
+    }
+
+    /// Appends the occurrence of `e`'s term at `position` of document `doc` to its postings.
+    @inline(__always)
+    private func record(_ e: UnsafeMutablePointer<Entry>, doc: Int32, position: Int32) {
+        let lastDoc = e.pointee.lastDoc
+        let w = Int(e.pointee.write)
+        // The fast path: room for a terminator and two varints of up to 4 bytes (deltas < 2^28, which any
+        // document and position below 2^27 guarantee), each written as one 4-byte store.
+        if Int(e.pointee.blockEnd) - w >= 9 && UInt32(bitPattern: doc | position) < 1 << 27 {
+            let out = UnsafeMutableRawPointer(arenaBase)
+            var at = w
+            var lastPosition = e.pointee.lastPosition
+            if lastDoc != doc {
+                out.storeBytes(of: 0, toByteOffset: at, as: UInt8.self)
+                at += Int(truncatingIfNeeded: ~(lastDoc >> 31) & 1)  // the terminator counts unless lastDoc is -1
+                let (bytes, count) = ChunkInverter.varint28(UInt32(bitPattern: doc &- lastDoc))
+                out.storeBytes(of: bytes, toByteOffset: at, as: UInt32.self)
+                at += count
+                e.pointee.lastDoc = doc
+                lastPosition = -1
+            }
+            let (bytes, count) = ChunkInverter.varint28(UInt32(bitPattern: position &- lastPosition))
+            out.storeBytes(of: bytes, toByteOffset: at, as: UInt32.self)
+            e.pointee.write = UInt32(truncatingIfNeeded: at + count)
+            e.pointee.lastPosition = position
+            return
+        }
+        recordAtBlockEnd(e, doc: doc, position: position)
+    }
+
+    /// `record` byte by byte, chaining a new block when the current one fills (or for deltas of 2^28 or more).
+    @inline(never)
+    private func recordAtBlockEnd(_ e: UnsafeMutablePointer<Entry>, doc: Int32, position: Int32) {
+        let lastDoc = e.pointee.lastDoc
+        if lastDoc != doc {
+            if lastDoc >= 0 { put(0, e) }
+            putVarint(UInt32(bitPattern: doc &- lastDoc), e)
             e.pointee.lastDoc = doc
             e.pointee.lastPosition = -1
         }
         putVarint(UInt32(bitPattern: position &- e.pointee.lastPosition), e)
         e.pointee.lastPosition = position
+    }
+
+    /// The LEB128 varint of `value` < 2^28 as the little-endian bytes of a UInt32 and their count (1-4), without
+    /// a branch: the four 7-bit groups spread to four bytes, continuation bits on all but the last used one.
+    @inline(__always)
+    static func varint28(_ value: UInt32) -> (bytes: UInt32, count: Int) {
+        let groups = (value & 0x7F) | (value << 1 & 0x7F00) | (value << 2 & 0x7F_0000) | (value << 3 & 0x7F00_0000)
+        // Bytes = 1 + (significant bits - 1) / 7, computed as ((bits - 1) * 9 + 73) / 64 from a leading-zero count.
+        let count = ((31 &- (value | 1).leadingZeroBitCount) &* 9 &+ 73) >> 6
+        let continuation = UInt32(0x0080_8080) & (((1 as UInt32) &<< UInt32(truncatingIfNeeded: (count &- 1) &* 8)) &- 1)
+        return (groups | continuation, count)
     }
 
     /// Whether two keys of `length` > 8 bytes agree past their first 8 (compared as 8-byte words, the last one
@@ -264,9 +324,8 @@ final class ChunkInverter {
     static func tailsEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ length: Int) -> Bool {
         var k = 8
         while k < length {
-            var x = a.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            if length - k < 8 { x &= (1 << (UInt64(length - k) &* 8)) &- 1 }
-            if x != 0 { return false }
+            let x = a.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            if x & wordMask(length - k) != 0 { return false }
             k += 8
         }
         return true
