@@ -86,12 +86,12 @@ final class ChunkInverter {
 
     init(expectedInputBytes: Int = 8 << 20) {
         let capacity = 1 << 15
-        let entries = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
-        UnsafeMutableRawPointer(entries).initializeMemory(as: UInt8.self, repeating: 0, count: capacity * MemoryLayout<Entry>.stride)
-        let arenaCapacity = max(expectedInputBytes / 2, 1 << 16)
+        let entries = ChunkInverter.allocateTable(capacity)
+        let arenaCapacity = LargePageMemory.roundedSize(max(expectedInputBytes / 2, 1 << 16))
         hot = .allocate(capacity: 1)
         hot.initialize(to: Hot(
-            entries: entries, mask: capacity - 1, arenaBase: .allocate(capacity: arenaCapacity),
+            entries: entries, mask: capacity - 1,
+            arenaBase: LargePageMemory.allocate(byteCount: arenaCapacity).assumingMemoryBound(to: UInt8.self),
             arenaCapacity: arenaCapacity))
         ringStarts = .allocate(capacity: ChunkInverter.ringSize)
         ringLengths = .allocate(capacity: ChunkInverter.ringSize)
@@ -100,8 +100,8 @@ final class ChunkInverter {
     }
 
     deinit {
-        entries.deallocate()
-        arenaBase.deallocate()
+        LargePageMemory.deallocate(entries, byteCount: (mask + 1) * MemoryLayout<Entry>.stride)
+        LargePageMemory.deallocate(arenaBase, byteCount: hot.pointee.arenaCapacity)
         hot.deinitialize(count: 1)
         hot.deallocate()
         ringStarts.deallocate()
@@ -211,9 +211,10 @@ final class ChunkInverter {
         precondition(needed < Int(UInt32.max), "in-memory arena past 4 GiB: chunk too large")
         var capacity = hot.pointee.arenaCapacity
         while capacity < needed { capacity = min(capacity * 2, Int(UInt32.max)) }
-        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        capacity = LargePageMemory.roundedSize(capacity)
+        let fresh = LargePageMemory.allocate(byteCount: capacity).assumingMemoryBound(to: UInt8.self)
         fresh.update(from: arenaBase, count: hot.pointee.arenaUsed)
-        arenaBase.deallocate()
+        LargePageMemory.deallocate(arenaBase, byteCount: hot.pointee.arenaCapacity)
         hot.pointee.arenaBase = fresh
         hot.pointee.arenaCapacity = capacity
     }
@@ -374,11 +375,15 @@ final class ChunkInverter {
         let oldEntries = entries
         let oldCount = mask + 1
         let count = oldCount * 2
-        entries = .allocate(capacity: count)
-        UnsafeMutableRawPointer(entries).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Entry>.stride)
+        entries = ChunkInverter.allocateTable(count)
         mask = count - 1
         for i in 0..<oldCount where oldEntries[i].key8 != 0 { _ = place(oldEntries[i]) }
-        oldEntries.deallocate()
+        LargePageMemory.deallocate(oldEntries, byteCount: oldCount * MemoryLayout<Entry>.stride)
+    }
+
+    /// A zeroed table of `count` entries in large pages.
+    private static func allocateTable(_ count: Int) -> UnsafeMutablePointer<Entry> {
+        LargePageMemory.allocate(byteCount: count * MemoryLayout<Entry>.stride).bindMemory(to: Entry.self, capacity: count)
     }
 
     @inline(__always)

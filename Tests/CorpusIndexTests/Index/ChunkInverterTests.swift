@@ -45,6 +45,21 @@ import Testing
         }
     }
 
+    /// Large-page memory is 2 MiB-aligned, zeroed, writable over its whole rounded size, and reusable after a free.
+    @Test func largePageMemoryIsAlignedZeroedAndWritable() {
+        for size in [1, 4096, 2 << 20, (2 << 20) + 1, 5 << 20] {
+            let rounded = LargePageMemory.roundedSize(size)
+            #expect(rounded >= size && rounded % LargePageMemory.pageSize == 0 && rounded - size < LargePageMemory.pageSize)
+            let base = LargePageMemory.allocate(byteCount: size)
+            #expect(UInt(bitPattern: base) % UInt(LargePageMemory.pageSize) == 0)
+            let bytes = base.assumingMemoryBound(to: UInt8.self)
+            #expect(bytes[0] == 0 && bytes[rounded / 2] == 0 && bytes[rounded - 1] == 0)
+            bytes[rounded - 1] = 7
+            #expect(bytes[rounded - 1] == 7)
+            LargePageMemory.deallocate(base, byteCount: size)
+        }
+    }
+
     /// Postings per term, read back from the inverter: (doc, [positions]) lists, keyed by field byte + term.
     func postings(of inverter: ChunkInverter) -> [[UInt8]: [(UInt32, [UInt32])]] {
         var result: [[UInt8]: [(UInt32, [UInt32])]] = [:]
