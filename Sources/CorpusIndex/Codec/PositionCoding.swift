@@ -87,8 +87,15 @@ public enum PositionCoding {
                 let position = p[i]
                 guard position >= next, position < length else { return j }
                 let gap = position &- next
-                w.writeUnary(Int(gap &>> UInt32(k)))
-                w.write(gap & mask, bits: k)
+                let zeros = Int(gap &>> UInt32(k))
+                let bits = zeros &+ 1 &+ k
+                if bits <= 32 {
+                    // The unary part, its stop bit and the low bits in one write.
+                    w.write(1 &<< UInt32(zeros) | (gap & mask) &<< UInt32(zeros &+ 1), bits: bits)
+                } else {
+                    w.writeUnary(zeros)
+                    w.write(gap & mask, bits: k)
+                }
                 next = position &+ 1
             }
             p += f

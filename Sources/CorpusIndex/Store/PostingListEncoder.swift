@@ -58,14 +58,23 @@ struct PostingListEncoder {
         floatRoundedUp(Double(q) * 2.2 / Double(weightSteps))
     }
 
+    /// `weightBound(step:)` of every step, computed once (256 KiB): encoding looks bounds up per block.
+    private static let weightBounds: [Float] = (0...weightSteps).map { weightBound(step: $0) }
+
     /// The smallest step whose bound is at least `weight` (65535 for anything from 2.2 on).
     static func weightStep(for weight: Double) -> UInt32 {
         guard weight > 0 else { return 0 }
-        var q = UInt32(min(Double(weightSteps), (weight * Double(weightSteps) / 2.2).rounded(.up)))
-        while q > 0 && Double(weightBound(step: q - 1)) >= weight { q -= 1 }
-        while q < weightSteps && Double(weightBound(step: q)) < weight { q += 1 }
-        return q
+        return weightBounds.withUnsafeBufferPointer { bounds in
+            var q = UInt32(min(Double(weightSteps), (weight * Double(weightSteps) / 2.2).rounded(.up)))
+            while q > 0 && Double(bounds[Int(q - 1)]) >= weight { q -= 1 }
+            while q < weightSteps && Double(bounds[Int(q)]) < weight { q += 1 }
+            return q
+        }
     }
+
+    /// `weightBound(step:)` from the table.
+    @inline(__always)
+    static func tabulatedWeightBound(step q: UInt32) -> Float { weightBounds.withUnsafeBufferPointer { $0[Int(q)] } }
 
     /// The bound a skip entry stores for a block whose largest `termWeight` is `value`: never below it, at most
     /// one step (2.2 / 65535) above.
@@ -106,7 +115,7 @@ struct PostingListEncoder {
     /// `data` and `positions`.
     mutating func begin(withPositions: Bool) {
         listHasPositions = withPositions
-        skip.removeAll()
+        if skip.count > 0 { skip.removeAll() }
         data.removeAll()
         positions.removeAll()
         summary = Summary()
@@ -115,7 +124,7 @@ struct PostingListEncoder {
         previousDoc = 0
         positionsDrained = 0
         previousBlockLastDoc = 0
-        skipFields.removeAll(keepingCapacity: true)
+        if !skipFields.isEmpty { skipFields.removeAll(keepingCapacity: true) }
         positionAccumulator = 0
         positionPending = 0
         startBlock()
@@ -268,7 +277,7 @@ struct PostingListEncoder {
         skipFields.append(UInt32(truncatingIfNeeded: positionBytes))
         skipFields.append(step)
         previousBlockLastDoc = previousDoc
-        summary.maxWeight = max(summary.maxWeight, Self.weightBound(step: step))
+        summary.maxWeight = max(summary.maxWeight, Self.tabulatedWeightBound(step: step))
         summary.maxFrequency = max(summary.maxFrequency, blockMaxFreq)
         summary.minFieldLength = min(summary.minFieldLength, minLength)
         blocksInList += 1
@@ -298,7 +307,7 @@ struct PostingListEncoder {
             }
             finishBlock()
         }
-        skip.removeAll()
+        if skip.count > 0 { skip.removeAll() }
         if blocksInList > 1 {
             skipFields.withUnsafeBufferPointer {
                 PackedSkipTable.encode($0, entryCount: blocksInList, into: &skip.bytes)

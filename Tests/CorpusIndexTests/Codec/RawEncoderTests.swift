@@ -225,6 +225,14 @@ struct RawEncoderTests {
         }
     }
 
+    @Test func tabulatedWeightBoundsEqualTheComputedOnes() {
+        for q in 0...PostingListEncoder.weightSteps {
+            let computed = PostingListEncoder.weightBound(step: q)
+            #expect(PostingListEncoder.tabulatedWeightBound(step: q) == computed)
+            if q % 4099 == 0 { #expect(PostingListEncoder.weightStep(for: Double(computed)) <= q) }
+        }
+    }
+
     // MARK: The merge's key order and run postings
 
     @Test func keyHandlesOrderLikeBytes() {
