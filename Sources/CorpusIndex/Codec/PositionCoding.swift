@@ -48,27 +48,59 @@ public enum PositionCoding {
     /// Checks and codes `positions[0..<count]` into `writer`: the same bits as `encode(_:length:into:out:)`.
     /// - Returns: false, having written only the codes before it, at the first position that is not above the
     ///   previous one or not below `length`; the writer must then be discarded.
-    @inline(__always)
     static func encode(
         _ positions: UnsafePointer<UInt32>, count f: Int, length: UInt32, into writer: inout RawBitWriter
     ) -> Bool {
-        if f == 1 {
-            guard positions[0] < length else { return false }
-            TruncatedBinary.encode(positions[0], range: length, into: &writer)
-            return true
+        withUnsafePointer(to: UInt32(truncatingIfNeeded: f)) { frequency in
+            withUnsafePointer(to: length) { length in
+                encodeDocuments(positions, frequencies: frequency, lengths: length, count: 1, into: &writer) == 1
+            }
         }
-        let k = riceParameter(length: length, frequency: f)
-        let mask: UInt32 = (1 << UInt32(k)) &- 1
-        var next: UInt32 = 0  // the smallest value the next position can take
-        for i in 0..<f {
-            let p = positions[i]
-            guard p >= next, p < length else { return false }
-            let gap = p &- next
-            writer.writeUnary(Int(gap &>> UInt32(k)))
-            writer.write(gap & mask, bits: k)
-            next = p &+ 1
+    }
+
+    /// Checks and codes the positions of `count` documents one after the other: document `j` has
+    /// `frequencies[j]` (>= 1) positions, taken in order from `positions`, and field length `lengths[j]`.
+    /// The caller checked that `positions` holds them all.
+    /// - Returns: the documents coded; fewer than `count` if that document's positions are not strictly
+    ///   increasing or not below its length (the writer must then be discarded).
+    static func encodeDocuments(
+        _ positions: UnsafePointer<UInt32>, frequencies: UnsafePointer<UInt32>, lengths: UnsafePointer<UInt32>,
+        count: Int, into writer: inout RawBitWriter
+    ) -> Int {
+        // A local copy: the stores through `cursor` cannot alias it, so its state stays in registers.
+        var w = writer
+        defer { writer = w }
+        var p = positions
+        for j in 0..<count {
+            let f = Int(frequencies[j])
+            let length = lengths[j]
+            if f == 1 {
+                guard p[0] < length else { return j }
+                TruncatedBinary.encode(p[0], range: length, into: &w)
+                p += 1
+                continue
+            }
+            let k = riceParameter(length: length, frequency: f)
+            let mask: UInt32 = (1 << UInt32(k)) &- 1
+            var next: UInt32 = 0  // the smallest value the next position can take
+            for i in 0..<f {
+                let position = p[i]
+                guard position >= next, position < length else { return j }
+                let gap = position &- next
+                let zeros = Int(gap &>> UInt32(k))
+                let bits = zeros &+ 1 &+ k
+                if bits <= 32 {
+                    // The unary part, its stop bit and the low bits in one write.
+                    w.write(1 &<< UInt32(zeros) | (gap & mask) &<< UInt32(zeros &+ 1), bits: bits)
+                } else {
+                    w.writeUnary(zeros)
+                    w.write(gap & mask, bits: k)
+                }
+                next = position &+ 1
+            }
+            p += f
         }
-        return true
+        return count
     }
 
     /// Decodes `frequency` positions of a document of field length `length` into `out[0..<frequency]`.

@@ -46,6 +46,15 @@ final class RunMerger {
         keyCopy.deallocate()
     }
 
+    /// The readers at one key, in rank order (valid during the `forEachKey` call that hands it over).
+    struct Group: RandomAccessCollection {
+        let readers: [RunReader]
+        let members: UnsafeBufferPointer<Int>
+        var startIndex: Int { 0 }
+        var endIndex: Int { members.count }
+        subscript(position: Int) -> RunReader { readers[members[position]] }
+    }
+
     /// Where a key is and its first 8 bytes as a big-endian integer (see `RunReader.keyPrefix`).
     struct KeyHandle {
         var prefix: UInt64 = 0
@@ -141,7 +150,7 @@ final class RunMerger {
     /// Calls `body(key, group)` for each distinct key of buckets `range` in order, with the readers whose current
     /// entry has that key, in rank order (their `postings` valid during the call); then advances them.
     func forEachKey(
-        buckets range: Range<Int>, _ body: (_ key: UnsafeRawBufferPointer, _ group: [RunReader]) throws -> Void
+        buckets range: Range<Int>, _ body: (_ key: UnsafeRawBufferPointer, _ group: Group) throws -> Void
     ) throws {
         heapCount = 0
         for (index, reader) in readers.enumerated() {
@@ -151,7 +160,6 @@ final class RunMerger {
                 push(index)
             }
         }
-        var group: [RunReader] = []
         while heapCount > 0 {
             let top = keys[heap[0]]
             if top.length > keyCopyCapacity {
@@ -173,9 +181,9 @@ final class RunMerger {
                     siftDown(0)
                 }
             }
-            group.removeAll(keepingCapacity: true)
-            for m in 0..<memberCount { group.append(readers[members[m]]) }
-            try body(UnsafeRawBufferPointer(start: keyCopy, count: key.length), group)
+            try body(
+                UnsafeRawBufferPointer(start: keyCopy, count: key.length),
+                Group(readers: readers, members: UnsafeBufferPointer(start: members, count: memberCount)))
             for m in 0..<memberCount {
                 let index = members[m]
                 let reader = readers[index]
