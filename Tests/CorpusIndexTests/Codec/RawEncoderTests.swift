@@ -199,6 +199,22 @@ struct RawEncoderTests {
         #expect(Array(batch[0..<m]) == reference)
     }
 
+    @Test func riceParameterEqualsTheDivision() {
+        var rng = SplitMix64(seed: 5)
+        var pairs: [(UInt32, Int)] = [(2, 2), (3, 2), (4, 2), (5, 2), (UInt32.max, 2), (UInt32.max, Int(UInt32.max))]
+        for _ in 0..<20_000 {
+            let length = UInt32(truncatingIfNeeded: rng.next() >> (rng.next() % 32)) | 2
+            let f = 2 + Int(rng.next() % UInt64(length - 1))
+            pairs.append((length, f))
+            pairs.append((length, 2 + Int(rng.next() % 64) % Int(length - 1)))
+        }
+        for (length, f) in pairs {
+            let ratio = length / UInt32(f)
+            let expected = ratio <= 1 ? 0 : 31 - ratio.leadingZeroBitCount
+            #expect(PositionCoding.riceParameter(length: length, frequency: f) == expected, "L \(length) f \(f)")
+        }
+    }
+
     @Test func encodeDocumentsStopsAtTheFirstBadDocument() {
         var raw = [UInt8](repeating: 0, count: 256)
         raw.withUnsafeMutableBytes { buffer in
