@@ -18,6 +18,9 @@ struct PostingListEncoder {
     /// The skip fields of the list's blocks so far (`PackedSkipTable.fieldCount` per block).
     private var skipFields: [UInt32] = []
     private var positionWriter = BitWriter()
+    /// A text field's long lists: their top-scoring documents, written in front of the skip table.
+    private var topScoring = TopScoringSelector()
+    private var topParameters = TopScoringDocuments.Parameters(minimumDocumentFrequency: 0, listLength: 0)
 
     /// Totals of the last encoded list.
     struct Summary {
@@ -141,6 +144,10 @@ struct PostingListEncoder {
             throw CorpusIndexError.invalidArgument("\(context()): \(freqs.count) frequencies for \(n) docs")
         }
         var positionCursor = 0
+        if documentsInList == 0 {
+            topParameters = TopScoringDocuments.Parameters(documentCount: listHasPositions ? documentCount : 0)
+            topScoring.reset(capacity: listHasPositions ? Int(topParameters.listLength) : 0)
+        }
         for i in 0..<n {
             let doc = docs[i]
             guard Int(doc) < documentCount, documentsInList == 0 || doc > previousDoc else {
@@ -155,7 +162,9 @@ struct PostingListEncoder {
             blockMaxFreq = max(blockMaxFreq, freq)
             let length = lengths.isEmpty ? 0 : lengths[Int(doc)]
             blockMinLength = min(blockMinLength, length)
-            blockMaxWeight = max(blockMaxWeight, Self.termWeight(tf: freq, length: length, averageLength: averageLength))
+            let weight = Self.termWeight(tf: freq, length: length, averageLength: averageLength)
+            blockMaxWeight = max(blockMaxWeight, weight)
+            topScoring.add(doc: doc, freq: freq, weight: weight)
             summary.collectionFrequency += UInt64(freq)
             if let input {
                 try encodePositions(input, from: positionCursor, count: Int(freq), length: length, context: context())
@@ -223,6 +232,7 @@ struct PostingListEncoder {
         guard documentsInList > 0 else { throw CorpusIndexError.invalidArgument("\(context()): empty posting list") }
         if pending > 0 { finishBlock() }
         skip.removeAll()
+        if listHasPositions && topParameters.applies(to: documentsInList) { topScoring.encode(into: &skip.bytes) }
         if blocksInList > 1 {
             skipFields.withUnsafeBufferPointer {
                 PackedSkipTable.encode($0, entryCount: blocksInList, into: &skip.bytes)
