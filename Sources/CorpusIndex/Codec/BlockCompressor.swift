@@ -47,19 +47,34 @@ final class BlockCompressor: @unchecked Sendable {
         transformed.deallocate()
     }
 
-    /// Appends the framed compression of `input` (transformed by `words` first, if given) to `out`.
-    func compress(_ input: UnsafeRawBufferPointer, words: WordTable? = nil, into out: inout [UInt8]) {
-        guard let words else { return compressFramed(input, into: &out) }
-        let bound = WordTable.encodedBound(input.count)
-        if bound > transformed.count { Self.grow(&transformed, to: bound) }
-        let n = words.encode(input, into: transformed)
-        compressFramed(UnsafeRawBufferPointer(rebasing: transformed[0..<n]), into: &out)
+    /// Appends the framed compression of `input` (transformed by `words` first, if given) to `out`; zlib
+    /// compresses against the preset `dictionary` if one is given (ignored by LZ4).
+    func compress(
+        _ input: UnsafeRawBufferPointer, words: WordTable? = nil, dictionary: [UInt8]? = nil, into out: inout [UInt8]
+    ) {
+        guard let words else { return compressFramed(input, dictionary: dictionary, into: &out) }
+        let n = transform(input, words: words)
+        compressFramed(UnsafeRawBufferPointer(rebasing: transformed[0..<n]), dictionary: dictionary, into: &out)
     }
 
-    private func compressFramed(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    /// Transforms `input` by `words` into `transformed`. - Returns: the transformed length.
+    private func transform(_ input: UnsafeRawBufferPointer, words: WordTable) -> Int {
+        let bound = WordTable.encodedBound(input.count)
+        if bound > transformed.count { Self.grow(&transformed, to: bound) }
+        return words.encode(input, into: transformed)
+    }
+
+    /// The word-table transform of `input` (for choosing a segment's dictionary).
+    func transformed(_ input: UnsafeRawBufferPointer, words: WordTable) -> [UInt8] {
+        let n = transform(input, words: words)
+        return Array(UnsafeRawBufferPointer(rebasing: transformed[0..<n]))
+    }
+
+    private func compressFramed(_ input: UnsafeRawBufferPointer, dictionary: [UInt8]?, into out: inout [UInt8]) {
         precondition(input.count <= LZ4Block.maxInputSize, "block too large")
         let bound = compression == .zlib
-            ? Int(deflateBound(&zstream, uLong(input.count))) : Int(LZ4_compressBound(Int32(input.count)))
+            // (+ 4: the DICTID a preset dictionary adds to the zlib header.)
+            ? Int(deflateBound(&zstream, uLong(input.count))) + 4 : Int(LZ4_compressBound(Int32(input.count)))
         if bound > output.count { Self.grow(&output, to: bound) }
         var written = 0
         let src = input.baseAddress?.assumingMemoryBound(to: CChar.self)
@@ -72,7 +87,7 @@ final class BlockCompressor: @unchecked Sendable {
             written = Int(LZ4_compress_HC_extStateHC(lz4State, src, dst, Int32(input.count), Int32(bound), Int32(level)))
             precondition(written > 0, "LZ4_compress_HC_extStateHC failed")
         case .zlib:
-            written = deflateBlock(input, bound: bound)
+            written = deflateBlock(input, bound: bound, dictionary: dictionary)
         default:
             break
         }
@@ -87,8 +102,14 @@ final class BlockCompressor: @unchecked Sendable {
         buffer = .allocate(byteCount: max(size, 2 * buffer.count), alignment: 16)
     }
 
-    private func deflateBlock(_ input: UnsafeRawBufferPointer, bound: Int) -> Int {
+    private func deflateBlock(_ input: UnsafeRawBufferPointer, bound: Int, dictionary: [UInt8]?) -> Int {
         precondition(deflateReset(&zstream) == Z_OK)
+        if let dictionary, !dictionary.isEmpty {
+            let status = dictionary.withUnsafeBufferPointer {
+                deflateSetDictionary(&zstream, $0.baseAddress!, uInt($0.count))
+            }
+            precondition(status == Z_OK, "deflateSetDictionary failed (\(status))")
+        }
         var empty: UInt8 = 0
         return withUnsafeMutablePointer(to: &empty) { emptyPointer in
             zstream.next_in = UnsafeMutablePointer(
