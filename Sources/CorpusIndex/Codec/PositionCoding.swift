@@ -39,6 +39,38 @@ public enum PositionCoding {
         }
     }
 
+    /// The most bytes `encode(_:count:length:into:)` writes for `frequency` positions: the unary parts add up to
+    /// less than `2f` bits (see above), the stop bits to `f`, the low bits to at most `31f`; a single position
+    /// takes at most 32 bits.
+    @inline(__always)
+    static func maxEncodedBytes(frequency f: Int) -> Int { (34 &* f &+ 7) &>> 3 }
+
+    /// Checks and codes `positions[0..<count]` into `writer`: the same bits as `encode(_:length:into:out:)`.
+    /// - Returns: false, having written only the codes before it, at the first position that is not above the
+    ///   previous one or not below `length`; the writer must then be discarded.
+    @inline(__always)
+    static func encode(
+        _ positions: UnsafePointer<UInt32>, count f: Int, length: UInt32, into writer: inout RawBitWriter
+    ) -> Bool {
+        if f == 1 {
+            guard positions[0] < length else { return false }
+            TruncatedBinary.encode(positions[0], range: length, into: &writer)
+            return true
+        }
+        let k = riceParameter(length: length, frequency: f)
+        let mask: UInt32 = (1 << UInt32(k)) &- 1
+        var next: UInt32 = 0  // the smallest value the next position can take
+        for i in 0..<f {
+            let p = positions[i]
+            guard p >= next, p < length else { return false }
+            let gap = p &- next
+            writer.writeUnary(Int(gap &>> UInt32(k)))
+            writer.write(gap & mask, bits: k)
+            next = p &+ 1
+        }
+        return true
+    }
+
     /// Decodes `frequency` positions of a document of field length `length` into `out[0..<frequency]`.
     /// - Returns: false if the code is malformed (a position at or past `length`, an over-long unary part); the
     ///   caller also checks `reader.isOverrun`.
@@ -137,6 +169,20 @@ public enum TruncatedBinary {
             let w = UInt64(value) + u
             writer.write(UInt32(truncatingIfNeeded: w >> 1), bits: k, into: &out)
             writer.write(UInt32(truncatingIfNeeded: w & 1), bits: 1, into: &out)
+        }
+    }
+
+    /// Writes `value` (`< range`) coded over `range` values (see `encode(_:range:into:out:)`).
+    @inline(__always)
+    static func encode(_ value: UInt32, range n: UInt32, into writer: inout RawBitWriter) {
+        let k = 31 - n.leadingZeroBitCount
+        let u = (UInt64(2) << UInt64(k)) - UInt64(n)
+        if UInt64(value) < u {
+            writer.write(value, bits: k)
+        } else {
+            let w = UInt64(value) + u
+            writer.write(UInt32(truncatingIfNeeded: w >> 1), bits: k)
+            writer.write(UInt32(truncatingIfNeeded: w & 1), bits: 1)
         }
     }
 

@@ -5,8 +5,14 @@
 /// range traps. Values are whatever the file says; ordinals index the keyword fields' value tables (callers
 /// check them against `valueCount`). Immutable, `Sendable`.
 public final class MetadataColumns: @unchecked Sendable {
-    /// The null sentinel of the `released` and `rowID` columns.
+    /// The null sentinel of the `released` and `rowID` columns (what `Spill.append` takes for "absent").
     public static let null = Int64.min
+    /// The stored sentinels: `RELS` holds `Int32.min` and `ROWI` holds `UInt32.max` for an absent value.
+    static let storedNullTime = Int32.min
+    static let storedNullRowID = UInt32.max
+    /// The dates a `CRTD` / `RELS` value can hold: minutes since 1970-01-01 00:00 that fit an `i32` (the
+    /// sentinel excluded), 1970 +- 4,083 years (up to 6053-01-23 02:07).
+    static let storableMinutes = Int64(Int32.min) + 1...Int64(Int32.max)
     static let statsSection = FourCC("CSTA")
     static let rowIDSection = FourCC("ROWI")
     static let createdSection = FourCC("CRTD")
@@ -41,18 +47,17 @@ public final class MetadataColumns: @unchecked Sendable {
             }
             return s
         }
-        rowIDs = try column(Self.rowIDSection, 8)
-        createdValues = try column(Self.createdSection, 8)
-        releasedValues = try column(Self.releasedSection, 8)
+        rowIDs = try column(Self.rowIDSection, 4)
+        createdValues = try column(Self.createdSection, 4)
+        releasedValues = try column(Self.releasedSection, 4)
         classifications = try column(Self.classificationSection, 4)
         origins = try column(Self.originSection, 4)
         months = try column(Self.monthSection, 4)
         referenceIDs = try ReferenceIDColumn(file: file, documentCount: documentCount)
     }
 
-    @inline(__always) private func int64(_ column: UnsafeRawBufferPointer, _ doc: UInt32) -> Int64 {
-        precondition(Int(doc) < documentCount, "doc \(doc) out of range")
-        return Int64(littleEndian: column.loadUnaligned(fromByteOffset: Int(doc) * 8, as: Int64.self))
+    @inline(__always) private func int32(_ column: UnsafeRawBufferPointer, _ doc: UInt32) -> Int32 {
+        Int32(bitPattern: uint32(column, doc))
     }
 
     @inline(__always) private func uint32(_ column: UnsafeRawBufferPointer, _ doc: UInt32) -> UInt32 {
@@ -62,15 +67,15 @@ public final class MetadataColumns: @unchecked Sendable {
 
     /// The dump's row id, or `nil`.
     public func rowID(_ doc: UInt32) -> Int64? {
-        let v = int64(rowIDs, doc)
-        return v == Self.null ? nil : v
+        let v = uint32(rowIDs, doc)
+        return v == Self.storedNullRowID ? nil : Int64(v)
     }
     /// Creation time, minutes since 1970-01-01 00:00 UTC.
-    public func created(_ doc: UInt32) -> Int64 { int64(createdValues, doc) }
+    public func created(_ doc: UInt32) -> Int64 { Int64(int32(createdValues, doc)) }
     /// Release time in minutes, or `nil`.
     public func released(_ doc: UInt32) -> Int64? {
-        let v = int64(releasedValues, doc)
-        return v == Self.null ? nil : v
+        let v = int32(releasedValues, doc)
+        return v == Self.storedNullTime ? nil : Int64(v)
     }
     /// The ordinal of the document's classification in the `classification` keyword field.
     public func classificationOrdinal(_ doc: UInt32) -> UInt32 { uint32(classifications, doc) }
@@ -100,7 +105,8 @@ public final class MetadataColumns: @unchecked Sendable {
     /// month are collected as first-seen value ids and mapped to the values' sorted ordinals by `write`. Not
     /// thread-safe.
     final class Spill {
-        private let rowIDs, created, released: SpilledColumn<Int64>
+        private let rowIDs: SpilledColumn<UInt32>
+        private let created, released: SpilledColumn<Int32>
         /// `ids[0...2]`: classification, origin, month.
         private let ids: [SpilledColumn<UInt32>]
         private let referenceIDs: ReferenceIDColumn.Builder
@@ -119,13 +125,26 @@ public final class MetadataColumns: @unchecked Sendable {
         var count: Int { created.count }
 
         /// Appends the next document's values (`rowID` and `released` may be `MetadataColumns.null`).
+        /// - Throws: `.invalidArgument` naming the document if a row id is negative or above 4,294,967,294, or a
+        ///   date lies beyond what the 4-byte columns hold (`storableMinutes`: after 6053-01-23 02:07).
         func append(
             rowID: Int64, created: Int64, released: Int64, classificationID: UInt32, originID: UInt32, monthID: UInt32,
             referenceID: String
         ) throws {
-            try rowIDs.append(rowID)
-            try self.created.append(created)
-            try self.released.append(released)
+            func outOfRange(_ what: String) -> CorpusIndexError {
+                .invalidArgument("document \(count) (\(referenceID)): \(what) does not fit the index's 4-byte column")
+            }
+            guard rowID == MetadataColumns.null || (0..<Int64(MetadataColumns.storedNullRowID)).contains(rowID) else {
+                throw outOfRange("row id \(rowID) (0...\(MetadataColumns.storedNullRowID - 1))")
+            }
+            for (name, minutes) in [("created", created), ("released", released)]
+            where minutes != MetadataColumns.null && !MetadataColumns.storableMinutes.contains(minutes) {
+                throw outOfRange("\(name) date \(CableDate(minutesSinceEpoch: minutes)) (dates up to 6053-01-23 02:07)")
+            }
+            guard created != MetadataColumns.null else { throw outOfRange("an absent creation date") }
+            try rowIDs.append(rowID == MetadataColumns.null ? MetadataColumns.storedNullRowID : UInt32(rowID))
+            try self.created.append(Int32(created))
+            try self.released.append(released == MetadataColumns.null ? MetadataColumns.storedNullTime : Int32(released))
             try ids[0].append(classificationID)
             try ids[1].append(originID)
             try ids[2].append(monthID)
@@ -139,11 +158,10 @@ public final class MetadataColumns: @unchecked Sendable {
             var stats = ByteWriter(capacity: 8)
             stats.append(UInt64(count))
             try out.writeSection(MetadataColumns.statsSection, stats.bytes)
-            let plain = [
-                (MetadataColumns.rowIDSection, rowIDs), (MetadataColumns.createdSection, created),
-                (MetadataColumns.releasedSection, released),
-            ]
-            for (name, column) in plain {
+            try out.beginSection(MetadataColumns.rowIDSection)
+            try rowIDs.readBytes { try out.write($0) }
+            try out.endSection()
+            for (name, column) in [(MetadataColumns.createdSection, created), (MetadataColumns.releasedSection, released)] {
                 try out.beginSection(name)
                 try column.readBytes { try out.write($0) }
                 try out.endSection()
@@ -171,7 +189,8 @@ public final class MetadataColumns: @unchecked Sendable {
 
         /// Deletes the spill files.
         func remove() {
-            for column in [rowIDs, created, released] { column.remove() }
+            rowIDs.remove()
+            for column in [created, released] { column.remove() }
             for column in ids { column.remove() }
             referenceIDs.remove()
         }

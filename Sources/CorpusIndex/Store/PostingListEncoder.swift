@@ -8,16 +8,19 @@
 /// engine's block bound is tight and never below a document's weight.
 ///
 /// The buffers are kept between terms, so encoding allocates only when a list is longer than any before it.
-/// Not thread-safe.
+/// The doc blocks and positions are written through raw pointers into room reserved once per slice
+/// (`RawByteBuffer`, `RawBitWriter`). Not thread-safe.
 struct PostingListEncoder {
     var skip = ByteWriter(capacity: 1024)
-    var data = ByteWriter(capacity: 16 * 1024)
-    var positions = ByteWriter(capacity: 16 * 1024)
-    private var scratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
-    private var freqScratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
+    let data = RawByteBuffer(capacity: 16 * 1024)
+    let positions = RawByteBuffer(capacity: 16 * 1024)
+    /// The current block's doc-id deltas and frequencies - 1.
+    private let block = BlockScratch()
     /// The skip fields of the list's blocks so far (`PackedSkipTable.fieldCount` per block).
     private var skipFields: [UInt32] = []
-    private var positionWriter = BitWriter()
+    /// The position bit stream's bits not yet stored (see `RawBitWriter`).
+    private var positionAccumulator: UInt64 = 0
+    private var positionPending = 0
 
     /// Totals of the last encoded list.
     struct Summary {
@@ -114,7 +117,8 @@ struct PostingListEncoder {
         positionsDrained = 0
         previousBlockLastDoc = 0
         skipFields.removeAll(keepingCapacity: true)
-        positionWriter = BitWriter()
+        positionAccumulator = 0
+        positionPending = 0
         startBlock()
     }
 
@@ -140,6 +144,24 @@ struct PostingListEncoder {
         if let freqs, freqs.count != n {
             throw CorpusIndexError.invalidArgument("\(context()): \(freqs.count) frequencies for \(n) docs")
         }
+        guard n > 0 else {
+            if let input, input.count != 0 {
+                throw CorpusIndexError.invalidArgument("\(context()): \(input.count) positions given, frequencies sum to 0")
+            }
+            return
+        }
+        let positionBase = input?.baseAddress
+        let positionTotal = input?.count ?? 0
+        // Room for the slice's position codes (`PositionCoding.maxEncodedBytes` summed, a byte of rounding and
+        // one of block padding a doc at most) and the bits pending from the previous slice.
+        if positionBase != nil { positions.reserve((34 * positionTotal + 7) / 8 + n + 16) }
+        var writer = RawBitWriter(cursor: positions.end, accumulator: positionAccumulator, pending: positionPending)
+        defer {
+            if positionBase != nil { commitPositions(writer) }
+        }
+        let deltas = block.deltas
+        let frequencies = block.frequencies
+        let lengthBase = lengths.isEmpty ? nil : lengths.baseAddress
         var positionCursor = 0
         for i in 0..<n {
             let doc = docs[i]
@@ -149,45 +171,64 @@ struct PostingListEncoder {
             }
             let freq = freqs?[i] ?? 1
             guard freq >= 1 else { throw CorpusIndexError.invalidArgument("\(context()): frequency 0") }
-            scratch[pending] = doc - previousDoc
-            freqScratch[pending] = freq - 1
+            deltas[pending] = doc &- previousDoc
+            frequencies[pending] = freq &- 1
             previousDoc = doc
             blockMaxFreq = max(blockMaxFreq, freq)
-            let length = lengths.isEmpty ? 0 : lengths[Int(doc)]
+            let length = lengthBase?[Int(doc)] ?? 0
             blockMinLength = min(blockMinLength, length)
             blockMaxWeight = max(blockMaxWeight, Self.termWeight(tf: freq, length: length, averageLength: averageLength))
             summary.collectionFrequency += UInt64(freq)
-            if let input {
-                try encodePositions(input, from: positionCursor, count: Int(freq), length: length, context: context())
-                positionCursor += Int(freq)
+            if let positionBase {
+                let f = Int(freq)
+                guard f <= positionTotal - positionCursor else {
+                    throw CorpusIndexError.invalidArgument("\(context()): fewer positions than the frequencies need")
+                }
+                guard PositionCoding.encode(positionBase + positionCursor, count: f, length: length, into: &writer) else {
+                    throw CorpusIndexError.invalidArgument(
+                        "\(context()): positions not strictly increasing or not below the field length \(length)")
+                }
+                positionCursor += f
             }
             pending += 1
             documentsInList += 1
-            if pending == 128 { finishBlock() }
+            if pending == 128 {
+                if positionBase != nil {
+                    writer.flush()
+                    commitPositions(writer)
+                    writer = RawBitWriter(cursor: positions.end)
+                }
+                finishBlock()
+            }
         }
-        if let input, positionCursor != input.count {
+        if positionBase != nil, positionCursor != positionTotal {
             throw CorpusIndexError.invalidArgument(
-                "\(context()): \(input.count) positions given, frequencies sum to \(positionCursor)")
+                "\(context()): \(positionTotal) positions given, frequencies sum to \(positionCursor)")
         }
     }
 
-    /// Encodes the current block (full or the list's last, partial one) and records its skip entry.
+    /// Counts the bytes `writer` stored since `positions.end` and keeps its pending bits.
+    @inline(__always)
+    private mutating func commitPositions(_ writer: RawBitWriter) {
+        positions.advance(by: writer.cursor - positions.end)
+        positionAccumulator = writer.accumulator
+        positionPending = writer.pending
+    }
+
+    /// Encodes the current block (full or the list's last, partial one) and records its skip entry; the
+    /// block's position bits are already flushed.
     private mutating func finishBlock() {
         let count = pending
-        if listHasPositions { positionWriter.flush(into: &positions.bytes) }
         let blockStart = data.count
-        if count == 128 {
-            scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
-            freqScratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
-        } else if count >= PatchedBlock.smallestPartialBlock {
-            scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes) }
-            freqScratch.withUnsafeBufferPointer {
-                PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes)
-            }
+        if count >= PatchedBlock.smallestPartialBlock {
+            data.reserve(2 * PatchedBlock.maxEncodedSize)
+            var written = PatchedBlock.encode(block.deltas, count: count, to: data.end)
+            written += PatchedBlock.encode(block.frequencies, count: count, to: data.end + written)
+            data.advance(by: written)
         } else {
             for i in 0..<count {
-                data.appendVarInt(UInt64(scratch[i]))
-                data.appendVarInt(UInt64(freqScratch[i]))
+                data.appendVarInt(UInt64(block.deltas[i]))
+                data.appendVarInt(UInt64(block.frequencies[i]))
             }
         }
         // Gathered for every block; packed in `end` if the list has more than one.
@@ -211,7 +252,7 @@ struct PostingListEncoder {
     /// list's positions need not stay in memory. Call between `append`s; the bytes are the list's, in order.
     mutating func drainPositions(_ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         guard positions.count > 0 else { return }
-        try positions.bytes.withUnsafeBytes { try sink($0) }
+        try sink(positions.bytes)
         positionsDrained += UInt64(positions.count)
         positions.removeAll()
     }
@@ -221,7 +262,15 @@ struct PostingListEncoder {
     /// - Throws: `.invalidArgument` if the list is empty or its doc data exceed 4 GiB.
     mutating func end(context: @autoclosure () -> String) throws -> Summary {
         guard documentsInList > 0 else { throw CorpusIndexError.invalidArgument("\(context()): empty posting list") }
-        if pending > 0 { finishBlock() }
+        if pending > 0 {
+            if listHasPositions {
+                positions.reserve(8)
+                var writer = RawBitWriter(cursor: positions.end, accumulator: positionAccumulator, pending: positionPending)
+                writer.flush()
+                commitPositions(writer)
+            }
+            finishBlock()
+        }
         skip.removeAll()
         if blocksInList > 1 {
             skipFields.withUnsafeBufferPointer {
@@ -230,24 +279,21 @@ struct PostingListEncoder {
         }
         return summary
     }
+}
 
-    /// Codes the `count` positions of one document (`input[start...]`, strictly increasing, below `length`).
-    private mutating func encodePositions(
-        _ input: UnsafeBufferPointer<UInt32>, from start: Int, count: Int, length: UInt32,
-        context: @autoclosure () -> String
-    ) throws {
-        guard start + count <= input.count else {
-            throw CorpusIndexError.invalidArgument("\(context()): fewer positions than the frequencies need")
-        }
-        let document = UnsafeBufferPointer(rebasing: input[start..<(start + count)])
-        var next: UInt32 = 0
-        for p in document {
-            guard p >= next, p < length else {
-                throw CorpusIndexError.invalidArgument(
-                    "\(context()): positions not strictly increasing or not below the field length \(length)")
-            }
-            next = p + 1
-        }
-        PositionCoding.encode(document, length: length, into: &positionWriter, out: &positions.bytes)
+/// The doc-id deltas and frequencies of the block being gathered (128 each), in memory the encoder writes with no
+/// copy-on-write checks. Owned by one encoder.
+private final class BlockScratch {
+    let deltas = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+    let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+
+    init() {
+        deltas.initialize(repeating: 0, count: BitPacking.blockSize)
+        frequencies.initialize(repeating: 0, count: BitPacking.blockSize)
+    }
+
+    deinit {
+        deltas.deallocate()
+        frequencies.deallocate()
     }
 }

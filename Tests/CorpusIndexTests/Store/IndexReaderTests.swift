@@ -222,4 +222,38 @@ struct KeywordUnionTests {
         #expect(groups.first?.ordinals == 1..<3)
         #expect(groups.first?.isValue == true)
     }
+
+    /// The row id and date columns are 4 bytes wide: extreme but valid values round-trip, and values beyond them
+    /// stop the build with an error naming the document (not a silent truncation).
+    @Test func fourByteColumnsRoundTripAndRejectOutOfRange() throws {
+        var records = TestIndexBuilder.records(3, seed: 9)
+        records[0].rowID = 4_294_967_294
+        records[0].created = try #require(CableDate(year: 6053, month: 1, day: 23, hour: 2, minute: 7))
+        records[1].rowID = nil
+        records[1].released = nil
+        records[2].created = try #require(CableDate(year: 1, month: 1, day: 1))
+        let dir = TestDirectory()
+        try TestIndexBuilder.build(records, directory: dir.path)
+        let index = try IndexReader(path: dir.path)
+        for (d, r) in records.enumerated() {
+            #expect(index.columns.rowID(UInt32(d)) == r.rowID.map(Int64.init))
+            #expect(index.columns.created(UInt32(d)) == r.created.minutesSinceEpoch)
+            #expect(index.columns.released(UInt32(d)) == r.released?.minutesSinceEpoch)
+        }
+        _ = try index.verify()
+
+        var late = records
+        late[1].released = try #require(CableDate(year: 6053, month: 1, day: 23, hour: 2, minute: 8))
+        var bigRow = records
+        bigRow[2].rowID = 4_294_967_295
+        for bad in [late, bigRow] {
+            let badDir = TestDirectory()
+            #expect {
+                try TestIndexBuilder.build(bad, directory: badDir.path)
+            } throws: { error in
+                guard case let .invalidArgument(message) = error as? CorpusIndexError else { return false }
+                return message.contains("4-byte column") && message.contains(bad[1].referenceID) == (bad == late)
+            }
+        }
+    }
 }
