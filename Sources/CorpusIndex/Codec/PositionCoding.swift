@@ -14,8 +14,13 @@ public enum PositionCoding {
     /// The Rice parameter for `frequency` positions in a field of `length` tokens (`length >= frequency >= 2`).
     @inlinable @inline(__always)
     public static func riceParameter(length: UInt32, frequency: Int) -> Int {
-        let ratio = length / UInt32(truncatingIfNeeded: frequency)
-        return ratio <= 1 ? 0 : 31 - ratio.leadingZeroBitCount
+        // floor(log2(floor(length / f))) (0 if the ratio is at most 1) without a division: it is the largest k
+        // with f << k <= length, which is the difference of the two floor(log2) or one less.
+        let f = UInt64(UInt32(truncatingIfNeeded: frequency))
+        let l = UInt64(length)
+        guard l >= f &<< 1 else { return 0 }
+        let k = f.leadingZeroBitCount &- l.leadingZeroBitCount
+        return f &<< UInt64(k) <= l ? k : k &- 1
     }
 
     /// Appends the code of `positions` (strictly increasing, all below `length`; the caller checks) to `writer`.
@@ -48,27 +53,59 @@ public enum PositionCoding {
     /// Checks and codes `positions[0..<count]` into `writer`: the same bits as `encode(_:length:into:out:)`.
     /// - Returns: false, having written only the codes before it, at the first position that is not above the
     ///   previous one or not below `length`; the writer must then be discarded.
-    @inline(__always)
     static func encode(
         _ positions: UnsafePointer<UInt32>, count f: Int, length: UInt32, into writer: inout RawBitWriter
     ) -> Bool {
-        if f == 1 {
-            guard positions[0] < length else { return false }
-            TruncatedBinary.encode(positions[0], range: length, into: &writer)
-            return true
+        withUnsafePointer(to: UInt32(truncatingIfNeeded: f)) { frequency in
+            withUnsafePointer(to: length) { length in
+                encodeDocuments(positions, frequencies: frequency, lengths: length, count: 1, into: &writer) == 1
+            }
         }
-        let k = riceParameter(length: length, frequency: f)
-        let mask: UInt32 = (1 << UInt32(k)) &- 1
-        var next: UInt32 = 0  // the smallest value the next position can take
-        for i in 0..<f {
-            let p = positions[i]
-            guard p >= next, p < length else { return false }
-            let gap = p &- next
-            writer.writeUnary(Int(gap &>> UInt32(k)))
-            writer.write(gap & mask, bits: k)
-            next = p &+ 1
+    }
+
+    /// Checks and codes the positions of `count` documents one after the other: document `j` has
+    /// `frequencies[j]` (>= 1) positions, taken in order from `positions`, and field length `lengths[j]`.
+    /// The caller checked that `positions` holds them all.
+    /// - Returns: the documents coded; fewer than `count` if that document's positions are not strictly
+    ///   increasing or not below its length (the writer must then be discarded).
+    static func encodeDocuments(
+        _ positions: UnsafePointer<UInt32>, frequencies: UnsafePointer<UInt32>, lengths: UnsafePointer<UInt32>,
+        count: Int, into writer: inout RawBitWriter
+    ) -> Int {
+        // A local copy: the stores through `cursor` cannot alias it, so its state stays in registers.
+        var w = writer
+        defer { writer = w }
+        var p = positions
+        for j in 0..<count {
+            let f = Int(frequencies[j])
+            let length = lengths[j]
+            if f == 1 {
+                guard p[0] < length else { return j }
+                TruncatedBinary.encode(p[0], range: length, into: &w)
+                p += 1
+                continue
+            }
+            let k = riceParameter(length: length, frequency: f)
+            let mask: UInt32 = (1 << UInt32(k)) &- 1
+            var next: UInt32 = 0  // the smallest value the next position can take
+            for i in 0..<f {
+                let position = p[i]
+                guard position >= next, position < length else { return j }
+                let gap = position &- next
+                let zeros = Int(gap &>> UInt32(k))
+                let bits = zeros &+ 1 &+ k
+                if bits <= 32 {
+                    // The unary part, its stop bit and the low bits in one write.
+                    w.write(1 &<< UInt32(zeros) | (gap & mask) &<< UInt32(zeros &+ 1), bits: bits)
+                } else {
+                    w.writeUnary(zeros)
+                    w.write(gap & mask, bits: k)
+                }
+                next = position &+ 1
+            }
+            p += f
         }
-        return true
+        return count
     }
 
     /// Decodes `frequency` positions of a document of field length `length` into `out[0..<frequency]`.
@@ -175,15 +212,14 @@ public enum TruncatedBinary {
     /// Writes `value` (`< range`) coded over `range` values (see `encode(_:range:into:out:)`).
     @inline(__always)
     static func encode(_ value: UInt32, range n: UInt32, into writer: inout RawBitWriter) {
-        let k = 31 - n.leadingZeroBitCount
-        let u = (UInt64(2) << UInt64(k)) - UInt64(n)
-        if UInt64(value) < u {
-            writer.write(value, bits: k)
-        } else {
-            let w = UInt64(value) + u
-            writer.write(UInt32(truncatingIfNeeded: w >> 1), bits: k)
-            writer.write(UInt32(truncatingIfNeeded: w & 1), bits: 1)
-        }
+        let k = 31 &- n.leadingZeroBitCount
+        let u = (UInt64(2) &<< UInt64(k)) &- UInt64(n)
+        // Both cases as one write, chosen without a branch (which way a position goes is data-dependent): the
+        // long form is `(v + u) >> 1` in k bits followed by the bit `(v + u) & 1`.
+        let w = UInt64(value) &+ u
+        let long = UInt32(truncatingIfNeeded: w &>> 1 | (w & 1) &<< UInt64(k))
+        let isLong = UInt64(value) >= u
+        writer.write(isLong ? long : value, bits: isLong ? k &+ 1 : k)
     }
 
     /// Reads a value coded over `range` values (`range >= 1`), or `nil` if it is not below `range`.

@@ -16,11 +16,16 @@ struct PostingListEncoder {
     let positions = RawByteBuffer(capacity: 16 * 1024)
     /// The current block's doc-id deltas and frequencies - 1.
     private let block = BlockScratch()
+    /// The average field length of the list being encoded (`termWeight`).
+    private var averageLength = 0.0
     /// The skip fields of the list's blocks so far (`PackedSkipTable.fieldCount` per block).
     private var skipFields: [UInt32] = []
     /// The position bit stream's bits not yet stored (see `RawBitWriter`).
     private var positionAccumulator: UInt64 = 0
     private var positionPending = 0
+    /// A text field's long lists: their top-scoring documents, written in front of the skip table.
+    private var topScoring = TopScoringSelector()
+    private var topParameters = TopScoringDocuments.Parameters(minimumDocumentFrequency: 0, listLength: 0)
 
     /// Totals of the last encoded list.
     struct Summary {
@@ -56,14 +61,23 @@ struct PostingListEncoder {
         floatRoundedUp(Double(q) * 2.2 / Double(weightSteps))
     }
 
+    /// `weightBound(step:)` of every step, computed once (256 KiB): encoding looks bounds up per block.
+    private static let weightBounds: [Float] = (0...weightSteps).map { weightBound(step: $0) }
+
     /// The smallest step whose bound is at least `weight` (65535 for anything from 2.2 on).
     static func weightStep(for weight: Double) -> UInt32 {
         guard weight > 0 else { return 0 }
-        var q = UInt32(min(Double(weightSteps), (weight * Double(weightSteps) / 2.2).rounded(.up)))
-        while q > 0 && Double(weightBound(step: q - 1)) >= weight { q -= 1 }
-        while q < weightSteps && Double(weightBound(step: q)) < weight { q += 1 }
-        return q
+        return weightBounds.withUnsafeBufferPointer { bounds in
+            var q = UInt32(min(Double(weightSteps), (weight * Double(weightSteps) / 2.2).rounded(.up)))
+            while q > 0 && Double(bounds[Int(q - 1)]) >= weight { q -= 1 }
+            while q < weightSteps && Double(bounds[Int(q)]) < weight { q += 1 }
+            return q
+        }
     }
+
+    /// `weightBound(step:)` from the table.
+    @inline(__always)
+    static func tabulatedWeightBound(step q: UInt32) -> Float { weightBounds.withUnsafeBufferPointer { $0[Int(q)] } }
 
     /// The bound a skip entry stores for a block whose largest `termWeight` is `value`: never below it, at most
     /// one step (2.2 / 65535) above.
@@ -92,11 +106,8 @@ struct PostingListEncoder {
     private var documentsInList = 0
     private var blocksInList = 0
     private var previousDoc: UInt32 = 0
-    /// Docs in the current (incomplete) block, and its running maxima.
+    /// Docs in the current (incomplete) block, gathered in `block`.
     private var pending = 0
-    private var blockMaxFreq: UInt32 = 0
-    private var blockMinLength: UInt32 = .max
-    private var blockMaxWeight = 0.0
     private var blockPositionsStart: UInt64 = 0
     private var previousBlockLastDoc: UInt32 = 0
     /// Position bytes of this list already taken out of `positions` by `drainPositions`.
@@ -107,7 +118,7 @@ struct PostingListEncoder {
     /// `data` and `positions`.
     mutating func begin(withPositions: Bool) {
         listHasPositions = withPositions
-        skip.removeAll()
+        if skip.count > 0 { skip.removeAll() }
         data.removeAll()
         positions.removeAll()
         summary = Summary()
@@ -116,7 +127,7 @@ struct PostingListEncoder {
         previousDoc = 0
         positionsDrained = 0
         previousBlockLastDoc = 0
-        skipFields.removeAll(keepingCapacity: true)
+        if !skipFields.isEmpty { skipFields.removeAll(keepingCapacity: true) }
         positionAccumulator = 0
         positionPending = 0
         startBlock()
@@ -124,9 +135,6 @@ struct PostingListEncoder {
 
     private mutating func startBlock() {
         pending = 0
-        blockMaxFreq = 0
-        blockMinLength = .max
-        blockMaxWeight = 0
         blockPositionsStart = positionsDrained + UInt64(positions.count)
     }
 
@@ -143,6 +151,14 @@ struct PostingListEncoder {
         }
         if let freqs, freqs.count != n {
             throw CorpusIndexError.invalidArgument("\(context()): \(freqs.count) frequencies for \(n) docs")
+        }
+        guard input == nil || freqs != nil else {
+            throw CorpusIndexError.invalidArgument("\(context()): positions given without frequencies")
+        }
+        self.averageLength = averageLength
+        if documentsInList == 0 {
+            topParameters = TopScoringDocuments.Parameters(documentCount: listHasPositions ? documentCount : 0)
+            topScoring.reset(capacity: listHasPositions ? Int(topParameters.listLength) : 0)
         }
         guard n > 0 else {
             if let input, input.count != 0 {
@@ -161,38 +177,50 @@ struct PostingListEncoder {
         }
         let deltas = block.deltas
         let frequencies = block.frequencies
+        let blockLengths = block.lengths
         let lengthBase = lengths.isEmpty ? nil : lengths.baseAddress
+        let freqBase = freqs?.baseAddress
         var positionCursor = 0
-        for i in 0..<n {
-            let doc = docs[i]
-            guard Int(doc) < documentCount, documentsInList == 0 || doc > previousDoc else {
-                throw CorpusIndexError.invalidArgument(
-                    "\(context()): doc \(doc) at index \(documentsInList) is out of order or >= \(documentCount)")
+        var i = 0
+        // The docs up to the end of the current block at a time: first their deltas, frequencies and lengths
+        // (checked), then their positions; the block's maxima wait for `finishBlock`.
+        while i < n {
+            let chunk = min(BitPacking.blockSize - pending, n - i)
+            var previous = previousDoc
+            var chunkPositions = 0
+            for j in 0..<chunk {
+                let doc = docs[i &+ j]
+                guard Int(doc) < documentCount, documentsInList &+ j == 0 || doc > previous else {
+                    throw CorpusIndexError.invalidArgument(
+                        "\(context()): doc \(doc) at index \(documentsInList + j) is out of order or >= \(documentCount)")
+                }
+                let freq = freqBase?[i &+ j] ?? 1
+                guard freq >= 1 else { throw CorpusIndexError.invalidArgument("\(context()): frequency 0") }
+                deltas[pending &+ j] = doc &- previous
+                frequencies[pending &+ j] = freq &- 1
+                blockLengths[pending &+ j] = lengthBase?[Int(doc)] ?? 0
+                chunkPositions &+= Int(freq)
+                previous = doc
             }
-            let freq = freqs?[i] ?? 1
-            guard freq >= 1 else { throw CorpusIndexError.invalidArgument("\(context()): frequency 0") }
-            deltas[pending] = doc &- previousDoc
-            frequencies[pending] = freq &- 1
-            previousDoc = doc
-            blockMaxFreq = max(blockMaxFreq, freq)
-            let length = lengthBase?[Int(doc)] ?? 0
-            blockMinLength = min(blockMinLength, length)
-            blockMaxWeight = max(blockMaxWeight, Self.termWeight(tf: freq, length: length, averageLength: averageLength))
-            summary.collectionFrequency += UInt64(freq)
-            if let positionBase {
-                let f = Int(freq)
-                guard f <= positionTotal - positionCursor else {
+            previousDoc = previous
+            if let positionBase, let freqBase {
+                guard chunkPositions <= positionTotal - positionCursor else {
                     throw CorpusIndexError.invalidArgument("\(context()): fewer positions than the frequencies need")
                 }
-                guard PositionCoding.encode(positionBase + positionCursor, count: f, length: length, into: &writer) else {
+                let coded = PositionCoding.encodeDocuments(
+                    positionBase + positionCursor, frequencies: freqBase + i, lengths: blockLengths + pending,
+                    count: chunk, into: &writer)
+                guard coded == chunk else {
                     throw CorpusIndexError.invalidArgument(
-                        "\(context()): positions not strictly increasing or not below the field length \(length)")
+                        "\(context()): positions not strictly increasing or not below the field length "
+                            + "\(blockLengths[pending + coded])")
                 }
-                positionCursor += f
+                positionCursor += chunkPositions
             }
-            pending += 1
-            documentsInList += 1
-            if pending == 128 {
+            pending += chunk
+            documentsInList += chunk
+            i += chunk
+            if pending == BitPacking.blockSize {
                 if positionBase != nil {
                     writer.flush()
                     commitPositions(writer)
@@ -220,6 +248,24 @@ struct PostingListEncoder {
     private mutating func finishBlock() {
         let count = pending
         let blockStart = data.count
+        var maxFreqMinusOne: UInt32 = 0
+        var minLength = UInt32.max
+        var frequencySum: UInt64 = 0
+        var maxWeight = 0.0
+        var doc = previousBlockLastDoc
+        for j in 0..<count {
+            let freqMinusOne = block.frequencies[j]
+            let length = block.lengths[j]
+            maxFreqMinusOne = max(maxFreqMinusOne, freqMinusOne)
+            minLength = min(minLength, length)
+            frequencySum &+= UInt64(freqMinusOne)
+            let weight = Self.termWeight(tf: freqMinusOne &+ 1, length: length, averageLength: averageLength)
+            maxWeight = max(maxWeight, weight)
+            doc &+= block.deltas[j]
+            topScoring.add(doc: doc, freq: freqMinusOne &+ 1, weight: weight)
+        }
+        let blockMaxFreq = maxFreqMinusOne &+ 1
+        summary.collectionFrequency += frequencySum &+ UInt64(count)
         if count >= PatchedBlock.smallestPartialBlock {
             data.reserve(2 * PatchedBlock.maxEncodedSize)
             var written = PatchedBlock.encode(block.deltas, count: count, to: data.end)
@@ -232,18 +278,18 @@ struct PostingListEncoder {
             }
         }
         // Gathered for every block; packed in `end` if the list has more than one.
-        let step = Self.weightStep(for: blockMaxWeight)
+        let step = Self.weightStep(for: maxWeight)
         let positionBytes = positionsDrained + UInt64(positions.count) - blockPositionsStart
         skipFields.append(previousDoc - previousBlockLastDoc)
         skipFields.append(UInt32(truncatingIfNeeded: data.count - blockStart))
         skipFields.append(blockMaxFreq - 1)
-        skipFields.append(blockMinLength)
+        skipFields.append(minLength)
         skipFields.append(UInt32(truncatingIfNeeded: positionBytes))
         skipFields.append(step)
         previousBlockLastDoc = previousDoc
-        summary.maxWeight = max(summary.maxWeight, Self.weightBound(step: step))
+        summary.maxWeight = max(summary.maxWeight, Self.tabulatedWeightBound(step: step))
         summary.maxFrequency = max(summary.maxFrequency, blockMaxFreq)
-        summary.minFieldLength = min(summary.minFieldLength, blockMinLength)
+        summary.minFieldLength = min(summary.minFieldLength, minLength)
         blocksInList += 1
         startBlock()
     }
@@ -271,7 +317,8 @@ struct PostingListEncoder {
             }
             finishBlock()
         }
-        skip.removeAll()
+        if skip.count > 0 { skip.removeAll() }
+        if listHasPositions && topParameters.applies(to: documentsInList) { topScoring.encode(into: &skip.bytes) }
         if blocksInList > 1 {
             skipFields.withUnsafeBufferPointer {
                 PackedSkipTable.encode($0, entryCount: blocksInList, into: &skip.bytes)
@@ -281,19 +328,18 @@ struct PostingListEncoder {
     }
 }
 
-/// The doc-id deltas and frequencies of the block being gathered (128 each), in memory the encoder writes with no
-/// copy-on-write checks. Owned by one encoder.
+/// The doc-id deltas, frequencies - 1 and field lengths of the block being gathered (128 each), in memory the
+/// encoder writes with no copy-on-write checks. Owned by one encoder.
 private final class BlockScratch {
     let deltas = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
     let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+    let lengths = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
 
     init() {
-        deltas.initialize(repeating: 0, count: BitPacking.blockSize)
-        frequencies.initialize(repeating: 0, count: BitPacking.blockSize)
+        for buffer in [deltas, frequencies, lengths] { buffer.initialize(repeating: 0, count: BitPacking.blockSize) }
     }
 
     deinit {
-        deltas.deallocate()
-        frequencies.deallocate()
+        for buffer in [deltas, frequencies, lengths] { buffer.deallocate() }
     }
 }

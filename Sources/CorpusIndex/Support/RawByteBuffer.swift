@@ -52,6 +52,14 @@ final class RawByteBuffer {
         count += 1
     }
 
+    /// Appends raw bytes.
+    func append(_ raw: UnsafeRawBufferPointer) {
+        guard let source = raw.baseAddress, raw.count > 0 else { return }
+        reserve(raw.count)
+        (base + count).copyMemory(from: source, byteCount: raw.count)
+        count += raw.count
+    }
+
     /// Appends `value` as LEB128 (see `VarInt`).
     func appendVarInt(_ value: UInt64) {
         reserve(VarInt.maxBytes)

@@ -182,6 +182,48 @@ struct RawEncoderTests {
             return rawWriter.cursor - buffer.baseAddress!
         }
         #expect(Array(raw[0..<n]) == reference)
+
+        // All documents in one call: the same bytes.
+        let flat = documents.flatMap { $0.0 }
+        let frequencies = documents.map { UInt32($0.0.count) }
+        let lengths = documents.map { $0.1 }
+        var batch = [UInt8](repeating: 0, count: 1 << 20)
+        let m = batch.withUnsafeMutableBytes { buffer in
+            var rawWriter = RawBitWriter(cursor: buffer.baseAddress!)
+            let coded = PositionCoding.encodeDocuments(
+                flat, frequencies: frequencies, lengths: lengths, count: documents.count, into: &rawWriter)
+            #expect(coded == documents.count)
+            rawWriter.flush()
+            return rawWriter.cursor - buffer.baseAddress!
+        }
+        #expect(Array(batch[0..<m]) == reference)
+    }
+
+    @Test func riceParameterEqualsTheDivision() {
+        var rng = SplitMix64(seed: 5)
+        var pairs: [(UInt32, Int)] = [(2, 2), (3, 2), (4, 2), (5, 2), (UInt32.max, 2), (UInt32.max, Int(UInt32.max))]
+        for _ in 0..<20_000 {
+            let length = UInt32(truncatingIfNeeded: rng.next() >> (rng.next() % 32)) | 2
+            let f = 2 + Int(rng.next() % UInt64(length - 1))
+            pairs.append((length, f))
+            pairs.append((length, 2 + Int(rng.next() % 64) % Int(length - 1)))
+        }
+        for (length, f) in pairs {
+            let ratio = length / UInt32(f)
+            let expected = ratio <= 1 ? 0 : 31 - ratio.leadingZeroBitCount
+            #expect(PositionCoding.riceParameter(length: length, frequency: f) == expected, "L \(length) f \(f)")
+        }
+    }
+
+    @Test func encodeDocumentsStopsAtTheFirstBadDocument() {
+        var raw = [UInt8](repeating: 0, count: 256)
+        raw.withUnsafeMutableBytes { buffer in
+            var writer = RawBitWriter(cursor: buffer.baseAddress!)
+            // Documents 0 and 1 are fine; document 2 repeats a position.
+            let coded = PositionCoding.encodeDocuments(
+                [3, 1, 4, 7, 7], frequencies: [1, 2, 2], lengths: [10, 10, 10], count: 3, into: &writer)
+            #expect(coded == 2)
+        }
     }
 
     @Test func invalidPositionsAreRejected() {
@@ -196,6 +238,14 @@ struct RawEncoderTests {
                 }
                 #expect(!ok, "\(positions) in \(length)")
             }
+        }
+    }
+
+    @Test func tabulatedWeightBoundsEqualTheComputedOnes() {
+        for q in 0...PostingListEncoder.weightSteps {
+            let computed = PostingListEncoder.weightBound(step: q)
+            #expect(PostingListEncoder.tabulatedWeightBound(step: q) == computed)
+            if q % 4099 == 0 { #expect(PostingListEncoder.weightStep(for: Double(computed)) <= q) }
         }
     }
 
