@@ -285,73 +285,83 @@ public struct WordTable: Sendable, Equatable {
     }
 }
 
-/// Counts the maximal runs of 2...32 ASCII letters of a sample, each with its following space if there is one (for `WordTable.build`): an open-addressing table
-/// of (offset, length) into the sample, so counting allocates only the table.
+/// Counts the maximal runs of 2...32 ASCII letters of a sample, each with its following space if there is one (for
+/// `WordTable.build`): an open-addressing table of 8-byte slots (offset + 1 into the sample, length, count) on one
+/// raw buffer, grown at half full, so counting allocates only the table and one copy of the sample.
 enum WordCounter {
+    /// One slot: `offset + 1` (0 = empty) in the low 32 bits, the length in the next 8, the count in the top 24
+    /// (saturating: a 4 MiB sample holds at most 2^21 words).
+    private typealias Slot = UInt64
+
     static func count(_ sample: UnsafeRawBufferPointer) -> [(word: ArraySlice<UInt8>, count: Int)] {
         let bytes = Array(sample)
-        // Per slot: sample offset + 1 (0 = empty), length, count; grown (rehashed) at half full.
         var capacity = 1 << 14
-        var offsets = [UInt32](repeating: 0, count: capacity)
-        var lengths = [UInt8](repeating: 0, count: capacity)
-        var counts = [UInt32](repeating: 0, count: capacity)
+        var table = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+        table.initialize(repeating: 0, count: capacity)
+        defer { table.deallocate() }
         var used = 0
         bytes.withUnsafeBufferPointer { p in
-            let base = UnsafeRawPointer(p.baseAddress!)
-            func slot(of i: Int, _ length: Int, _ h: UInt64) -> Int {
-                var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
-                while offsets[slot] != 0 {
-                    let o = Int(offsets[slot]) - 1
-                    if Int(lengths[slot]) == length && sameBytes(base + o, base + i, length) { break }
-                    slot = (slot + 1) & (capacity - 1)
+            guard let start = p.baseAddress else { return }
+            let base = UnsafeRawPointer(start)
+            /// The slot holding the word at `i` of `length` bytes, or the empty slot where it goes.
+            @inline(__always)
+            func slot(of i: Int, _ length: Int, _ h: UInt64, in table: UnsafeMutablePointer<Slot>, mask: Int) -> Int {
+                var s = Int(truncatingIfNeeded: h) & mask
+                while true {
+                    let v = table[s]
+                    if v == 0 { return s }
+                    if Int(truncatingIfNeeded: (v >> 32) & 0xFF) == length,
+                       sameBytes(base + (Int(truncatingIfNeeded: v & 0xFFFF_FFFF) - 1), base + i, length) {
+                        return s
+                    }
+                    s = (s &+ 1) & mask
                 }
-                return slot
             }
             var i = 0
             let n = p.count
             while i < n {
-                guard isASCIILetter(p[i]) else { i += 1; continue }
+                guard isASCIILetter(start[i]) else { i &+= 1; continue }
                 var h = WordTable.hashSeed
                 var j = i
-                while j < n && isASCIILetter(p[j]) { h = WordTable.hashStep(h, p[j]); j += 1 }
-                let length = j - i
-                if length >= 2 && length <= 32 {
-                    // A word followed by a space is counted with it (the encoder tries it first).
-                    var length = length
-                    if j < n && p[j] == WordTable.space {
-                        h = WordTable.hashStep(h, WordTable.space)
-                        length += 1
-                        j += 1
-                    }
-                    var s = slot(of: i, length, WordTable.hashFinish(h))
-                    if offsets[s] == 0 {
-                        if 2 * (used + 1) > capacity {
-                            let old = (offsets, lengths, counts)
-                            capacity *= 2
-                            offsets = [UInt32](repeating: 0, count: capacity)
-                            lengths = [UInt8](repeating: 0, count: capacity)
-                            counts = [UInt32](repeating: 0, count: capacity)
-                            for k in 0..<old.0.count where old.0[k] != 0 {
-                                let o = Int(old.0[k]) - 1
-                                let t = slot(of: o, Int(old.1[k]), WordTable.hash(UnsafeRawBufferPointer(start: base + o, count: Int(old.1[k]))))
-                                (offsets[t], lengths[t], counts[t]) = (old.0[k], old.1[k], old.2[k])
-                            }
-                            s = slot(of: i, length, WordTable.hashFinish(h))
-                        }
-                        offsets[s] = UInt32(i + 1)
-                        lengths[s] = UInt8(length)
-                        used += 1
-                    }
-                    counts[s] += 1
+                while j < n && isASCIILetter(start[j]) { h = WordTable.hashStep(h, start[j]); j &+= 1 }
+                var length = j &- i
+                guard length >= 2 && length <= 32 else { i = j; continue }
+                // A word followed by a space is counted with it (the encoder tries it first).
+                if j < n && start[j] == WordTable.space {
+                    h = WordTable.hashStep(h, WordTable.space)
+                    length &+= 1
+                    j &+= 1
                 }
+                let hash = WordTable.hashFinish(h)
+                var s = slot(of: i, length, hash, in: table, mask: capacity - 1)
+                if table[s] == 0 {
+                    if 2 * (used + 1) > capacity {
+                        let old = table, oldCapacity = capacity
+                        capacity *= 2
+                        table = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+                        table.initialize(repeating: 0, count: capacity)
+                        for k in 0..<oldCapacity where old[k] != 0 {
+                            let o = Int(truncatingIfNeeded: old[k] & 0xFFFF_FFFF) - 1
+                            let l = Int(truncatingIfNeeded: (old[k] >> 32) & 0xFF)
+                            let rehash = WordTable.hash(UnsafeRawBufferPointer(start: base + o, count: l))
+                            table[slot(of: o, l, rehash, in: table, mask: capacity - 1)] = old[k]
+                        }
+                        old.deallocate()
+                        s = slot(of: i, length, hash, in: table, mask: capacity - 1)
+                    }
+                    table[s] = Slot(i + 1) | Slot(length) << 32
+                    used += 1
+                }
+                if table[s] >> 40 < 0xFF_FFFF { table[s] &+= 1 << 40 }
                 i = j
             }
         }
         var result: [(word: ArraySlice<UInt8>, count: Int)] = []
         result.reserveCapacity(used)
-        for slot in 0..<capacity where offsets[slot] != 0 {
-            let o = Int(offsets[slot]) - 1
-            result.append((bytes[o..<(o + Int(lengths[slot]))], Int(counts[slot])))
+        for k in 0..<capacity where table[k] != 0 {
+            let o = Int(truncatingIfNeeded: table[k] & 0xFFFF_FFFF) - 1
+            let l = Int(truncatingIfNeeded: (table[k] >> 32) & 0xFF)
+            result.append((bytes[o..<(o + l)], Int(truncatingIfNeeded: table[k] >> 40)))
         }
         return result
     }
