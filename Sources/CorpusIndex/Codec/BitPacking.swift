@@ -27,32 +27,78 @@ public enum BitPacking {
     public static func pack(_ values: UnsafePointer<UInt32>, bitWidth: Int, into out: inout [UInt8]) {
         precondition(bitWidth >= 0 && bitWidth <= 32)
         guard bitWidth > 0 else { return }
-        let start = out.count
-        let byteCount = packedByteCount(bitWidth: bitWidth)
-        out.append(contentsOf: repeatElement(0, count: byteCount))
-        out.withUnsafeMutableBytes { raw in
-            let dst = raw.baseAddress!.advanced(by: start)
-            packBlock(values, dst, bitWidth)
+        withUnsafeTemporaryAllocation(byteCount: 16 * 32, alignment: 16) { block in
+            let n = pack(values, count: 128, bitWidth: bitWidth, to: block.baseAddress!)
+            out.append(contentsOf: UnsafeRawBufferPointer(start: block.baseAddress!, count: n))
+        }
+    }
+
+    /// Writes the low `bitWidth` bits (0–32) of each of `values[0..<count]` (`count` 0...128) to `dst` as the
+    /// block's bit stream cut after the last value: `ceil(count * bitWidth / 8)` bytes, which it returns (the
+    /// last byte's unused bits are zero). A full block is exactly the bytes `pack(_:bitWidth:into:)` appends.
+    ///
+    /// Specialised per width like the unpacker (PISA's and tantivy's bitpacker have one routine per width): the
+    /// width is a constant inside the inlined loop, so each group of 32 values becomes straight-line shifts and
+    /// `bitWidth` 32-bit stores.
+    @inline(__always)
+    static func pack(
+        _ values: UnsafePointer<UInt32>, count: Int, bitWidth: Int, to dst: UnsafeMutableRawPointer
+    ) -> Int {
+        switch bitWidth {
+        case 0: return 0
+        case 1: return packFixed(values, count, dst, 1)
+        case 2: return packFixed(values, count, dst, 2)
+        case 3: return packFixed(values, count, dst, 3)
+        case 4: return packFixed(values, count, dst, 4)
+        case 5: return packFixed(values, count, dst, 5)
+        case 6: return packFixed(values, count, dst, 6)
+        case 7: return packFixed(values, count, dst, 7)
+        case 8: return packFixed(values, count, dst, 8)
+        case 9: return packFixed(values, count, dst, 9)
+        case 10: return packFixed(values, count, dst, 10)
+        case 11: return packFixed(values, count, dst, 11)
+        case 12: return packFixed(values, count, dst, 12)
+        case 13: return packFixed(values, count, dst, 13)
+        case 14: return packFixed(values, count, dst, 14)
+        case 15: return packFixed(values, count, dst, 15)
+        case 16: return packFixed(values, count, dst, 16)
+        case 17: return packFixed(values, count, dst, 17)
+        case 18: return packFixed(values, count, dst, 18)
+        case 19: return packFixed(values, count, dst, 19)
+        case 20: return packFixed(values, count, dst, 20)
+        case 21: return packFixed(values, count, dst, 21)
+        case 22: return packFixed(values, count, dst, 22)
+        case 23: return packFixed(values, count, dst, 23)
+        case 24: return packFixed(values, count, dst, 24)
+        case 25: return packFixed(values, count, dst, 25)
+        case 26: return packFixed(values, count, dst, 26)
+        case 27: return packFixed(values, count, dst, 27)
+        case 28: return packFixed(values, count, dst, 28)
+        case 29: return packFixed(values, count, dst, 29)
+        case 30: return packFixed(values, count, dst, 30)
+        case 31: return packFixed(values, count, dst, 31)
+        default: return packFixed(values, count, dst, 32)
         }
     }
 
     @inline(__always)
-    static func packBlock(_ values: UnsafePointer<UInt32>, _ dst: UnsafeMutableRawPointer, _ b: Int) {
-        for g in 0..<4 {
-            var acc: UInt64 = 0
-            var bits = 0
-            var word = g * b
-            for j in 0..<32 {
-                acc |= UInt64(values[g * 32 + j]) << UInt64(bits)
-                bits += b
-                if bits >= 32 {
-                    dst.storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, toByteOffset: word * 4, as: UInt32.self)
-                    word += 1
-                    acc >>= 32
-                    bits -= 32
-                }
-            }
+    static func packFixed(
+        _ values: UnsafePointer<UInt32>, _ count: Int, _ dst: UnsafeMutableRawPointer, _ b: Int
+    ) -> Int {
+        let mask: UInt32 = b == 32 ? .max : (1 << UInt32(b)) &- 1
+        var writer = RawBitWriter(cursor: dst)
+        var i = 0
+        // Whole groups of 32 values (exactly `b` words each), then a partial block's last values.
+        while i &+ 32 <= count {
+            for j in 0..<32 { writer.write(values[i &+ j] & mask, bits: b) }
+            i &+= 32
         }
+        while i < count {
+            writer.write(values[i] & mask, bits: b)
+            i &+= 1
+        }
+        writer.flush()
+        return writer.cursor - dst
     }
 
     /// Unpacks one block packed at `bitWidth` starting at `offset` in `input` into `out[0..<128]`.

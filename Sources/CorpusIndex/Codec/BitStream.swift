@@ -48,6 +48,61 @@ public struct BitWriter {
     }
 }
 
+/// `BitWriter`'s stream written straight into memory the caller reserved (a `RawByteBuffer`'s room): whole
+/// 32-bit words are stored as they fill, with no capacity check, so the caller bounds the bits it writes.
+/// The bytes are the ones `BitWriter` appends for the same writes. Value type, not thread-safe.
+struct RawBitWriter {
+    /// Where the next whole word goes.
+    var cursor: UnsafeMutableRawPointer
+    /// Bits not yet stored (fewer than 32 between writes), least significant first.
+    var accumulator: UInt64
+    var pending: Int
+
+    init(cursor: UnsafeMutableRawPointer, accumulator: UInt64 = 0, pending: Int = 0) {
+        self.cursor = cursor
+        self.accumulator = accumulator
+        self.pending = pending
+    }
+
+    /// Writes the low `count` bits (0...32) of `value` (no bits above them may be set).
+    @inline(__always)
+    mutating func write(_ value: UInt32, bits count: Int) {
+        accumulator |= UInt64(value) &<< UInt64(pending)
+        pending &+= count
+        if pending >= 32 {
+            cursor.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, as: UInt32.self)
+            cursor += 4
+            accumulator &>>= 32
+            pending &-= 32
+        }
+    }
+
+    /// Writes `count` zero bits and then a one bit: the unary code of `count`.
+    @inline(__always)
+    mutating func writeUnary(_ count: Int) {
+        var zeros = count
+        while zeros >= 32 {
+            write(0, bits: 32)
+            zeros &-= 32
+        }
+        write(1 &<< UInt32(zeros), bits: zeros &+ 1)
+    }
+
+    /// Stores the pending bits, the last byte padded with zero bits (at most 4 bytes), and starts over at a byte
+    /// boundary.
+    @inline(__always)
+    mutating func flush() {
+        while pending > 0 {
+            cursor.storeBytes(of: UInt8(truncatingIfNeeded: accumulator), as: UInt8.self)
+            cursor += 1
+            accumulator &>>= 8
+            pending &-= min(8, pending)
+        }
+        accumulator = 0
+        pending = 0
+    }
+}
+
 /// Reads a little-endian bit stream (see `BitWriter`) from untrusted bytes: reads past the end see zero bits and
 /// set the position past `bitLimit`, so a caller checks `isOverrun` once after a run of reads instead of on every
 /// read. Never touches memory outside its buffer. Value type over borrowed memory.

@@ -27,53 +27,86 @@ public enum PatchedBlock {
     /// bytes would not pay), as patched blocks from it on (docs/FORMAT.md, "Tail block").
     public static let smallestPartialBlock = 4
 
+    /// The most bytes one block takes: the encoder picks the smallest encoding, never larger than the one without
+    /// exceptions at the widest value's width, 2 header bytes and at most 128 values of 32 bits.
+    public static let maxEncodedSize = 2 + 16 * 32
+
     /// Appends the encoding of `values[0..<count]` (`count` 1...128) to `out`.
     public static func encode(_ values: UnsafePointer<UInt32>, count: Int = 128, into out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(byteCount: maxEncodedSize, alignment: 16) { block in
+            let n = encode(values, count: count, to: block.baseAddress!)
+            out.append(contentsOf: UnsafeRawBufferPointer(start: block.baseAddress!, count: n))
+        }
+    }
+
+    /// Writes the encoding of `values[0..<count]` (`count` 1...128) to `dst`, which has room for
+    /// `maxEncodedSize` bytes, and returns its size. Same bytes as `encode(_:count:into:)`.
+    static func encode(_ values: UnsafePointer<UInt32>, count: Int = 128, to dst: UnsafeMutableRawPointer) -> Int {
         precondition(count >= 1 && count <= 128)
-        // Histogram of significant bit counts: histogram[w] = values needing exactly w bits.
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 33) { counts in
-            counts.initialize(repeating: 0)
-            for i in 0..<count { counts[32 - values[i].leadingZeroBitCount] += 1 }
+        // Histogram of significant bit counts: counts[w] = values needing exactly w bits. Two interleaved
+        // histograms, so that runs of equal widths do not wait on one counter's store.
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 66) { histograms in
+            let counts = histograms.baseAddress!
+            counts.initialize(repeating: 0, count: 66)
+            var i = 0
+            while i &+ 1 < count {
+                counts[32 &- values[i].leadingZeroBitCount] &+= 1
+                counts[33 &+ 32 &- values[i &+ 1].leadingZeroBitCount] &+= 1
+                i &+= 2
+            }
+            if i < count { counts[32 &- values[i].leadingZeroBitCount] &+= 1 }
+            for w in 0...32 { counts[w] &+= counts[33 &+ w] }
             var maxWidth = 32
             while maxWidth > 0 && counts[maxWidth] == 0 { maxWidth -= 1 }
             var best = maxWidth
             var bestSize = byteCount(count: count, bitWidth: maxWidth, exceptions: 0, exceptionWidth: 0)
+            var bestExceptions = 0
             var exceptions = 0
             var b = maxWidth - 1
             while b >= 0 {
-                exceptions += counts[b + 1]
+                exceptions += Int(counts[b + 1])
                 let size = byteCount(count: count, bitWidth: b, exceptions: exceptions, exceptionWidth: maxWidth - b)
                 if size < bestSize {
                     best = b
                     bestSize = size
+                    bestExceptions = exceptions
                 }
                 b -= 1
             }
-            write(values, count: count, bitWidth: best, maxWidth: maxWidth, into: &out)
+            write(values, count: count, bitWidth: best, exceptions: bestExceptions, maxWidth: maxWidth, to: dst)
+            return bestSize
         }
     }
 
+    /// Writes the block at width `b` with its `exceptions` (the values wider than `b`, counted by the caller).
+    @inline(__always)
     private static func write(
-        _ values: UnsafePointer<UInt32>, count: Int, bitWidth b: Int, maxWidth: Int, into out: inout [UInt8]
+        _ values: UnsafePointer<UInt32>, count: Int, bitWidth b: Int, exceptions: Int, maxWidth: Int,
+        to dst: UnsafeMutableRawPointer
     ) {
-        let mask: UInt32 = b == 32 ? .max : (1 << UInt32(b)) &- 1
-        var exceptions = 0
-        for i in 0..<count where values[i] & ~mask != 0 { exceptions += 1 }
-        out.append(UInt8(b))
-        out.append(UInt8(exceptions))
         let h = maxWidth - b
-        if exceptions > 0 { out.append(UInt8(h)) }
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 128) { low in
-            for i in 0..<128 { low[i] = i < count ? values[i] & mask : 0 }
-            BitPacking.pack(low.baseAddress!, bitWidth: b, into: &out)
-            out.removeLast(16 * b - (count * b + 7) >> 3)  // zero bits past the last value
+        dst.storeBytes(of: UInt8(b), as: UInt8.self)
+        dst.storeBytes(of: UInt8(exceptions), toByteOffset: 1, as: UInt8.self)
+        var header = 2
+        if exceptions > 0 {
+            dst.storeBytes(of: UInt8(h), toByteOffset: 2, as: UInt8.self)
+            header = 3
         }
+        let packed = BitPacking.pack(values, count: count, bitWidth: b, to: dst + header)
         guard exceptions > 0 else { return }
-        for i in 0..<count where values[i] & ~mask != 0 { out.append(UInt8(i)) }
+        // Exceptions exist only below width 32: their indexes, then their high bits, in one pass.
         let highBytes = (h + 7) >> 3
-        for i in 0..<count where values[i] & ~mask != 0 {
-            let high = values[i] >> UInt32(b)
-            for k in 0..<highBytes { out.append(UInt8(truncatingIfNeeded: high >> UInt32(8 * k))) }
+        var index = dst + header + packed
+        var high = index + exceptions
+        for i in 0..<count {
+            let bits = values[i] >> UInt32(b)
+            if bits == 0 { continue }
+            index.storeBytes(of: UInt8(i), as: UInt8.self)
+            index += 1
+            for k in 0..<highBytes {
+                high.storeBytes(of: UInt8(truncatingIfNeeded: bits >> UInt32(8 * k)), toByteOffset: k, as: UInt8.self)
+            }
+            high += highBytes
         }
     }
 

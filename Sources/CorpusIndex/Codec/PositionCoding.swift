@@ -39,6 +39,70 @@ public enum PositionCoding {
         }
     }
 
+    /// The most bytes `encode(_:count:length:into:)` writes for `frequency` positions: the unary parts add up to
+    /// less than `2f` bits (see above), the stop bits to `f`, the low bits to at most `31f`; a single position
+    /// takes at most 32 bits.
+    @inline(__always)
+    static func maxEncodedBytes(frequency f: Int) -> Int { (34 &* f &+ 7) &>> 3 }
+
+    /// Checks and codes `positions[0..<count]` into `writer`: the same bits as `encode(_:length:into:out:)`.
+    /// - Returns: false, having written only the codes before it, at the first position that is not above the
+    ///   previous one or not below `length`; the writer must then be discarded.
+    static func encode(
+        _ positions: UnsafePointer<UInt32>, count f: Int, length: UInt32, into writer: inout RawBitWriter
+    ) -> Bool {
+        withUnsafePointer(to: UInt32(truncatingIfNeeded: f)) { frequency in
+            withUnsafePointer(to: length) { length in
+                encodeDocuments(positions, frequencies: frequency, lengths: length, count: 1, into: &writer) == 1
+            }
+        }
+    }
+
+    /// Checks and codes the positions of `count` documents one after the other: document `j` has
+    /// `frequencies[j]` (>= 1) positions, taken in order from `positions`, and field length `lengths[j]`.
+    /// The caller checked that `positions` holds them all.
+    /// - Returns: the documents coded; fewer than `count` if that document's positions are not strictly
+    ///   increasing or not below its length (the writer must then be discarded).
+    static func encodeDocuments(
+        _ positions: UnsafePointer<UInt32>, frequencies: UnsafePointer<UInt32>, lengths: UnsafePointer<UInt32>,
+        count: Int, into writer: inout RawBitWriter
+    ) -> Int {
+        // A local copy: the stores through `cursor` cannot alias it, so its state stays in registers.
+        var w = writer
+        defer { writer = w }
+        var p = positions
+        for j in 0..<count {
+            let f = Int(frequencies[j])
+            let length = lengths[j]
+            if f == 1 {
+                guard p[0] < length else { return j }
+                TruncatedBinary.encode(p[0], range: length, into: &w)
+                p += 1
+                continue
+            }
+            let k = riceParameter(length: length, frequency: f)
+            let mask: UInt32 = (1 << UInt32(k)) &- 1
+            var next: UInt32 = 0  // the smallest value the next position can take
+            for i in 0..<f {
+                let position = p[i]
+                guard position >= next, position < length else { return j }
+                let gap = position &- next
+                let zeros = Int(gap &>> UInt32(k))
+                let bits = zeros &+ 1 &+ k
+                if bits <= 32 {
+                    // The unary part, its stop bit and the low bits in one write.
+                    w.write(1 &<< UInt32(zeros) | (gap & mask) &<< UInt32(zeros &+ 1), bits: bits)
+                } else {
+                    w.writeUnary(zeros)
+                    w.write(gap & mask, bits: k)
+                }
+                next = position &+ 1
+            }
+            p += f
+        }
+        return count
+    }
+
     /// Decodes `frequency` positions of a document of field length `length` into `out[0..<frequency]`.
     /// - Returns: false if the code is malformed (a position at or past `length`, an over-long unary part); the
     ///   caller also checks `reader.isOverrun`.
@@ -137,6 +201,20 @@ public enum TruncatedBinary {
             let w = UInt64(value) + u
             writer.write(UInt32(truncatingIfNeeded: w >> 1), bits: k, into: &out)
             writer.write(UInt32(truncatingIfNeeded: w & 1), bits: 1, into: &out)
+        }
+    }
+
+    /// Writes `value` (`< range`) coded over `range` values (see `encode(_:range:into:out:)`).
+    @inline(__always)
+    static func encode(_ value: UInt32, range n: UInt32, into writer: inout RawBitWriter) {
+        let k = 31 - n.leadingZeroBitCount
+        let u = (UInt64(2) << UInt64(k)) - UInt64(n)
+        if UInt64(value) < u {
+            writer.write(value, bits: k)
+        } else {
+            let w = UInt64(value) + u
+            writer.write(UInt32(truncatingIfNeeded: w >> 1), bits: k)
+            writer.write(UInt32(truncatingIfNeeded: w & 1), bits: 1)
         }
     }
 

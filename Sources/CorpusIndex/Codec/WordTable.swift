@@ -38,9 +38,11 @@ public struct WordTable: Sendable, Equatable {
     private let arena: [UInt8]
     /// `ends[i]` is the arena offset just past word `i` (word `i` starts at `ends[i - 1]`, or 0).
     private let ends: [UInt32]
-    /// Open-addressing hash of the words: per slot `code + 1` in the low 16 bits and the word hash's top 16 bits
-    /// above (a cheap first comparison), 0 for empty. Capacity a power of two.
-    private let slots: [UInt32]
+    /// The encoder's open-addressing hash of the words' letter runs (`EncoderSlots`), empty for a decode-only
+    /// table.
+    private let slots: [UInt64]
+    /// `64 - log2(slot count)`: a run's slot is the top bits of its hash.
+    private let slotShift: UInt64
 
     /// The number of words.
     public var count: Int { ends.count }
@@ -69,30 +71,10 @@ public struct WordTable: Sendable, Equatable {
         self.ends = ends
         guard forEncoding else {
             slots = []
+            slotShift = 0
             return
         }
-        var capacity = 64
-        while capacity < 2 * ends.count { capacity *= 2 }
-        var slots = [UInt32](repeating: 0, count: capacity)
-        arena.withUnsafeBytes { raw in
-            var start = 0
-            for (code, end) in ends.enumerated() {
-                let h = Self.hash(UnsafeRawBufferPointer(rebasing: raw[start..<Int(end)]))
-                var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
-                let tag = UInt32(truncatingIfNeeded: h >> 48) << 16
-                var duplicate = false
-                while slots[slot] != 0 {
-                    let other = Int(slots[slot] & 0xFFFF) - 1
-                    let otherStart = other == 0 ? 0 : Int(ends[other - 1])
-                    // A duplicate keeps the first (smaller) code.
-                    if raw[otherStart..<Int(ends[other])].elementsEqual(raw[start..<Int(end)]) { duplicate = true; break }
-                    slot = (slot + 1) & (capacity - 1)
-                }
-                if !duplicate { slots[slot] = tag | UInt32(code + 1) }
-                start = Int(end)
-            }
-        }
-        self.slots = slots
+        (slots, slotShift) = arena.withUnsafeBytes { EncoderSlots.build(arena: $0, ends: ends) }
     }
 
     /// Chooses the words that save the most in `sample` (deterministic: ties go to the smaller byte string).
@@ -111,35 +93,19 @@ public struct WordTable: Sendable, Equatable {
         return WordTable(words: (one + rest).map { Array($0) })
     }
 
-    /// The code of the word `word`, if it is in the table.
+    /// The code of the word `word` (letters and an optional trailing space), if it is in the table.
     func code(of word: UnsafeRawBufferPointer) -> Int? {
         precondition(!slots.isEmpty, "a decode-only table")
+        guard Self.isWord(word) else { return nil }
+        let withSpace = word.last == Self.space
+        let letters = word.count - (withSpace ? 1 : 0)
         return arena.withUnsafeBytes { raw in
-            ends.withUnsafeBufferPointer { ends in
-                slots.withUnsafeBufferPointer { slots in Self.lookup(word, Self.hash(word), raw, ends, slots) }
-            }
-        }
-    }
-
-    @inline(__always)
-    private static func lookup(
-        _ word: UnsafeRawBufferPointer, _ h: UInt64, _ raw: UnsafeRawBufferPointer, _ ends: UnsafeBufferPointer<UInt32>,
-        _ slots: UnsafeBufferPointer<UInt32>
-    ) -> Int? {
-        let mask = slots.count - 1
-        let tag = UInt32(truncatingIfNeeded: h >> 48) << 16
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { return nil }
-            if entry & 0xFFFF_0000 == tag {
-                let code = Int(entry & 0xFFFF) - 1
-                let start = code == 0 ? 0 : Int(ends[code - 1])
-                if Int(ends[code]) - start == word.count, sameBytes(raw.baseAddress! + start, word.baseAddress!, word.count) {
-                    return code
+            slots.withUnsafeBufferPointer { slots in
+                guard let meta = EncoderSlots.find(word.baseAddress!, letters, raw.baseAddress!, slots, slotShift) else {
+                    return nil
                 }
+                return EncoderSlots.code(ofVariant: withSpace ? EncoderSlots.spaceVariant(meta) : EncoderSlots.bareVariant(meta))
             }
-            slot = (slot + 1) & mask
         }
     }
 
@@ -151,61 +117,32 @@ public struct WordTable: Sendable, Equatable {
     public func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         precondition(output.count >= Self.encodedBound(input.count))
         precondition(!slots.isEmpty, "a decode-only table")
+        guard let base = input.baseAddress, input.count > 0 else { return 0 }
+        let n = input.count
         return arena.withUnsafeBytes { raw in
-            ends.withUnsafeBufferPointer { ends in
-                slots.withUnsafeBufferPointer { slots in
-                    let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    let bytes = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                    var o = 0
-                    var i = 0
-                    let n = input.count
-                    while i < n {
-                        let b = bytes![i]
-                        if b >= 0x80 {
-                            out[o] = Self.escape
-                            out[o + 1] = b
-                            o += 2
-                            i += 1
-                            continue
+            slots.withUnsafeBufferPointer { slots in
+                let encoder = WordEncoder(arena: raw.baseAddress!, slots: slots, shift: slotShift)
+                let out = output.baseAddress!
+                // The bulk: every position with `WordEncoder.lookahead` readable bytes after it.
+                var (i, o) = encoder.encode(base, count: n, limit: n - WordEncoder.lookahead, into: out)
+                // The tail: copied into a zero-padded buffer (a zero byte ends any run and is not a space).
+                if i < n {
+                    let rest = n - i
+                    withUnsafeTemporaryAllocation(byteCount: 2 * WordEncoder.lookahead, alignment: 8) { padded in
+                        padded.initializeMemory(as: UInt8.self, repeating: 0)
+                        padded.baseAddress!.copyMemory(from: base + i, byteCount: rest)
+                        withUnsafeTemporaryAllocation(byteCount: 4 * WordEncoder.lookahead, alignment: 8) { tail in
+                            let (end, produced) = encoder.encode(
+                                UnsafeRawPointer(padded.baseAddress!), count: 2 * WordEncoder.lookahead, limit: rest,
+                                into: tail.baseAddress!)
+                            // Only a run of plain bytes (one output byte each) can reach into the padding.
+                            let written = produced - max(end - rest, 0)
+                            (out + o).copyMemory(from: tail.baseAddress!, byteCount: written)
+                            o += written
                         }
-                        guard isASCIILetter(b) else { out[o] = b; o += 1; i += 1; continue }
-                        var h = Self.hashSeed
-                        var j = i
-                        while j < n && isASCIILetter(bytes![j]) {
-                            h = Self.hashStep(h, bytes![j])
-                            j += 1
-                        }
-                        let length = j - i
-                        var code: Int? = nil
-                        if length >= 2 && length <= 32 {
-                            // The word with its following space first, then the bare word.
-                            if j < n && bytes![j] == Self.space {
-                                code = Self.lookup(
-                                    UnsafeRawBufferPointer(rebasing: input[i...j]), Self.hashFinish(Self.hashStep(h, Self.space)),
-                                    raw, ends, slots)
-                                if code != nil { j += 1 }
-                            }
-                            if code == nil {
-                                code = Self.lookup(UnsafeRawBufferPointer(rebasing: input[i..<j]), Self.hashFinish(h), raw, ends, slots)
-                            }
-                        }
-                        if let code {
-                            if code < Self.oneByteCodes {
-                                out[o] = UInt8(0x80 + code)
-                                o += 1
-                            } else {
-                                out[o] = Self.twoByteLead + UInt8((code - Self.oneByteCodes) >> 8)
-                                out[o + 1] = UInt8(truncatingIfNeeded: code - Self.oneByteCodes)
-                                o += 2
-                            }
-                        } else {
-                            (out + o).update(from: bytes! + i, count: length)
-                            o += length
-                        }
-                        i = j
                     }
-                    return o
                 }
+                return o
             }
         }
     }

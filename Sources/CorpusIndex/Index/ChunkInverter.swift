@@ -14,7 +14,8 @@ import Darwin
 /// followed by the term's first 16-byte postings block, so a new term costs one allocation and its first
 /// postings share the key's cache line. Keys of up to 8 bytes (most tokens) are compared in a register, so a
 /// token usually costs one hash over 8-byte words, one probe touching one cache line, and one to three byte
-/// appends: no Swift `Array`, `Dictionary` or `String` per token.
+/// appends: no Swift `Array`, `Dictionary` or `String` per token. Tokens are found eight bytes at a time
+/// (`TokenBitmap`: a lowercased copy of the field and one bit per byte), and a key is read in place from that copy.
 ///
 /// Postings live in an unrolled linked list of blocks growing 16, 32, ... 32 KiB bytes; the last 4 bytes of a
 /// block hold its size until the next block is chained, then the next block's offset. Posting bytes, per term,
@@ -51,8 +52,6 @@ final class ChunkInverter {
         var arenaBase: UnsafeMutablePointer<UInt8>
         var arenaUsed = 0
         var arenaCapacity: Int
-        var keyBuffer: UnsafeMutablePointer<UInt8>
-        var keyBufferCapacity: Int
         var touchSink: UInt64 = 0
     }
 
@@ -71,14 +70,14 @@ final class ChunkInverter {
         set { hot.pointee.termCount = newValue }
     }
     private var arenaBase: UnsafeMutablePointer<UInt8> { hot.pointee.arenaBase }
-    private var keyBuffer: UnsafeMutablePointer<UInt8> { hot.pointee.keyBuffer }
-    private var keyBufferCapacity: Int { hot.pointee.keyBufferCapacity }
-    /// The keys of the current batch, each the field byte then the token bytes (8 readable bytes past the end).
+    /// The current field's text, lowercased and classified (see `TokenBitmap`).
+    private let tokens = TokenBitmap()
+    /// The tokens of the current batch: their keys' offsets in `tokens.lowered` (the byte before the token),
+    /// lengths (field byte included), first 8 bytes and hashes.
     private let batchStarts: UnsafeMutablePointer<Int32>
     private let batchLengths: UnsafeMutablePointer<Int32>
     private let batchWords: UnsafeMutablePointer<UInt64>
     private let batchHashes: UnsafeMutablePointer<UInt64>
-    private let tokenTable: UnsafeMutablePointer<UInt8>
     /// Documents added since the last reset.
     private(set) var documentCount = 0
     /// Tokens per field per document since the last reset: `fieldLengths[field][doc]`.
@@ -91,24 +90,18 @@ final class ChunkInverter {
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
         UnsafeMutableRawPointer(entries).initializeMemory(as: UInt8.self, repeating: 0, count: capacity * MemoryLayout<Entry>.stride)
         let arenaCapacity = max(expectedInputBytes / 2, 1 << 16)
-        let keyBufferCapacity = 4096
-        let keyBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: keyBufferCapacity + 8)
-        keyBuffer.initialize(repeating: 0, count: keyBufferCapacity + 8)
         hot = .allocate(capacity: 1)
         hot.initialize(to: Hot(
             entries: entries, mask: capacity - 1, arenaBase: .allocate(capacity: arenaCapacity),
-            arenaCapacity: arenaCapacity, keyBuffer: keyBuffer, keyBufferCapacity: keyBufferCapacity))
+            arenaCapacity: arenaCapacity))
         batchStarts = .allocate(capacity: ChunkInverter.batchSize)
         batchLengths = .allocate(capacity: ChunkInverter.batchSize)
         batchWords = .allocate(capacity: ChunkInverter.batchSize)
         batchHashes = .allocate(capacity: ChunkInverter.batchSize)
-        tokenTable = .allocate(capacity: 256)
-        Analyzer.tokenByte.withUnsafeBufferPointer { tokenTable.initialize(from: $0.baseAddress!, count: 256) }
     }
 
     deinit {
         entries.deallocate()
-        keyBuffer.deallocate()
         arenaBase.deallocate()
         hot.deinitialize(count: 1)
         hot.deallocate()
@@ -116,7 +109,6 @@ final class ChunkInverter {
         batchLengths.deallocate()
         batchWords.deallocate()
         batchHashes.deallocate()
-        tokenTable.deallocate()
     }
 
     /// Forgets every document and term, keeping the memory.
@@ -144,46 +136,35 @@ final class ChunkInverter {
 
     /// Tokenizes `text` exactly as `Analyzer.forEachToken` does and records every token; returns the token count.
     private func invert(_ text: UnsafeRawBufferPointer, field: UInt8, doc: Int32) -> Int {
-        let n = text.count
-        guard n > 0, let p = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
-        let table = tokenTable
+        guard text.count > 0 else { return 0 }
+        let scan = tokens
+        scan.load(text)
+        // A token's key is the field byte then its bytes: it is read in place from `lowered`, from the byte
+        // before the token (whose value is never used: the first word is built here, `insert` stores the field).
+        let lowered = UnsafeRawPointer(scan.lowered)
+        let fieldByte = UInt64(field)
         let batch = ChunkInverter.batchSize
-        var i = 0
+        var from = 0
         var position: Int32 = 0
         var touched: UInt64 = 0
-        while i < n {
-            // Scan up to `batch` tokens into the key buffer, with their first words and hashes.
+        var more = true
+        while more {
+            // Find up to `batch` tokens, with their first words and hashes.
             var count = 0
-            var used = 0
             while count < batch {
-                while i < n && table[Int(p[i])] == 0 { i += 1 }
-                if i == n { break }
-                if used + 64 > keyBufferCapacity { growKeyBuffer(needed: used + 64) }
-                let start = used
-                var keys = keyBuffer
-                var limit = keyBufferCapacity - 9  // local: the loop below stores through `keys`
-                keys[used] = field
-                used += 1
-                var word = UInt64(field)
-                var length = 1
-                while i < n {
-                    let c = table[Int(p[i])]
-                    if c == 0 { break }
-                    if used > limit {
-                        growKeyBuffer(needed: used + 9)
-                        keys = keyBuffer
-                        limit = keyBufferCapacity - 9
-                    }
-                    keys[used] = c
-                    if length < 8 { word |= UInt64(c) << (UInt64(length) &* 8) }
-                    length += 1
-                    used += 1
-                    i += 1
+                guard let (start, end) = scan.nextToken(from: from) else {
+                    more = false
+                    break
                 }
-                batchStarts[count] = Int32(start)
-                batchLengths[count] = Int32(length)
+                from = end
+                let length = end - start + 1
+                // Shifting by 64 or more gives 0: keys of 8 bytes or more keep the whole word.
+                let word = ((lowered.loadUnaligned(fromByteOffset: start, as: UInt64.self) << 8) | fieldByte)
+                    & ((1 << (UInt64(truncatingIfNeeded: length) &* 8)) &- 1)
+                batchStarts[count] = Int32(truncatingIfNeeded: start - 1)
+                batchLengths[count] = Int32(truncatingIfNeeded: length)
                 batchWords[count] = word
-                batchHashes[count] = ChunkInverter.hash(UnsafeRawPointer(keys + start), length, first: word)
+                batchHashes[count] = ChunkInverter.hash(lowered + (start - 1), length, first: word)
                 count += 1
             }
             // Touch every entry of the batch: independent loads whose misses overlap.
@@ -199,7 +180,7 @@ final class ChunkInverter {
             // Add the tokens in order.
             for t in 0..<count {
                 add(
-                    key: UnsafeRawPointer(keyBuffer + Int(batchStarts[t])), keyLength: Int(batchLengths[t]),
+                    key: lowered + Int(batchStarts[t]), keyLength: Int(batchLengths[t]),
                     first: batchWords[t], hash: batchHashes[t], doc: doc, position: position)
                 position += 1
             }
@@ -209,16 +190,6 @@ final class ChunkInverter {
         return Int(position)
     }
 
-    private func growKeyBuffer(needed: Int) {
-        var capacity = keyBufferCapacity
-        while capacity < needed { capacity *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 8)
-        bigger.initialize(repeating: 0, count: capacity + 8)
-        bigger.update(from: keyBuffer, count: keyBufferCapacity)
-        keyBuffer.deallocate()
-        hot.pointee.keyBuffer = bigger
-        hot.pointee.keyBufferCapacity = capacity
-    }
     /// Hands out `count` uninitialised arena bytes and returns their offset.
     @inline(__always)
     private func allocate(_ count: Int) -> UInt32 {
@@ -307,6 +278,7 @@ final class ChunkInverter {
     private func insert(at index: Int, key: UnsafeRawPointer, keyLength: Int, first: UInt64) -> UnsafeMutablePointer<Entry> {
         let keyOffset = allocate(keyLength + Int(ChunkInverter.firstBlockSize))
         UnsafeMutableRawPointer(arenaBase + Int(keyOffset)).copyMemory(from: key, byteCount: keyLength)
+        arenaBase[Int(keyOffset)] = UInt8(truncatingIfNeeded: first)  // the field (`key[0]` is not read)
         let write = keyOffset + UInt32(keyLength)
         let blockEnd = write + ChunkInverter.firstBlockSize - 4
         UnsafeMutableRawPointer(arenaBase + Int(blockEnd)).storeBytes(of: ChunkInverter.firstBlockSize, as: UInt32.self)

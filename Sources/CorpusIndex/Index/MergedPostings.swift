@@ -88,6 +88,7 @@ final class MergedPostings {
         let docs = self.docs
         let freqs = self.freqs
         let positions = self.positions
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var d = documentCount
         var q = positionCount
         var i = 0
@@ -95,27 +96,37 @@ final class MergedPostings {
         func corrupt(_ reason: String) -> CorpusIndexError {
             .corrupt(file: file, section: "run postings", reason: reason)
         }
+        /// The varint at `i` (`i < n`): one-byte ones (almost every position step and most document deltas)
+        /// inline, longer ones through `VarInt.decode32`.
+        @inline(__always) func varint() throws -> UInt32 {
+            let byte = UInt32(p[i])
+            if byte < 0x80 {
+                i += 1
+                return byte
+            }
+            guard let (value, next) = VarInt.decode32(bytes, at: i) else { throw corrupt("bad varint") }
+            i = next
+            return value
+        }
         while i < n {
             // Document delta (varint, >= 1).
-            guard let (delta, next) = VarInt.decode32(bytes, at: i) else { throw corrupt("bad varint") }
-            i = next
+            let delta = try varint()
             doc += Int64(delta)
             guard delta > 0, doc < Int64(limit) else { throw corrupt("document id out of order") }
-            docs[d] = base + UInt32(doc)
-            // Positions until the 0 terminator.
-            var position: Int64 = -1
+            docs[d] = base &+ UInt32(truncatingIfNeeded: doc)
+            // Positions until the 0 terminator (wrapping arithmetic: position -1 before the first).
+            var position = UInt32.max
             let first = q
             while true {
                 guard i < n else { throw corrupt("unterminated document") }
-                guard let (step, next) = VarInt.decode32(bytes, at: i) else { throw corrupt("bad varint") }
-                i = next
+                let step = try varint()
                 if step == 0 { break }
-                position += Int64(step)
-                positions[q] = UInt32(truncatingIfNeeded: position)
+                position &+= step
+                positions[q] = position
                 q += 1
             }
             guard q > first else { throw corrupt("document without positions") }
-            freqs[d] = UInt32(q - first)
+            freqs[d] = UInt32(truncatingIfNeeded: q - first)
             d += 1
         }
         documentCount = d

@@ -9,46 +9,114 @@
 /// with its own readers.
 final class RunMerger {
     private let readers: [RunReader]
-    private var heap: [Int] = []
     private let merged = MergedPostings()
-    /// Heap indexes of the readers at the current key (reused).
-    private var members: [Int] = []
     /// Positions gathered before a slice of a term is handed over (default 1 Mi = 4 MiB).
     let slicePositions: Int
+    /// Each reader's current key (prefix, length, bytes) and rank, by reader index, copied after every `next()`
+    /// so that comparisons read plain memory instead of the readers.
+    private let keys: UnsafeMutablePointer<KeyHandle>
+    private let ranks: UnsafeMutablePointer<Int>
+    /// The heap of reader indexes, ordered by (key, rank), and the members of the current key's group.
+    private let heap: UnsafeMutablePointer<Int>
+    private var heapCount = 0
+    private let members: UnsafeMutablePointer<Int>
+    /// A copy of the current key (the readers' own move on during the group's advance).
+    private var keyCopy: UnsafeMutablePointer<UInt8>
+    private var keyCopyCapacity = 256
 
     init(readers: [RunReader], slicePositions: Int = 1 << 20) {
         self.readers = readers
         self.slicePositions = max(slicePositions, 1)
+        let n = max(readers.count, 1)
+        keys = .allocate(capacity: n)
+        keys.initialize(repeating: KeyHandle(), count: n)
+        ranks = .allocate(capacity: n)
+        ranks.initialize(repeating: 0, count: n)
+        for (index, reader) in readers.enumerated() { ranks[index] = reader.rank }
+        heap = .allocate(capacity: n)
+        members = .allocate(capacity: n)
+        keyCopy = .allocate(capacity: keyCopyCapacity)
+    }
+
+    deinit {
+        keys.deallocate()
+        ranks.deallocate()
+        heap.deallocate()
+        members.deallocate()
+        keyCopy.deallocate()
+    }
+
+    /// The readers at one key, in rank order (valid during the `forEachKey` call that hands it over).
+    struct Group: RandomAccessCollection {
+        let readers: [RunReader]
+        let members: UnsafeBufferPointer<Int>
+        var startIndex: Int { 0 }
+        var endIndex: Int { members.count }
+        subscript(position: Int) -> RunReader { readers[members[position]] }
+    }
+
+    /// Where a key is and its first 8 bytes as a big-endian integer (see `RunReader.keyPrefix`).
+    struct KeyHandle {
+        var prefix: UInt64 = 0
+        var length = 0
+        var bytes: UnsafePointer<UInt8>? = nil
+
+        /// Byte order of the keys (negative, zero, positive): the prefixes decide unless they are equal; then a
+        /// key of at most 8 bytes is a prefix of the other (or equal to it), else the bytes from 8 on decide.
+        @inline(__always)
+        static func compare(_ a: KeyHandle, _ b: KeyHandle) -> Int {
+            if a.prefix != b.prefix { return a.prefix < b.prefix ? -1 : 1 }
+            if a.length <= 8 || b.length <= 8 { return a.length - b.length }
+            return RunFile.compareKeys(
+                UnsafeRawBufferPointer(start: a.bytes! + 8, count: a.length - 8),
+                UnsafeRawBufferPointer(start: b.bytes! + 8, count: b.length - 8))
+        }
+    }
+
+    @inline(__always)
+    private func load(_ index: Int) {
+        let reader = readers[index]
+        keys[index] = KeyHandle(prefix: reader.keyPrefix, length: reader.keyLength, bytes: UnsafePointer(reader.key))
     }
 
     @inline(__always)
     private func less(_ a: Int, _ b: Int) -> Bool {
-        let c = RunFile.compareKeys(readers[a].keyBytes, readers[b].keyBytes)
-        return c != 0 ? c < 0 : readers[a].rank < readers[b].rank
+        let c = KeyHandle.compare(keys[a], keys[b])
+        return c != 0 ? c < 0 : ranks[a] < ranks[b]
     }
 
     private func siftDown(_ start: Int) {
         var i = start
-        let n = heap.count
+        let n = heapCount
+        let item = heap[i]
         while true {
-            let l = 2 * i + 1
-            if l >= n { return }
+            let l = 2 &* i &+ 1
+            if l >= n { break }
             var m = l
-            if l + 1 < n && less(heap[l + 1], heap[l]) { m = l + 1 }
-            if !less(heap[m], heap[i]) { return }
-            heap.swapAt(i, m)
+            if l &+ 1 < n && less(heap[l &+ 1], heap[l]) { m = l &+ 1 }
+            if !less(heap[m], item) { break }
+            heap[i] = heap[m]
             i = m
         }
+        heap[i] = item
     }
 
     private func siftUp(_ start: Int) {
         var i = start
+        let item = heap[i]
         while i > 0 {
-            let parent = (i - 1) / 2
-            if !less(heap[i], heap[parent]) { return }
-            heap.swapAt(i, parent)
+            let parent = (i &- 1) / 2
+            if !less(item, heap[parent]) { break }
+            heap[i] = heap[parent]
             i = parent
         }
+        heap[i] = item
+    }
+
+    private func push(_ index: Int) {
+        heap[heapCount] = index
+        heapCount += 1
+        siftUp(heapCount - 1)
     }
 
     /// Merges buckets `range` of every run, calling `body(key, postings, slice)` for each distinct key in order,
@@ -82,41 +150,49 @@ final class RunMerger {
     /// Calls `body(key, group)` for each distinct key of buckets `range` in order, with the readers whose current
     /// entry has that key, in rank order (their `postings` valid during the call); then advances them.
     func forEachKey(
-        buckets range: Range<Int>, _ body: (_ key: UnsafeRawBufferPointer, _ group: [RunReader]) throws -> Void
+        buckets range: Range<Int>, _ body: (_ key: UnsafeRawBufferPointer, _ group: Group) throws -> Void
     ) throws {
-        heap.removeAll(keepingCapacity: true)
+        heapCount = 0
         for (index, reader) in readers.enumerated() {
             reader.seek(buckets: range)
             if try reader.next() {
-                heap.append(index)
-                siftUp(heap.count - 1)
+                load(index)
+                push(index)
             }
         }
-        var keyCopy = [UInt8]()
-        var group: [RunReader] = []
-        while let top = heap.first {
-            keyCopy.removeAll(keepingCapacity: true)
-            keyCopy.append(contentsOf: readers[top].keyBytes)
-            group.removeAll(keepingCapacity: true)
-            try keyCopy.withUnsafeBytes { key in
-                members.removeAll(keepingCapacity: true)
-                while let current = heap.first, RunFile.compareKeys(readers[current].keyBytes, key) == 0 {
-                    members.append(current)
-                    heap.swapAt(0, heap.count - 1)
-                    heap.removeLast()
+        while heapCount > 0 {
+            let top = keys[heap[0]]
+            if top.length > keyCopyCapacity {
+                keyCopy.deallocate()
+                while keyCopyCapacity < top.length { keyCopyCapacity *= 2 }
+                keyCopy = .allocate(capacity: keyCopyCapacity)
+            }
+            keyCopy.update(from: top.bytes!, count: top.length)
+            var key = top
+            key.bytes = UnsafePointer(keyCopy)
+            // The group: every reader at this key, taken off the heap in (key, rank) order.
+            var memberCount = 0
+            while heapCount > 0, KeyHandle.compare(keys[heap[0]], key) == 0 {
+                members[memberCount] = heap[0]
+                memberCount += 1
+                heapCount -= 1
+                if heapCount > 0 {
+                    heap[0] = heap[heapCount]
                     siftDown(0)
                 }
-                for index in members { group.append(readers[index]) }
-                try body(key, group)
-                for index in members {
-                    let reader = readers[index]
-                    guard try reader.next() else { continue }
-                    guard RunFile.compareKeys(reader.keyBytes, key) > 0 else {
-                        throw CorpusIndexError.corrupt(file: reader.path, section: "run entries", reason: "keys out of order")
-                    }
-                    heap.append(index)
-                    siftUp(heap.count - 1)
+            }
+            try body(
+                UnsafeRawBufferPointer(start: keyCopy, count: key.length),
+                Group(readers: readers, members: UnsafeBufferPointer(start: members, count: memberCount)))
+            for m in 0..<memberCount {
+                let index = members[m]
+                let reader = readers[index]
+                guard try reader.next() else { continue }
+                load(index)
+                guard KeyHandle.compare(keys[index], key) > 0 else {
+                    throw CorpusIndexError.corrupt(file: reader.path, section: "run entries", reason: "keys out of order")
                 }
+                push(index)
             }
         }
     }

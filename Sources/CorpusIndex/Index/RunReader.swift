@@ -30,6 +30,9 @@ final class RunReader {
     private(set) var key: UnsafeMutablePointer<UInt8>
     private(set) var keyLength = 0
     private var keyCapacity = 256
+    /// The current key's first 8 bytes as a big-endian integer, zero-padded: keys whose prefixes differ are
+    /// ordered as their prefixes are (`RunMerger` compares these before the bytes).
+    private(set) var keyPrefix: UInt64 = 0
     private(set) var postings = UnsafeRawBufferPointer(start: nil, count: 0)
     /// Where a postings list larger than the buffer starts in the file (then `postings` is empty and the bytes
     /// are streamed by `forEachPostingsPiece`), and its length; 0 for a resident entry.
@@ -48,6 +51,7 @@ final class RunReader {
         baseCapacity = capacity
         buffer = .allocate(capacity: capacity)
         key = .allocate(capacity: keyCapacity)
+        key.initialize(repeating: 0, count: keyCapacity)
         try loadFooter()
     }
 
@@ -173,6 +177,7 @@ final class RunReader {
             var newCapacity = keyCapacity
             while newCapacity < shared + suffix { newCapacity *= 2 }
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            bigger.initialize(repeating: 0, count: newCapacity)
             bigger.update(from: key, count: shared)
             key.deallocate()
             key = bigger
@@ -182,6 +187,9 @@ final class RunReader {
         (key + shared).update(from: buffer + cursor, count: suffix)
         cursor += suffix
         keyLength = shared + suffix
+        // The key buffer holds at least 256 initialised bytes: load 8, keep the key's.
+        let word = UInt64(bigEndian: UnsafeRawPointer(key).loadUnaligned(as: UInt64.self))
+        keyPrefix = keyLength >= 8 ? word : word & ~(UInt64.max >> UInt64(8 * keyLength))
         let length = try varint()
         if length > baseCapacity {
             // A list larger than the buffer (a frequent term, above all in runs joined by an intermediate pass,

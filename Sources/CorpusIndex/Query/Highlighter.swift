@@ -2,10 +2,14 @@
 /// each matched word marked `[word]`.
 ///
 /// The words are the query's positive text terms, phrase words and prefixes (any field: a subject term found in
-/// the body is marked too). Built once per query; `snippet` allocates only for its result and a token list of the
-/// one document. Value type, `Sendable`.
+/// the body is marked too). Built once per query; looking a token up allocates nothing (terms are bucketed by
+/// length and first byte, then compared byte for byte), so `snippet` allocates only for its result, the one
+/// document's token list and one key per distinct word a prefix matched. Value type, `Sendable`.
 public struct Highlighter: Sendable {
-    var terms: Set<[UInt8]> = []
+    /// The distinct query words; a word's index here is its id in a snippet's window count.
+    var terms: [[UInt8]] = []
+    /// Indexes into `terms`, keyed by `bucketKey(length, first byte)`.
+    var buckets: [Int: [Int]] = [:]
     var prefixes: [[UInt8]] = []
 
     public init(_ node: QueryNode) {
@@ -14,21 +18,46 @@ public struct Highlighter: Sendable {
 
     private mutating func collect(_ node: QueryNode) {
         switch node {
-        case let .term(_, t): terms.insert(Array(t.utf8))
-        case let .phrase(_, ts): for t in ts { terms.insert(Array(t.utf8)) }
+        case let .term(_, t): addTerm(t)
+        case let .phrase(_, ts): for t in ts { addTerm(t) }
         case let .prefix(_, p): prefixes.append(Array(p.utf8))
         case let .and(children), let .or(children): for c in children { collect(c) }
         case .not, .metadata, .referenceID, .created: break
         }
     }
 
-    /// Whether the analysed token matches a query word or prefix.
-    public func matches(_ token: UnsafeRawBufferPointer) -> Bool {
-        if terms.contains(Array(token)) { return true }
+    private mutating func addTerm(_ term: String) {
+        let bytes = Array(term.utf8)
+        guard let first = bytes.first, !terms.contains(bytes) else { return }
+        buckets[Self.bucketKey(bytes.count, first), default: []].append(terms.count)
+        terms.append(bytes)
+    }
+
+    @inline(__always)
+    private static func bucketKey(_ length: Int, _ first: UInt8) -> Int { length << 8 | Int(first) }
+
+    /// The index in `terms` of the query word equal to `token`, if any.
+    func termIndex(_ token: UnsafeRawBufferPointer) -> Int? {
+        guard let first = token.first, let candidates = buckets[Self.bucketKey(token.count, first)] else {
+            return nil
+        }
+        for i in candidates where terms[i].withUnsafeBytes({ $0.elementsEqual(token) }) { return i }
+        return nil
+    }
+
+    /// Whether `token` starts with one of the query's prefixes.
+    func matchesPrefix(_ token: UnsafeRawBufferPointer) -> Bool {
         for p in prefixes where token.count >= p.count {
-            if p.withUnsafeBytes({ $0.elementsEqual(token.prefix(p.count)) }) { return true }
+            if p.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: token.prefix(p.count))) }) {
+                return true
+            }
         }
         return false
+    }
+
+    /// Whether the analysed token matches a query word or prefix.
+    public func matches(_ token: UnsafeRawBufferPointer) -> Bool {
+        termIndex(token) != nil || matchesPrefix(token)
     }
 
     /// A one-line excerpt of `text` of about `width` tokens around the window holding the most distinct matched
@@ -36,15 +65,17 @@ public struct Highlighter: Sendable {
     public func snippet(of text: [UInt8], width: Int = 24) -> String {
         var ranges: [Range<Int>] = []
         var matchedIDs: [Int] = []  // per token: -1 or an id of the matched word
-        var ids: [[UInt8]: Int] = [:]
+        var prefixWordIDs: [[UInt8]: Int] = [:]  // words matched by a prefix get ids after the terms'
         var scratch = TokenScratch()
         _ = text.withUnsafeBytes { raw in
             Analyzer.forEachToken(in: raw, scratch: &scratch) { token, range, _ in
                 ranges.append(range)
-                if matches(token) {
+                if let i = termIndex(token) {
+                    matchedIDs.append(i)
+                } else if matchesPrefix(token) {
                     let key = Array(token)
-                    let id = ids[key] ?? ids.count
-                    ids[key] = id
+                    let id = prefixWordIDs[key] ?? terms.count + prefixWordIDs.count
+                    prefixWordIDs[key] = id
                     matchedIDs.append(id)
                 } else {
                     matchedIDs.append(-1)

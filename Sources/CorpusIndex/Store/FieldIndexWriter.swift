@@ -148,7 +148,7 @@ public final class FieldIndexWriter {
     // MARK: Streaming a term
 
     /// The term being streamed (`beginTerm` … `endTerm`) and where its positions start.
-    private var currentTerm: [UInt8] = []
+    private let currentTerm = RawByteBuffer(capacity: 256)
     private var inTerm = false
     private var termPositionsOffset: UInt64 = 0
     private var termDocumentCount = 0
@@ -164,8 +164,8 @@ public final class FieldIndexWriter {
         precondition(!finished, "FieldIndexWriter used after finish()")
         precondition(!inTerm, "beginTerm() inside a term: call endTerm() first")
         inTerm = true
-        currentTerm.removeAll(keepingCapacity: true)
-        currentTerm.append(contentsOf: term)
+        currentTerm.removeAll()
+        currentTerm.append(term)
         termPositionsOffset = positions?.sectionPosition ?? 0
         termDocumentCount = 0
         encoder.begin(withPositions: positions != nil)
@@ -225,7 +225,7 @@ public final class FieldIndexWriter {
             collectionFrequency: summary.collectionFrequency, maxFrequency: summary.maxFrequency,
             minFieldLength: summary.minFieldLength, postingsOffset: postings.sectionPosition,
             positionsOffset: termPositionsOffset)
-        try currentTerm.withUnsafeBytes { try dictionary.add($0, info) }
+        try dictionary.add(currentTerm.bytes, info)
         try postings.write(encoder.skip.bytes)
         try postings.write(encoder.data.bytes)
         if let positions { try encoder.drainPositions { try positions.write($0) } }

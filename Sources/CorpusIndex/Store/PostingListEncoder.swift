@@ -8,16 +8,21 @@
 /// engine's block bound is tight and never below a document's weight.
 ///
 /// The buffers are kept between terms, so encoding allocates only when a list is longer than any before it.
-/// Not thread-safe.
+/// The doc blocks and positions are written through raw pointers into room reserved once per slice
+/// (`RawByteBuffer`, `RawBitWriter`). Not thread-safe.
 struct PostingListEncoder {
     var skip = ByteWriter(capacity: 1024)
-    var data = ByteWriter(capacity: 16 * 1024)
-    var positions = ByteWriter(capacity: 16 * 1024)
-    private var scratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
-    private var freqScratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
+    let data = RawByteBuffer(capacity: 16 * 1024)
+    let positions = RawByteBuffer(capacity: 16 * 1024)
+    /// The current block's doc-id deltas and frequencies - 1.
+    private let block = BlockScratch()
+    /// The average field length of the list being encoded (`termWeight`).
+    private var averageLength = 0.0
     /// The skip fields of the list's blocks so far (`PackedSkipTable.fieldCount` per block).
     private var skipFields: [UInt32] = []
-    private var positionWriter = BitWriter()
+    /// The position bit stream's bits not yet stored (see `RawBitWriter`).
+    private var positionAccumulator: UInt64 = 0
+    private var positionPending = 0
     /// A text field's long lists: their top-scoring documents, written in front of the skip table.
     private var topScoring = TopScoringSelector()
     private var topParameters = TopScoringDocuments.Parameters(minimumDocumentFrequency: 0, listLength: 0)
@@ -56,14 +61,23 @@ struct PostingListEncoder {
         floatRoundedUp(Double(q) * 2.2 / Double(weightSteps))
     }
 
+    /// `weightBound(step:)` of every step, computed once (256 KiB): encoding looks bounds up per block.
+    private static let weightBounds: [Float] = (0...weightSteps).map { weightBound(step: $0) }
+
     /// The smallest step whose bound is at least `weight` (65535 for anything from 2.2 on).
     static func weightStep(for weight: Double) -> UInt32 {
         guard weight > 0 else { return 0 }
-        var q = UInt32(min(Double(weightSteps), (weight * Double(weightSteps) / 2.2).rounded(.up)))
-        while q > 0 && Double(weightBound(step: q - 1)) >= weight { q -= 1 }
-        while q < weightSteps && Double(weightBound(step: q)) < weight { q += 1 }
-        return q
+        return weightBounds.withUnsafeBufferPointer { bounds in
+            var q = UInt32(min(Double(weightSteps), (weight * Double(weightSteps) / 2.2).rounded(.up)))
+            while q > 0 && Double(bounds[Int(q - 1)]) >= weight { q -= 1 }
+            while q < weightSteps && Double(bounds[Int(q)]) < weight { q += 1 }
+            return q
+        }
     }
+
+    /// `weightBound(step:)` from the table.
+    @inline(__always)
+    static func tabulatedWeightBound(step q: UInt32) -> Float { weightBounds.withUnsafeBufferPointer { $0[Int(q)] } }
 
     /// The bound a skip entry stores for a block whose largest `termWeight` is `value`: never below it, at most
     /// one step (2.2 / 65535) above.
@@ -92,11 +106,8 @@ struct PostingListEncoder {
     private var documentsInList = 0
     private var blocksInList = 0
     private var previousDoc: UInt32 = 0
-    /// Docs in the current (incomplete) block, and its running maxima.
+    /// Docs in the current (incomplete) block, gathered in `block`.
     private var pending = 0
-    private var blockMaxFreq: UInt32 = 0
-    private var blockMinLength: UInt32 = .max
-    private var blockMaxWeight = 0.0
     private var blockPositionsStart: UInt64 = 0
     private var previousBlockLastDoc: UInt32 = 0
     /// Position bytes of this list already taken out of `positions` by `drainPositions`.
@@ -107,7 +118,7 @@ struct PostingListEncoder {
     /// `data` and `positions`.
     mutating func begin(withPositions: Bool) {
         listHasPositions = withPositions
-        skip.removeAll()
+        if skip.count > 0 { skip.removeAll() }
         data.removeAll()
         positions.removeAll()
         summary = Summary()
@@ -116,16 +127,14 @@ struct PostingListEncoder {
         previousDoc = 0
         positionsDrained = 0
         previousBlockLastDoc = 0
-        skipFields.removeAll(keepingCapacity: true)
-        positionWriter = BitWriter()
+        if !skipFields.isEmpty { skipFields.removeAll(keepingCapacity: true) }
+        positionAccumulator = 0
+        positionPending = 0
         startBlock()
     }
 
     private mutating func startBlock() {
         pending = 0
-        blockMaxFreq = 0
-        blockMinLength = .max
-        blockMaxWeight = 0
         blockPositionsStart = positionsDrained + UInt64(positions.count)
     }
 
@@ -143,75 +152,144 @@ struct PostingListEncoder {
         if let freqs, freqs.count != n {
             throw CorpusIndexError.invalidArgument("\(context()): \(freqs.count) frequencies for \(n) docs")
         }
-        var positionCursor = 0
+        guard input == nil || freqs != nil else {
+            throw CorpusIndexError.invalidArgument("\(context()): positions given without frequencies")
+        }
+        self.averageLength = averageLength
         if documentsInList == 0 {
             topParameters = TopScoringDocuments.Parameters(documentCount: listHasPositions ? documentCount : 0)
             topScoring.reset(capacity: listHasPositions ? Int(topParameters.listLength) : 0)
         }
-        for i in 0..<n {
-            let doc = docs[i]
-            guard Int(doc) < documentCount, documentsInList == 0 || doc > previousDoc else {
-                throw CorpusIndexError.invalidArgument(
-                    "\(context()): doc \(doc) at index \(documentsInList) is out of order or >= \(documentCount)")
+        guard n > 0 else {
+            if let input, input.count != 0 {
+                throw CorpusIndexError.invalidArgument("\(context()): \(input.count) positions given, frequencies sum to 0")
             }
-            let freq = freqs?[i] ?? 1
-            guard freq >= 1 else { throw CorpusIndexError.invalidArgument("\(context()): frequency 0") }
-            scratch[pending] = doc - previousDoc
-            freqScratch[pending] = freq - 1
-            previousDoc = doc
-            blockMaxFreq = max(blockMaxFreq, freq)
-            let length = lengths.isEmpty ? 0 : lengths[Int(doc)]
-            blockMinLength = min(blockMinLength, length)
-            let weight = Self.termWeight(tf: freq, length: length, averageLength: averageLength)
-            blockMaxWeight = max(blockMaxWeight, weight)
-            topScoring.add(doc: doc, freq: freq, weight: weight)
-            summary.collectionFrequency += UInt64(freq)
-            if let input {
-                try encodePositions(input, from: positionCursor, count: Int(freq), length: length, context: context())
-                positionCursor += Int(freq)
-            }
-            pending += 1
-            documentsInList += 1
-            if pending == 128 { finishBlock() }
+            return
         }
-        if let input, positionCursor != input.count {
+        let positionBase = input?.baseAddress
+        let positionTotal = input?.count ?? 0
+        // Room for the slice's position codes (`PositionCoding.maxEncodedBytes` summed, a byte of rounding and
+        // one of block padding a doc at most) and the bits pending from the previous slice.
+        if positionBase != nil { positions.reserve((34 * positionTotal + 7) / 8 + n + 16) }
+        var writer = RawBitWriter(cursor: positions.end, accumulator: positionAccumulator, pending: positionPending)
+        defer {
+            if positionBase != nil { commitPositions(writer) }
+        }
+        let deltas = block.deltas
+        let frequencies = block.frequencies
+        let blockLengths = block.lengths
+        let lengthBase = lengths.isEmpty ? nil : lengths.baseAddress
+        let freqBase = freqs?.baseAddress
+        var positionCursor = 0
+        var i = 0
+        // The docs up to the end of the current block at a time: first their deltas, frequencies and lengths
+        // (checked), then their positions; the block's maxima wait for `finishBlock`.
+        while i < n {
+            let chunk = min(BitPacking.blockSize - pending, n - i)
+            var previous = previousDoc
+            var chunkPositions = 0
+            for j in 0..<chunk {
+                let doc = docs[i &+ j]
+                guard Int(doc) < documentCount, documentsInList &+ j == 0 || doc > previous else {
+                    throw CorpusIndexError.invalidArgument(
+                        "\(context()): doc \(doc) at index \(documentsInList + j) is out of order or >= \(documentCount)")
+                }
+                let freq = freqBase?[i &+ j] ?? 1
+                guard freq >= 1 else { throw CorpusIndexError.invalidArgument("\(context()): frequency 0") }
+                deltas[pending &+ j] = doc &- previous
+                frequencies[pending &+ j] = freq &- 1
+                blockLengths[pending &+ j] = lengthBase?[Int(doc)] ?? 0
+                chunkPositions &+= Int(freq)
+                previous = doc
+            }
+            previousDoc = previous
+            if let positionBase, let freqBase {
+                guard chunkPositions <= positionTotal - positionCursor else {
+                    throw CorpusIndexError.invalidArgument("\(context()): fewer positions than the frequencies need")
+                }
+                let coded = PositionCoding.encodeDocuments(
+                    positionBase + positionCursor, frequencies: freqBase + i, lengths: blockLengths + pending,
+                    count: chunk, into: &writer)
+                guard coded == chunk else {
+                    throw CorpusIndexError.invalidArgument(
+                        "\(context()): positions not strictly increasing or not below the field length "
+                            + "\(blockLengths[pending + coded])")
+                }
+                positionCursor += chunkPositions
+            }
+            pending += chunk
+            documentsInList += chunk
+            i += chunk
+            if pending == BitPacking.blockSize {
+                if positionBase != nil {
+                    writer.flush()
+                    commitPositions(writer)
+                    writer = RawBitWriter(cursor: positions.end)
+                }
+                finishBlock()
+            }
+        }
+        if positionBase != nil, positionCursor != positionTotal {
             throw CorpusIndexError.invalidArgument(
-                "\(context()): \(input.count) positions given, frequencies sum to \(positionCursor)")
+                "\(context()): \(positionTotal) positions given, frequencies sum to \(positionCursor)")
         }
     }
 
-    /// Encodes the current block (full or the list's last, partial one) and records its skip entry.
+    /// Counts the bytes `writer` stored since `positions.end` and keeps its pending bits.
+    @inline(__always)
+    private mutating func commitPositions(_ writer: RawBitWriter) {
+        positions.advance(by: writer.cursor - positions.end)
+        positionAccumulator = writer.accumulator
+        positionPending = writer.pending
+    }
+
+    /// Encodes the current block (full or the list's last, partial one) and records its skip entry; the
+    /// block's position bits are already flushed.
     private mutating func finishBlock() {
         let count = pending
-        if listHasPositions { positionWriter.flush(into: &positions.bytes) }
         let blockStart = data.count
-        if count == 128 {
-            scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
-            freqScratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, into: &data.bytes) }
-        } else if count >= PatchedBlock.smallestPartialBlock {
-            scratch.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes) }
-            freqScratch.withUnsafeBufferPointer {
-                PatchedBlock.encode($0.baseAddress!, count: count, into: &data.bytes)
-            }
+        var maxFreqMinusOne: UInt32 = 0
+        var minLength = UInt32.max
+        var frequencySum: UInt64 = 0
+        var maxWeight = 0.0
+        var doc = previousBlockLastDoc
+        for j in 0..<count {
+            let freqMinusOne = block.frequencies[j]
+            let length = block.lengths[j]
+            maxFreqMinusOne = max(maxFreqMinusOne, freqMinusOne)
+            minLength = min(minLength, length)
+            frequencySum &+= UInt64(freqMinusOne)
+            let weight = Self.termWeight(tf: freqMinusOne &+ 1, length: length, averageLength: averageLength)
+            maxWeight = max(maxWeight, weight)
+            doc &+= block.deltas[j]
+            topScoring.add(doc: doc, freq: freqMinusOne &+ 1, weight: weight)
+        }
+        let blockMaxFreq = maxFreqMinusOne &+ 1
+        summary.collectionFrequency += frequencySum &+ UInt64(count)
+        if count >= PatchedBlock.smallestPartialBlock {
+            data.reserve(2 * PatchedBlock.maxEncodedSize)
+            var written = PatchedBlock.encode(block.deltas, count: count, to: data.end)
+            written += PatchedBlock.encode(block.frequencies, count: count, to: data.end + written)
+            data.advance(by: written)
         } else {
             for i in 0..<count {
-                data.appendVarInt(UInt64(scratch[i]))
-                data.appendVarInt(UInt64(freqScratch[i]))
+                data.appendVarInt(UInt64(block.deltas[i]))
+                data.appendVarInt(UInt64(block.frequencies[i]))
             }
         }
         // Gathered for every block; packed in `end` if the list has more than one.
-        let step = Self.weightStep(for: blockMaxWeight)
+        let step = Self.weightStep(for: maxWeight)
         let positionBytes = positionsDrained + UInt64(positions.count) - blockPositionsStart
         skipFields.append(previousDoc - previousBlockLastDoc)
         skipFields.append(UInt32(truncatingIfNeeded: data.count - blockStart))
         skipFields.append(blockMaxFreq - 1)
-        skipFields.append(blockMinLength)
+        skipFields.append(minLength)
         skipFields.append(UInt32(truncatingIfNeeded: positionBytes))
         skipFields.append(step)
         previousBlockLastDoc = previousDoc
-        summary.maxWeight = max(summary.maxWeight, Self.weightBound(step: step))
+        summary.maxWeight = max(summary.maxWeight, Self.tabulatedWeightBound(step: step))
         summary.maxFrequency = max(summary.maxFrequency, blockMaxFreq)
-        summary.minFieldLength = min(summary.minFieldLength, blockMinLength)
+        summary.minFieldLength = min(summary.minFieldLength, minLength)
         blocksInList += 1
         startBlock()
     }
@@ -220,7 +298,7 @@ struct PostingListEncoder {
     /// list's positions need not stay in memory. Call between `append`s; the bytes are the list's, in order.
     mutating func drainPositions(_ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         guard positions.count > 0 else { return }
-        try positions.bytes.withUnsafeBytes { try sink($0) }
+        try sink(positions.bytes)
         positionsDrained += UInt64(positions.count)
         positions.removeAll()
     }
@@ -230,8 +308,16 @@ struct PostingListEncoder {
     /// - Throws: `.invalidArgument` if the list is empty or its doc data exceed 4 GiB.
     mutating func end(context: @autoclosure () -> String) throws -> Summary {
         guard documentsInList > 0 else { throw CorpusIndexError.invalidArgument("\(context()): empty posting list") }
-        if pending > 0 { finishBlock() }
-        skip.removeAll()
+        if pending > 0 {
+            if listHasPositions {
+                positions.reserve(8)
+                var writer = RawBitWriter(cursor: positions.end, accumulator: positionAccumulator, pending: positionPending)
+                writer.flush()
+                commitPositions(writer)
+            }
+            finishBlock()
+        }
+        if skip.count > 0 { skip.removeAll() }
         if listHasPositions && topParameters.applies(to: documentsInList) { topScoring.encode(into: &skip.bytes) }
         if blocksInList > 1 {
             skipFields.withUnsafeBufferPointer {
@@ -240,24 +326,20 @@ struct PostingListEncoder {
         }
         return summary
     }
+}
 
-    /// Codes the `count` positions of one document (`input[start...]`, strictly increasing, below `length`).
-    private mutating func encodePositions(
-        _ input: UnsafeBufferPointer<UInt32>, from start: Int, count: Int, length: UInt32,
-        context: @autoclosure () -> String
-    ) throws {
-        guard start + count <= input.count else {
-            throw CorpusIndexError.invalidArgument("\(context()): fewer positions than the frequencies need")
-        }
-        let document = UnsafeBufferPointer(rebasing: input[start..<(start + count)])
-        var next: UInt32 = 0
-        for p in document {
-            guard p >= next, p < length else {
-                throw CorpusIndexError.invalidArgument(
-                    "\(context()): positions not strictly increasing or not below the field length \(length)")
-            }
-            next = p + 1
-        }
-        PositionCoding.encode(document, length: length, into: &positionWriter, out: &positions.bytes)
+/// The doc-id deltas, frequencies - 1 and field lengths of the block being gathered (128 each), in memory the
+/// encoder writes with no copy-on-write checks. Owned by one encoder.
+private final class BlockScratch {
+    let deltas = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+    let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+    let lengths = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+
+    init() {
+        for buffer in [deltas, frequencies, lengths] { buffer.initialize(repeating: 0, count: BitPacking.blockSize) }
+    }
+
+    deinit {
+        for buffer in [deltas, frequencies, lengths] { buffer.deallocate() }
     }
 }

@@ -16,7 +16,7 @@ final class TermDictionaryWriter {
     private var scratchCapacity = 256
     private var blockIndex = ByteWriter(capacity: 4096)
     private var inBlock = 0
-    private var previousTerm: [UInt8] = []
+    private let previousTerm = RawByteBuffer(capacity: 256)
     private var previousPostings: UInt64 = 0
     private var previousPositions: UInt64 = 0
     private(set) var termCount = 0
@@ -35,7 +35,7 @@ final class TermDictionaryWriter {
     func add(_ term: UnsafeRawBufferPointer, _ info: TermInfo) throws {
         let shared = termCount == 0 ? 0 : sharedPrefix(term)
         if termCount > 0 {
-            let greater = shared < term.count && (shared == previousTerm.count || term[shared] > previousTerm[shared])
+            let greater = shared < term.count && (shared == previousTerm.count || term[shared] > previousTerm.bytes[shared])
             guard greater else {
                 throw CorpusIndexError.invalidArgument(
                     "term dictionary \(out.path): term \(termCount) is not greater than the previous term")
@@ -82,7 +82,8 @@ final class TermDictionaryWriter {
         block.append(UnsafeRawBufferPointer(start: out, count: w))
         previousPostings = info.postingsOffset
         previousPositions = info.positionsOffset
-        previousTerm.replaceSubrange(shared..., with: UnsafeRawBufferPointer(rebasing: term[shared...]))
+        previousTerm.removeAll()
+        previousTerm.append(term)
         inBlock += 1
         termCount += 1
         postingCount += UInt64(info.documentFrequency)
@@ -91,12 +92,11 @@ final class TermDictionaryWriter {
     }
 
     private func sharedPrefix(_ term: UnsafeRawBufferPointer) -> Int {
-        previousTerm.withUnsafeBytes { previous in
-            let n = min(term.count, previous.count)
-            var i = 0
-            while i < n && term[i] == previous[i] { i += 1 }
-            return i
-        }
+        let previous = previousTerm.bytes
+        let n = min(term.count, previous.count)
+        var i = 0
+        while i < n && term[i] == previous[i] { i += 1 }
+        return i
     }
 
     private func flushBlock() throws {

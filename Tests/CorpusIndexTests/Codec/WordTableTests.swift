@@ -96,3 +96,71 @@ struct WordTableTests {
         }
     }
 }
+
+/// The fast encoder (`WordEncoder`: 8-byte scans, one probe per letter run, a zero-padded tail) against a
+/// byte-at-a-time encoder written straight from docs/FORMAT.md's rule.
+@Suite("Word encoder matches the format's rule")
+struct WordEncoderReferenceTests {
+    /// Replaces each maximal run of ASCII letters by the code of the run with its following space, if there is
+    /// one and it is in the table, else by the bare run's code, if in the table; escapes bytes >= 0x80.
+    static func reference(_ words: [[UInt8]], _ input: [UInt8]) -> [UInt8] {
+        var codes: [[UInt8]: Int] = [:]
+        for (c, w) in words.enumerated() where codes[w] == nil { codes[w] = c }
+        func emit(_ c: Int, _ out: inout [UInt8]) {
+            if c < 64 { out.append(UInt8(0x80 + c)) } else { out += [UInt8(0xC0 + (c - 64) / 256), UInt8((c - 64) % 256)] }
+        }
+        var out: [UInt8] = []
+        var i = 0
+        while i < input.count {
+            let b = input[i]
+            if b >= 0x80 { out += [0xFF, b]; i += 1; continue }
+            guard isASCIILetter(b) else { out.append(b); i += 1; continue }
+            var j = i
+            while j < input.count && isASCIILetter(input[j]) { j += 1 }
+            let run = Array(input[i..<j])
+            if (2...32).contains(run.count) {
+                if j < input.count && input[j] == 0x20, let c = codes[run + [0x20]] { emit(c, &out); i = j + 1; continue }
+                if let c = codes[run] { emit(c, &out); i = j; continue }
+            }
+            out += run
+            i = j
+        }
+        return out
+    }
+
+    @Test("random text, every length near the tail", arguments: [1, 2, 7, 8, 9, 47, 48, 49, 95, 200, 4000])
+    func matchesReference(length: Int) throws {
+        var rng = SplitMix64(seed: UInt64(length) * 7 + 3)
+        // Words of 1...40 letters (long runs too), some listed with a space, some bare, some both, duplicates.
+        var vocabulary: [[UInt8]] = []
+        for k in 0..<300 {
+            let n = 1 + Int(rng.next() % (k < 250 ? 14 : 40))
+            vocabulary.append((0..<n).map { _ in (rng.next() % 2 == 0 ? 0x41 : 0x61) + UInt8(rng.next() % 3) })
+        }
+        var tableWords: [[UInt8]] = []
+        for w in vocabulary where (2...32).contains(w.count) {
+            switch rng.next() % 4 {
+            case 0: tableWords.append(w)
+            case 1: tableWords.append(w + [0x20])
+            case 2: tableWords += [w + [0x20], w, w + [0x20]]
+            default: break
+            }
+        }
+        tableWords = Array(tableWords.prefix(WordTable.maxWords))
+        let table = WordTable(words: tableWords)
+        let separators: [[UInt8]] = [[0x20], [0x20, 0x20], [0x2E, 0x20], [0x0A], [0xC3, 0xA9], [0x31, 0x32], [0xFF], [0]]
+        for _ in 0..<30 {
+            var input: [UInt8] = []
+            while input.count < length {
+                input += vocabulary[Int(rng.next() % UInt64(vocabulary.count))]
+                if rng.next() % 5 != 0 { input += separators[Int(rng.next() % UInt64(separators.count))] }
+            }
+            input = Array(input.prefix(length))
+            var encoded = [UInt8](repeating: 0, count: WordTable.encodedBound(input.count))
+            let n = input.withUnsafeBytes { i in encoded.withUnsafeMutableBytes { table.encode(i, into: $0) } }
+            #expect(Array(encoded[0..<n]) == Self.reference(tableWords, input))
+            var decoded: [UInt8] = []
+            #expect(encoded[0..<n].withUnsafeBytes { table.decode($0, into: &decoded, maxOutput: 1 << 20) } && decoded == input)
+        }
+    }
+}

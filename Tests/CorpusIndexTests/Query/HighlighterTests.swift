@@ -12,6 +12,20 @@ import Testing
         #expect(whole == "Intro words here. The [TRAFFICKING] [in] [Persons] report on [Kosovo], final words.")
     }
 
+    @Test func windowPrefersDistinctWordsAndPrefixMatchesCountPerWord() throws {
+        // Three "iran" in a row match fewer distinct words than "nuclear ... enrichment ... enriched" (two words
+        // from the prefix enrich* count as two); equal words in different cases match; look-alikes do not.
+        let node = try QueryParser().parse("iran OR nuclear OR enrich* OR iran")
+        let h = Highlighter(node)
+        let text = Array("Iran iran IRAN irany x y z NUCLEAR enrichment enriched nuclea".utf8)
+        #expect(h.snippet(of: text, width: 4) == "...z [NUCLEAR] [enrichment] [enriched] ...")
+        #expect(h.snippet(of: text, width: 100)
+            == "[Iran] [iran] [IRAN] irany x y z [NUCLEAR] [enrichment] [enriched] nuclea")
+        let token: (String) -> Bool = { w in Array(w.utf8).withUnsafeBytes { h.matches($0) } }
+        #expect(token("iran") && token("nuclear") && token("enrich") && token("enrichments"))
+        #expect(!token("ira") && !token("irann") && !token("enric") && !token("") && !token("nuclearx"))
+    }
+
     @Test func noMatchGivesTheOpening() throws {
         let s = Highlighter(try QueryParser().parse("tag:PHUM")).snippet(of: Array("one two three four".utf8), width: 2)
         #expect(s == "one two ...")

@@ -1,0 +1,245 @@
+/// The hash table `WordTable.encode` looks words up in, keyed by a word's **letter run** (its letters without
+/// the optional trailing space), so that one probe answers both "the run with its following space" and "the
+/// bare run".
+///
+/// Layout: a power-of-two array of 16-byte slots (two `UInt64`s), linear probing, at most half full:
+/// - `key`: the run's first 8 letters, little-endian, zero-padded (a run shorter than 8 letters);
+/// - `meta`: bits 0–7 the run length `L` (2...32; 0 = empty slot), bits 8–25 the code of the run with its space
+///   and bits 26–43 that of the bare run, each as a **variant** (bits 0–15 the code's bytes in output order,
+///   bits 16–17 how many, 1 or 2; 0 = not in the table), bits 44–63 the arena offset of the run's letters.
+///
+/// A run of at most 8 letters matches on `key` and `L` alone; a longer one also compares letters `8..<L` with
+/// the arena. The hash mixes the first 8 letters, the last 8 and `L` (`hash(first:last:length:)`). When a table
+/// lists the same word twice, the first (smaller) code wins, as the format requires of nothing but the writer
+/// has always done. Pure functions over caller buffers: thread-safe.
+enum EncoderSlots {
+    static let emptyMeta: UInt64 = 0
+
+    @inline(__always)
+    static func hash(first: UInt64, last: UInt64, length: Int) -> UInt64 {
+        ((first ^ (last &* 0x9E37_79B9_7F4A_7C15)) &+ UInt64(length)) &* 0xFF51_AFD7_ED55_8CCD
+    }
+
+    /// The variant (bytes and byte count) of code `c`.
+    static func variant(ofCode c: Int) -> UInt64 {
+        if c < WordTable.oneByteCodes { return 1 << 16 | UInt64(0x80 + c) }
+        let x = c - WordTable.oneByteCodes
+        return 2 << 16 | UInt64(x & 0xFF) << 8 | UInt64(Int(WordTable.twoByteLead) + (x >> 8))
+    }
+
+    /// The code a non-zero variant stands for.
+    static func code(ofVariant v: UInt64) -> Int? {
+        guard v != 0 else { return nil }
+        let b0 = Int(v & 0xFF)
+        if v >> 16 == 1 { return b0 - 0x80 }
+        return WordTable.oneByteCodes + ((b0 - Int(WordTable.twoByteLead)) << 8) + Int((v >> 8) & 0xFF)
+    }
+
+    @inline(__always) static func spaceVariant(_ meta: UInt64) -> UInt64 { (meta >> 8) & 0x3_FFFF }
+    @inline(__always) static func bareVariant(_ meta: UInt64) -> UInt64 { (meta >> 26) & 0x3_FFFF }
+
+    /// The first `min(count, 8)` bytes at `p` as a little-endian `UInt64`, zero-padded, reading no further.
+    static func loadPrefix(_ p: UnsafeRawPointer, _ count: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for k in 0..<min(count, 8) { v |= UInt64(p.load(fromByteOffset: k, as: UInt8.self)) << (8 * k) }
+        return v
+    }
+
+    /// The slots of the words in `arena` (word `i` ending at `ends[i]`, all valid words) and the slot shift.
+    static func build(arena: UnsafeRawBufferPointer, ends: [UInt32]) -> (slots: [UInt64], shift: UInt64) {
+        var capacity = 64
+        var bits: UInt64 = 6
+        while capacity < 2 * ends.count {
+            capacity *= 2
+            bits += 1
+        }
+        let shift = 64 - bits
+        var slots = [UInt64](repeating: 0, count: 2 * capacity)
+        guard let base = arena.baseAddress else { return (slots, shift) }
+        slots.withUnsafeMutableBufferPointer { slots in
+            var start = 0
+            for (code, end) in ends.enumerated() {
+                let end = Int(end)
+                let withSpace = arena[end - 1] == WordTable.space
+                let length = end - start - (withSpace ? 1 : 0)
+                let first = loadPrefix(base + start, length)
+                let last = length > 8 ? loadPrefix(base + start + length - 8, 8) : 0
+                var s = Int(hash(first: first, last: last, length: length) >> shift)
+                while true {
+                    let meta = slots[2 * s + 1]
+                    if meta == emptyMeta {
+                        slots[2 * s] = first
+                        slots[2 * s + 1] = UInt64(length) | UInt64(start) << 44
+                        break
+                    }
+                    if slots[2 * s] == first && Int(meta & 0xFF) == length
+                        && sameBytes(base + Int(meta >> 44), base + start, length)
+                    {
+                        break
+                    }
+                    s = (s + 1) & (capacity - 1)
+                }
+                let v = variant(ofCode: code)
+                let meta = slots[2 * s + 1]
+                if withSpace {
+                    if spaceVariant(meta) == 0 { slots[2 * s + 1] = meta | v << 8 }
+                } else if bareVariant(meta) == 0 {
+                    slots[2 * s + 1] = meta | v << 26
+                }
+                start = end
+            }
+        }
+        return (slots, shift)
+    }
+
+    /// The `meta` of the slot holding the `length` letters at `word`, if any (`length` in 2...32; the bytes
+    /// at `word` need not extend past the run).
+    static func find(
+        _ word: UnsafeRawPointer, _ length: Int, _ arena: UnsafeRawPointer, _ slots: UnsafeBufferPointer<UInt64>,
+        _ shift: UInt64
+    ) -> UInt64? {
+        let first = loadPrefix(word, length)
+        let last = length > 8 ? loadPrefix(word + length - 8, 8) : 0
+        let mask = slots.count / 2 - 1
+        var s = Int(hash(first: first, last: last, length: length) >> shift)
+        while true {
+            let meta = slots[2 * s + 1]
+            if meta == emptyMeta { return nil }
+            if slots[2 * s] == first && Int(meta & 0xFF) == length && sameBytes(arena + Int(meta >> 44), word, length) {
+                return meta
+            }
+            s = (s + 1) & mask
+        }
+    }
+}
+
+/// The word-table encoder's inner loop (`WordTable.encode`): scans 8 bytes at a time with SWAR letter masks,
+/// hashes each letter run from two 8-byte loads, probes `EncoderSlots` once per run of 2...32 letters, and
+/// copies literal bytes 8 at a time. No allocation, no bounds checks inside: the caller guarantees
+/// `lookahead` readable bytes after every position below `limit`, and room for `2 * count` output bytes plus
+/// `lookahead` (stores may write up to 32 bytes past the bytes they mean).
+struct WordEncoder {
+    /// Readable bytes needed after any start position the loop visits.
+    static let lookahead = 48
+    let arena: UnsafeRawPointer
+    let slots: UnsafeBufferPointer<UInt64>
+    let shift: UInt64
+
+    init(arena: UnsafeRawPointer, slots: UnsafeBufferPointer<UInt64>, shift: UInt64) {
+        self.arena = arena
+        self.slots = slots
+        self.shift = shift
+    }
+
+    static let high: UInt64 = 0x8080_8080_8080_8080
+
+    /// `0x80` in each byte of `v` that is an ASCII letter, 0 elsewhere (no carries cross bytes: each byte is
+    /// at most 0x7F before the additions).
+    @inline(__always)
+    static func letterMask(_ v: UInt64) -> UInt64 {
+        let x = (v & 0x7F7F_7F7F_7F7F_7F7F) | 0x2020_2020_2020_2020
+        let atLeastA = x &+ 0x1F1F_1F1F_1F1F_1F1F
+        let pastZ = x &+ 0x0505_0505_0505_0505
+        return atLeastA & ~pastZ & ~v & high
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafeRawPointer) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) }
+
+    @inline(__always)
+    static func store(_ v: UInt64, _ p: UnsafeMutableRawPointer) { p.storeBytes(of: v.littleEndian, as: UInt64.self) }
+
+    /// Encodes from position 0 of `input` while the position is below `limit` (a run may end past it).
+    /// - Returns: the input position reached (`>= limit`, or 0 if `limit <= 0`) and the output bytes written.
+    @inline(__always)
+    func encode(_ input: UnsafeRawPointer, count n: Int, limit: Int, into out: UnsafeMutableRawPointer) -> (Int, Int) {
+        var i = 0
+        var o = 0
+        let mask = slots.count / 2 - 1
+        let slots = self.slots.baseAddress!
+        while i < limit {
+            let v = Self.load(input + i)
+            let letters = Self.letterMask(v)
+            if letters & 0x80 == 0 {
+                let stop = letters | (v & Self.high)
+                if stop & 0x80 == 0 {
+                    // Plain bytes up to the next letter or byte >= 0x80: store all 8, keep the plain ones.
+                    let k = stop == 0 ? 8 : stop.trailingZeroBitCount >> 3
+                    Self.store(v, out + o)
+                    o += k
+                    i += k
+                } else {
+                    (out + o).storeBytes(of: WordTable.escape, as: UInt8.self)
+                    (out + o + 1).storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self)
+                    o += 2
+                    i += 1
+                }
+                continue
+            }
+            // A letter run starts at i: find its length 8 bytes at a time.
+            var length: Int
+            let notLetters = ~letters & Self.high
+            if notLetters != 0 {
+                length = notLetters.trailingZeroBitCount >> 3
+            } else {
+                length = 8
+                while true {
+                    let more = ~Self.letterMask(Self.load(input + i + length)) & Self.high
+                    if more != 0 {
+                        length += more.trailingZeroBitCount >> 3
+                        break
+                    }
+                    length += 8
+                    if length > WordTable.wordLengths.upperBound { break }
+                }
+            }
+            if length > WordTable.wordLengths.upperBound {
+                // Not a word: copy the whole maximal run (rare; byte by byte, bounded by `n`).
+                while i + length < n && isASCIILetter(input.load(fromByteOffset: i + length, as: UInt8.self)) { length += 1 }
+                (out + o).copyMemory(from: input + i, byteCount: length)
+                o += length
+                i += length
+                continue
+            }
+            if length >= 2 {
+                let first = length >= 8 ? v : v & (~0 >> (64 - 8 * UInt64(length)))
+                let last = length > 8 ? Self.load(input + i + length - 8) : 0
+                var s = Int(truncatingIfNeeded: EncoderSlots.hash(first: first, last: last, length: length) >> shift)
+                while true {
+                    let meta = slots[2 * s + 1]
+                    if meta == EncoderSlots.emptyMeta { break }
+                    if slots[2 * s] == first && Int(meta & 0xFF) == length
+                        && (length <= 8 || sameBytes(arena + Int(meta >> 44) + 8, input + i + 8, length - 8))
+                    {
+                        let nextIsSpace = input.load(fromByteOffset: i + length, as: UInt8.self) == WordTable.space
+                        var variant = nextIsSpace ? EncoderSlots.spaceVariant(meta) : 0
+                        if variant != 0 {
+                            length += 1
+                        } else {
+                            variant = EncoderSlots.bareVariant(meta)
+                        }
+                        if variant != 0 {
+                            (out + o).storeBytes(of: UInt16(truncatingIfNeeded: variant).littleEndian, as: UInt16.self)
+                            o += Int(variant >> 16)
+                            i += length
+                            length = 0
+                        }
+                        break
+                    }
+                    s = (s + 1) & mask
+                }
+                if length == 0 { continue }
+            }
+            // A literal run of 1...32 letters: four 8-byte copies cover it.
+            Self.store(v, out + o)
+            if length > 8 {
+                Self.store(Self.load(input + i + 8), out + o + 8)
+                Self.store(Self.load(input + i + 16), out + o + 16)
+                Self.store(Self.load(input + i + 24), out + o + 24)
+            }
+            o += length
+            i += length
+        }
+        return (i, o)
+    }
+}

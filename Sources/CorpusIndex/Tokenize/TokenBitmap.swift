@@ -1,0 +1,124 @@
+/// A field's text prepared for tokenizing eight bytes at a time, with the analyzer's exact rules (`Analyzer`).
+///
+/// `load` makes one pass over the text, a 64-bit word at a time (SWAR: no per-byte branch, no table lookup):
+/// it writes the text lowercased with every separator byte turned into 0 (`lowered`), and one bit per byte, set
+/// for a token byte (`bits`, bit `i % 64` of word `i / 64`). A token is then a run of set bits: `nextToken` finds
+/// its start and end with two trailing-zero counts, so the per-token cost no longer depends on its length and the
+/// branch ending each token is no longer a per-byte guess. A token's bytes are read straight from `lowered`.
+///
+/// Padding: `lowered` has 8 readable zero bytes before the text and 16 after it (so a token's bytes can be read
+/// as whole 8-byte words, before and past its ends), and `bits` a zero word past the last one (so the scan for a
+/// token's end always stops). Owns its buffers and reuses them from text to text; not thread-safe.
+final class TokenBitmap {
+    private(set) var lowered: UnsafeMutablePointer<UInt8>
+    private(set) var bits: UnsafeMutablePointer<UInt64>
+    /// Bytes of the text loaded last.
+    private(set) var count = 0
+    private var capacity = 0
+    private var storage: UnsafeMutableRawPointer
+
+    static let frontPadding = 8
+    static let backPadding = 16
+
+    init(capacity: Int = 1 << 16) {
+        self.capacity = 0
+        storage = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+        lowered = storage.assumingMemoryBound(to: UInt8.self)
+        bits = storage.assumingMemoryBound(to: UInt64.self)
+        reserve(capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Makes room for a text of `needed` bytes (whole 64-byte words, padding included).
+    private func reserve(_ needed: Int) {
+        guard needed > capacity else { return }
+        var newCapacity = max(capacity, 1 << 12)
+        while newCapacity < needed { newCapacity *= 2 }
+        let loweredBytes = TokenBitmap.frontPadding + newCapacity + 64 + TokenBitmap.backPadding
+        let words = newCapacity / 64 + 2
+        storage.deallocate()
+        storage = UnsafeMutableRawPointer.allocate(byteCount: words * 8 + loweredBytes, alignment: 64)
+        bits = storage.bindMemory(to: UInt64.self, capacity: words)
+        let loweredBase = (storage + words * 8).bindMemory(to: UInt8.self, capacity: loweredBytes)
+        loweredBase.initialize(repeating: 0, count: loweredBytes)
+        lowered = loweredBase + TokenBitmap.frontPadding
+        capacity = newCapacity
+    }
+
+    /// Classifies and lowercases `text` (see the type's comment); `lowered` and `bits` describe it until the next
+    /// `load`.
+    func load(_ text: UnsafeRawBufferPointer) {
+        let n = text.count
+        reserve(n)
+        count = n
+        guard n > 0, let p = text.baseAddress else {
+            bits[0] = 0
+            return
+        }
+        let out = UnsafeMutableRawPointer(lowered)
+        let maskBytes = UnsafeMutableRawPointer(bits).assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        while i + 8 <= n {
+            let (low, mask) = TokenBitmap.classify(p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            out.storeBytes(of: low, toByteOffset: i, as: UInt64.self)
+            maskBytes[i >> 3] = mask
+            i += 8
+        }
+        var last: UInt64 = 0
+        if i < n { withUnsafeMutableBytes(of: &last) { $0.baseAddress!.copyMemory(from: p + i, byteCount: n - i) } }
+        let (low, mask) = TokenBitmap.classify(UInt64(littleEndian: last))
+        out.storeBytes(of: low, toByteOffset: i, as: UInt64.self)
+        maskBytes[i >> 3] = mask
+        // Zero the rest of the last word and the word after it; zero the bytes past the text in `lowered`.
+        var k = (i >> 3) + 1
+        while k & 7 != 0 {
+            maskBytes[k] = 0
+            k += 1
+        }
+        bits[k >> 3] = 0
+        out.storeBytes(of: 0, toByteOffset: i + 8, as: UInt64.self)
+        out.storeBytes(of: 0, toByteOffset: i + 16, as: UInt64.self)
+    }
+
+    /// Eight text bytes (little-endian) as their lowercased token bytes (separators 0) and one bit per byte, set
+    /// for a token byte: ASCII letters and digits and every byte >= 0x80, exactly `Analyzer.tokenByte != 0`.
+    @inline(__always)
+    static func classify(_ w: UInt64) -> (lowered: UInt64, mask: UInt8) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high = w & (0x80 &* ones)
+        // Each byte's low 7 bits: adding up to 0x50 cannot carry into the next byte, so a byte's top bit after
+        // `x + (0x80 - lo)` says x >= lo, and after `x + (0x7F - hi)` says x > hi.
+        let x = w & (0x7F &* ones)
+        let digit = (x &+ (0x80 - 0x30) &* ones) & ~(x &+ (0x7F - 0x39) &* ones)
+        let upper = (x &+ (0x80 - 0x41) &* ones) & ~(x &+ (0x7F - 0x5A) &* ones) & ~high & (0x80 &* ones)
+        let folded = x | (0x20 &* ones)
+        let letter = (folded &+ (0x80 - 0x61) &* ones) & ~(folded &+ (0x7F - 0x7A) &* ones)
+        let token = (digit | letter | high) & (0x80 &* ones)
+        let lowered = (w | (upper >> 2)) & ((token >> 7) &* 0xFF)
+        // Gathers the eight 0/1 bytes into one byte (bit i from byte i): the products land on distinct bits.
+        let mask = UInt8(truncatingIfNeeded: ((token >> 7) &* 0x0102_0408_1020_4080) >> 56)
+        return (lowered, mask)
+    }
+
+    /// The next token at or after byte `from`: its start and end (exclusive), or nil when none is left.
+    @inline(__always)
+    func nextToken(from: Int) -> (start: Int, end: Int)? {
+        let words = (count + 63) >> 6
+        var index = from >> 6
+        guard index < words else { return nil }
+        var word = bits[index] & (~0 << UInt64(from & 63))
+        while word == 0 {
+            index += 1
+            if index >= words { return nil }
+            word = bits[index]
+        }
+        let start = index << 6 | word.trailingZeroBitCount
+        var gaps = ~bits[index] & (~0 << UInt64(start & 63))
+        while gaps == 0 {
+            index += 1
+            gaps = ~bits[index]
+        }
+        return (start, index << 6 | gaps.trailingZeroBitCount)
+    }
+}
