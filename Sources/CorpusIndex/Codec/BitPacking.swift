@@ -27,7 +27,7 @@ public enum BitPacking {
     public static func pack(_ values: UnsafePointer<UInt32>, bitWidth: Int, into out: inout [UInt8]) {
         precondition(bitWidth >= 0 && bitWidth <= 32)
         guard bitWidth > 0 else { return }
-        withUnsafeTemporaryAllocation(byteCount: 16 * 32, alignment: 16) { block in
+        withUnsafeTemporaryAllocation(byteCount: 16 * 32 + RawBitWriter.slack, alignment: 16) { block in
             let n = pack(values, count: 128, bitWidth: bitWidth, to: block.baseAddress!)
             out.append(contentsOf: UnsafeRawBufferPointer(start: block.baseAddress!, count: n))
         }
@@ -36,6 +36,7 @@ public enum BitPacking {
     /// Writes the low `bitWidth` bits (0–32) of each of `values[0..<count]` (`count` 0...128) to `dst` as the
     /// block's bit stream cut after the last value: `ceil(count * bitWidth / 8)` bytes, which it returns (the
     /// last byte's unused bits are zero). A full block is exactly the bytes `pack(_:bitWidth:into:)` appends.
+    /// `dst` needs `RawBitWriter.slack` bytes of room past them, which it may overwrite.
     ///
     /// Specialised per width like the unpacker (PISA's and tantivy's bitpacker have one routine per width): the
     /// width is a constant inside the inlined loop, so each group of 32 values becomes straight-line shifts and

@@ -51,7 +51,14 @@ public struct BitWriter {
 /// `BitWriter`'s stream written straight into memory the caller reserved (a `RawByteBuffer`'s room): whole
 /// 32-bit words are stored as they fill, with no capacity check, so the caller bounds the bits it writes.
 /// The bytes are the ones `BitWriter` appends for the same writes. Value type, not thread-safe.
+///
+/// `write` has no branch: it stores the low word of the accumulator on every call and moves on only when the
+/// word is full (whether it is depends on the data, so a branch would be mispredicted often). The room must
+/// therefore extend `slack` bytes past the last byte of the stream; bytes there may be overwritten.
 struct RawBitWriter {
+    /// Bytes past the stream's end that `write` may store into.
+    static let slack = 4
+
     /// Where the next whole word goes.
     var cursor: UnsafeMutableRawPointer
     /// Bits not yet stored (fewer than 32 between writes), least significant first.
@@ -69,12 +76,11 @@ struct RawBitWriter {
     mutating func write(_ value: UInt32, bits count: Int) {
         accumulator |= UInt64(value) &<< UInt64(pending)
         pending &+= count
-        if pending >= 32 {
-            cursor.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, as: UInt32.self)
-            cursor += 4
-            accumulator &>>= 32
-            pending &-= 32
-        }
+        cursor.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, as: UInt32.self)
+        let full = (pending &>> 5) & 1  // pending < 64: 1 once a word is full
+        cursor += full &<< 2
+        accumulator &>>= UInt64(full &<< 5)
+        pending &-= full &<< 5
     }
 
     /// Writes `count` zero bits and then a one bit: the unary code of `count`.

@@ -33,14 +33,18 @@ public enum PatchedBlock {
 
     /// Appends the encoding of `values[0..<count]` (`count` 1...128) to `out`.
     public static func encode(_ values: UnsafePointer<UInt32>, count: Int = 128, into out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(byteCount: maxEncodedSize, alignment: 16) { block in
+        withUnsafeTemporaryAllocation(byteCount: encodingRoom, alignment: 16) { block in
             let n = encode(values, count: count, to: block.baseAddress!)
             out.append(contentsOf: UnsafeRawBufferPointer(start: block.baseAddress!, count: n))
         }
     }
 
-    /// Writes the encoding of `values[0..<count]` (`count` 1...128) to `dst`, which has room for
-    /// `maxEncodedSize` bytes, and returns its size. Same bytes as `encode(_:count:into:)`.
+    /// The room `encode(_:count:to:)` needs: the largest block and the bit packer's slack.
+    static let encodingRoom = maxEncodedSize + RawBitWriter.slack
+
+    /// Writes the encoding of `values[0..<count]` (`count` 1...128) to `dst`, which has room for `encodingRoom`
+    /// bytes (those past the encoding may be overwritten), and returns its size. Same bytes as
+    /// `encode(_:count:into:)`.
     static func encode(_ values: UnsafePointer<UInt32>, count: Int = 128, to dst: UnsafeMutableRawPointer) -> Int {
         precondition(count >= 1 && count <= 128)
         // Histogram of significant bit counts: counts[w] = values needing exactly w bits. Two interleaved

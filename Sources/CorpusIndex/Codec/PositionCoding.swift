@@ -14,8 +14,13 @@ public enum PositionCoding {
     /// The Rice parameter for `frequency` positions in a field of `length` tokens (`length >= frequency >= 2`).
     @inlinable @inline(__always)
     public static func riceParameter(length: UInt32, frequency: Int) -> Int {
-        let ratio = length / UInt32(truncatingIfNeeded: frequency)
-        return ratio <= 1 ? 0 : 31 - ratio.leadingZeroBitCount
+        // floor(log2(floor(length / f))) (0 if the ratio is at most 1) without a division: it is the largest k
+        // with f << k <= length, which is the difference of the two floor(log2) or one less.
+        let f = UInt64(UInt32(truncatingIfNeeded: frequency))
+        let l = UInt64(length)
+        guard l >= f &<< 1 else { return 0 }
+        let k = f.leadingZeroBitCount &- l.leadingZeroBitCount
+        return f &<< UInt64(k) <= l ? k : k &- 1
     }
 
     /// Appends the code of `positions` (strictly increasing, all below `length`; the caller checks) to `writer`.
@@ -207,15 +212,14 @@ public enum TruncatedBinary {
     /// Writes `value` (`< range`) coded over `range` values (see `encode(_:range:into:out:)`).
     @inline(__always)
     static func encode(_ value: UInt32, range n: UInt32, into writer: inout RawBitWriter) {
-        let k = 31 - n.leadingZeroBitCount
-        let u = (UInt64(2) << UInt64(k)) - UInt64(n)
-        if UInt64(value) < u {
-            writer.write(value, bits: k)
-        } else {
-            let w = UInt64(value) + u
-            writer.write(UInt32(truncatingIfNeeded: w >> 1), bits: k)
-            writer.write(UInt32(truncatingIfNeeded: w & 1), bits: 1)
-        }
+        let k = 31 &- n.leadingZeroBitCount
+        let u = (UInt64(2) &<< UInt64(k)) &- UInt64(n)
+        // Both cases as one write, chosen without a branch (which way a position goes is data-dependent): the
+        // long form is `(v + u) >> 1` in k bits followed by the bit `(v + u) & 1`.
+        let w = UInt64(value) &+ u
+        let long = UInt32(truncatingIfNeeded: w &>> 1 | (w & 1) &<< UInt64(k))
+        let isLong = UInt64(value) >= u
+        writer.write(isLong ? long : value, bits: isLong ? k &+ 1 : k)
     }
 
     /// Reads a value coded over `range` values (`range >= 1`), or `nil` if it is not below `range`.

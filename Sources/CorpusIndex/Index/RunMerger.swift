@@ -20,6 +20,8 @@ final class RunMerger {
     private let heap: UnsafeMutablePointer<Int>
     private var heapCount = 0
     private let members: UnsafeMutablePointer<Int>
+    /// The heap positions of the current group's members.
+    private let positions: UnsafeMutablePointer<Int>
     /// A copy of the current key (the readers' own move on during the group's advance).
     private var keyCopy: UnsafeMutablePointer<UInt8>
     private var keyCopyCapacity = 256
@@ -35,6 +37,7 @@ final class RunMerger {
         for (index, reader) in readers.enumerated() { ranks[index] = reader.rank }
         heap = .allocate(capacity: n)
         members = .allocate(capacity: n)
+        positions = .allocate(capacity: n)
         keyCopy = .allocate(capacity: keyCopyCapacity)
     }
 
@@ -43,6 +46,7 @@ final class RunMerger {
         ranks.deallocate()
         heap.deallocate()
         members.deallocate()
+        positions.deallocate()
         keyCopy.deallocate()
     }
 
@@ -60,6 +64,10 @@ final class RunMerger {
         var prefix: UInt64 = 0
         var length = 0
         var bytes: UnsafePointer<UInt8>? = nil
+
+        /// The key of a reader past its range: above every real key, whose first byte (the field ordinal) is
+        /// never 0xFF; two of them compare equal (by their lengths, 0).
+        static var exhausted: KeyHandle { KeyHandle(prefix: .max, length: 0, bytes: nil) }
 
         /// Byte order of the keys (negative, zero, positive): the prefixes decide unless they are equal; then a
         /// key of at most 8 bytes is a prefix of the other (or equal to it), else the bytes from 8 on decide.
@@ -160,7 +168,8 @@ final class RunMerger {
                 push(index)
             }
         }
-        while heapCount > 0 {
+        // Readers stay in the heap when their range ends, as a sentinel key above every real one.
+        while heapCount > 0, keys[heap[0]].prefix != KeyHandle.exhausted.prefix {
             let top = keys[heap[0]]
             if top.length > keyCopyCapacity {
                 keyCopy.deallocate()
@@ -170,16 +179,33 @@ final class RunMerger {
             keyCopy.update(from: top.bytes!, count: top.length)
             var key = top
             key.bytes = UnsafePointer(keyCopy)
-            // The group: every reader at this key, taken off the heap in (key, rank) order.
-            var memberCount = 0
-            while heapCount > 0, KeyHandle.compare(keys[heap[0]], key) == 0 {
-                members[memberCount] = heap[0]
-                memberCount += 1
-                heapCount -= 1
-                if heapCount > 0 {
-                    heap[0] = heap[heapCount]
-                    siftDown(0)
+            // The group: the heap nodes at this key, which form a subtree at the root (a node's parent is never
+            // greater), found without taking them off the heap; their positions go to `positions`.
+            var memberCount = 1
+            positions[0] = 0
+            var scanned = 0
+            while scanned < memberCount {
+                let left = 2 &* positions[scanned] &+ 1
+                scanned += 1
+                var child = left
+                while child <= left &+ 1 && child < heapCount {
+                    if KeyHandle.compare(keys[heap[child]], key) == 0 {
+                        positions[memberCount] = child
+                        memberCount += 1
+                    }
+                    child &+= 1
                 }
+            }
+            // Rank order for the body (a group is small: insertion sort).
+            for m in 0..<memberCount { members[m] = heap[positions[m]] }
+            for m in 1..<max(memberCount, 1) {
+                let index = members[m]
+                var n = m
+                while n > 0 && ranks[members[n &- 1]] > ranks[index] {
+                    members[n] = members[n &- 1]
+                    n -= 1
+                }
+                members[n] = index
             }
             try body(
                 UnsafeRawBufferPointer(start: keyCopy, count: key.length),
@@ -187,12 +213,21 @@ final class RunMerger {
             for m in 0..<memberCount {
                 let index = members[m]
                 let reader = readers[index]
-                guard try reader.next() else { continue }
+                guard try reader.next() else {
+                    keys[index] = .exhausted
+                    continue
+                }
                 load(index)
                 guard KeyHandle.compare(keys[index], key) > 0 else {
                     throw CorpusIndexError.corrupt(file: reader.path, section: "run entries", reason: "keys out of order")
                 }
-                push(index)
+            }
+            // Every member's key grew: restore the heap from the deepest member up (a member's subtree holds only
+            // deeper positions, already in order when it is sifted). Found breadth-first, the positions ascend.
+            var m = memberCount
+            while m > 0 {
+                m -= 1
+                siftDown(positions[m])
             }
         }
     }

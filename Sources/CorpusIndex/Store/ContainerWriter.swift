@@ -15,7 +15,7 @@ public final class ContainerWriter {
     public let path: String
     private let kind: FourCC
     private var fd: Int32
-    private var buffer: [UInt8] = []
+    private let buffer = RawByteBuffer(capacity: bufferLimit)
     private var written: UInt64 = 0
     private var crc: UInt32 = 0
     private var sections: [(name: FourCC, offset: UInt64, length: UInt64)] = []
@@ -29,7 +29,6 @@ public final class ContainerWriter {
         self.kind = kind
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CorpusIndexError.io(path: path, errno: errno, operation: "create") }
-        buffer.reserveCapacity(Self.bufferLimit + 64 * 1024)
         var header = ByteWriter(capacity: IndexFormat.headerSize)
         header.append(IndexFormat.magic)
         header.append(kind.rawValue)
@@ -74,7 +73,7 @@ public final class ContainerWriter {
         if bytes.count >= Self.bufferLimit {
             try writeOut(bytes)
         } else {
-            buffer.append(contentsOf: bytes)
+            buffer.append(bytes)
         }
         written += UInt64(bytes.count)
     }
@@ -90,8 +89,8 @@ public final class ContainerWriter {
     }
 
     private func flush() throws {
-        try buffer.withUnsafeBytes { try writeOut($0) }
-        buffer.removeAll(keepingCapacity: true)
+        try writeOut(buffer.bytes)
+        buffer.removeAll()
     }
 
     private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {

@@ -169,8 +169,8 @@ struct PostingListEncoder {
         let positionBase = input?.baseAddress
         let positionTotal = input?.count ?? 0
         // Room for the slice's position codes (`PositionCoding.maxEncodedBytes` summed, a byte of rounding and
-        // one of block padding a doc at most) and the bits pending from the previous slice.
-        if positionBase != nil { positions.reserve((34 * positionTotal + 7) / 8 + n + 16) }
+        // one of block padding a doc at most), the bits pending from the previous slice and the writer's slack.
+        if positionBase != nil { positions.reserve((34 * positionTotal + 7) / 8 + n + 16 + RawBitWriter.slack) }
         var writer = RawBitWriter(cursor: positions.end, accumulator: positionAccumulator, pending: positionPending)
         defer {
             if positionBase != nil { commitPositions(writer) }
@@ -267,7 +267,7 @@ struct PostingListEncoder {
         let blockMaxFreq = maxFreqMinusOne &+ 1
         summary.collectionFrequency += frequencySum &+ UInt64(count)
         if count >= PatchedBlock.smallestPartialBlock {
-            data.reserve(2 * PatchedBlock.maxEncodedSize)
+            data.reserve(PatchedBlock.maxEncodedSize + PatchedBlock.encodingRoom)
             var written = PatchedBlock.encode(block.deltas, count: count, to: data.end)
             written += PatchedBlock.encode(block.frequencies, count: count, to: data.end + written)
             data.advance(by: written)
@@ -310,7 +310,7 @@ struct PostingListEncoder {
         guard documentsInList > 0 else { throw CorpusIndexError.invalidArgument("\(context()): empty posting list") }
         if pending > 0 {
             if listHasPositions {
-                positions.reserve(8)
+                positions.reserve(8 + RawBitWriter.slack)
                 var writer = RawBitWriter(cursor: positions.end, accumulator: positionAccumulator, pending: positionPending)
                 writer.flush()
                 commitPositions(writer)

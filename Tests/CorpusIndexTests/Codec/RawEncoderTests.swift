@@ -75,7 +75,8 @@ struct RawEncoderTests {
             let expected = Self.referencePack(values, count: count, bitWidth: width)
             #expect(n == expected.count, "width \(width) count \(count)")
             #expect(Array(out[0..<n]) == expected, "width \(width) count \(count)")
-            #expect(out[n...].allSatisfy { $0 == 0xCC }, "wrote past the end: width \(width) count \(count)")
+            // Only the writer's slack past the end may be stored into.
+            #expect(out[(n + RawBitWriter.slack)...].allSatisfy { $0 == 0xCC }, "wrote past the slack: width \(width) count \(count)")
         }
         // The array form of a full block: the same bytes, `16 * width` of them.
         let fitting = Self.randomValues(&rng, width: width)
@@ -107,7 +108,7 @@ struct RawEncoderTests {
                 }
                 #expect(n <= PatchedBlock.maxEncodedSize)
                 #expect(Array(direct[0..<n]) == expected, "count \(count) width \(width) shape \(shape)")
-                #expect(direct[n...].allSatisfy { $0 == 0xCC })
+                #expect(direct[(n + RawBitWriter.slack)...].allSatisfy { $0 == 0xCC })
                 var appended: [UInt8] = []
                 values.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, count: count, into: &appended) }
                 #expect(appended == expected)
@@ -197,6 +198,22 @@ struct RawEncoderTests {
             return rawWriter.cursor - buffer.baseAddress!
         }
         #expect(Array(batch[0..<m]) == reference)
+    }
+
+    @Test func riceParameterEqualsTheDivision() {
+        var rng = SplitMix64(seed: 5)
+        var pairs: [(UInt32, Int)] = [(2, 2), (3, 2), (4, 2), (5, 2), (UInt32.max, 2), (UInt32.max, Int(UInt32.max))]
+        for _ in 0..<20_000 {
+            let length = UInt32(truncatingIfNeeded: rng.next() >> (rng.next() % 32)) | 2
+            let f = 2 + Int(rng.next() % UInt64(length - 1))
+            pairs.append((length, f))
+            pairs.append((length, 2 + Int(rng.next() % 64) % Int(length - 1)))
+        }
+        for (length, f) in pairs {
+            let ratio = length / UInt32(f)
+            let expected = ratio <= 1 ? 0 : 31 - ratio.leadingZeroBitCount
+            #expect(PositionCoding.riceParameter(length: length, frequency: f) == expected, "L \(length) f \(f)")
+        }
     }
 
     @Test func encodeDocumentsStopsAtTheFirstBadDocument() {
