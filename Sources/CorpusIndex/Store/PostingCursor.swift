@@ -486,8 +486,9 @@ public final class PostingCursor {
         var blockWeight = 0.0
         let average = lengths.averageLength
         var positionsEnd = Int(clamping: termInfo.positionsOffset)
-        var top = TopScoringSelector()
-        top.reset(capacity: hasTopScoringDocuments ? Int(owner.topScoring.listLength) : 0)
+        let keep = hasTopScoringDocuments ? Int(owner.topScoring.listLength) : 0
+        var top = TopScoringSelector(maximumCapacity: keep)
+        top.reset(capacity: keep)
         while doc != Self.end {
             let f = freq
             let length = lengths[doc]

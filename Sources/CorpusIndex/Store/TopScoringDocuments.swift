@@ -81,33 +81,58 @@ public enum TopScoringDocuments {
 /// of the best so far; ties keep the lower doc id), so the build pays little for lists that keep none.
 /// Buffers are reused between lists. Not thread-safe.
 struct TopScoringSelector {
-    private var weights: [Double] = []
-    private var docs: [UInt32] = []
-    private var freqs: [UInt32] = []
+    /// The kept documents' factors, ids and frequencies (a heap once `capacity` are held), in buffers reused
+    /// between lists and written without copy-on-write checks.
+    private final class Storage {
+        let weights: UnsafeMutablePointer<Double>
+        let docs: UnsafeMutablePointer<UInt32>
+        let freqs: UnsafeMutablePointer<UInt32>
+        let allocated: Int
+
+        init(_ n: Int) {
+            allocated = max(n, 1)
+            weights = .allocate(capacity: allocated)
+            docs = .allocate(capacity: allocated)
+            freqs = .allocate(capacity: allocated)
+        }
+
+        deinit {
+            weights.deallocate()
+            docs.deallocate()
+            freqs.deallocate()
+        }
+    }
+
+    private let storage: Storage
+    private var count = 0
     private var capacity = 0
     private var heapified = false
 
-    /// Starts a list that keeps up to `capacity` documents (0: keeps nothing).
+    /// A selector for lists keeping up to `maximumCapacity` documents (the writer keeps at most 1024).
+    init(maximumCapacity: Int = 1024) { storage = Storage(maximumCapacity) }
+
+    /// Starts a list that keeps up to `capacity` (at most `maximumCapacity`) documents (0: keeps nothing).
     mutating func reset(capacity: Int) {
+        precondition(capacity <= storage.allocated, "TopScoringSelector: capacity above its maximum")
         self.capacity = capacity
-        weights.removeAll(keepingCapacity: true)
-        docs.removeAll(keepingCapacity: true)
-        freqs.removeAll(keepingCapacity: true)
+        count = 0
         heapified = false
     }
 
     /// `a` ranks below `b`: a smaller factor, or the same factor and a larger doc id.
     @inline(__always) private func below(_ a: Int, _ b: Int) -> Bool {
-        weights[a] < weights[b] || (weights[a] == weights[b] && docs[a] > docs[b])
+        let w = storage.weights
+        return w[a] < w[b] || (w[a] == w[b] && storage.docs[a] > storage.docs[b])
     }
 
     /// Offers the next posting (docs in increasing order) with its factor.
     @inline(__always)
     mutating func add(doc: UInt32, freq: UInt32, weight: Double) {
-        if weights.count < capacity {
-            weights.append(weight)
-            docs.append(doc)
-            freqs.append(freq)
+        if count < capacity {
+            storage.weights[count] = weight
+            storage.docs[count] = doc
+            storage.freqs[count] = freq
+            count &+= 1
             return
         }
         guard capacity > 0 else { return }
@@ -116,40 +141,42 @@ struct TopScoringSelector {
             heapified = true
         }
         // A later doc with an equal factor ranks below: only a larger factor enters.
-        guard weight > weights[0] else { return }
-        weights[0] = weight
-        docs[0] = doc
-        freqs[0] = freq
+        guard weight > storage.weights[0] else { return }
+        storage.weights[0] = weight
+        storage.docs[0] = doc
+        storage.freqs[0] = freq
         siftDown(0)
     }
 
-    private mutating func siftDown(_ start: Int) {
+    private func siftDown(_ start: Int) {
         var i = start
-        let n = weights.count
+        let n = count
+        let (w, d, f) = (storage.weights, storage.docs, storage.freqs)
         while true {
             let l = 2 * i + 1
             if l >= n { return }
             var c = l
             if l + 1 < n && below(l + 1, l) { c = l + 1 }
             guard below(c, i) else { return }
-            weights.swapAt(c, i)
-            docs.swapAt(c, i)
-            freqs.swapAt(c, i)
+            swap(&w[c], &w[i])
+            swap(&d[c], &d[i])
+            swap(&f[c], &f[i])
             i = c
         }
     }
 
     /// Appends the encoded list of the documents kept (docs/FORMAT.md, "Top-scoring documents") to `out`.
-    mutating func encode(into out: inout [UInt8]) {
-        let n = weights.count
+    func encode(into out: inout [UInt8]) {
+        let n = count
         precondition(n > 0, "no documents selected")
+        let (weights, docs, freqs) = (storage.weights, storage.docs, storage.freqs)
         var order = Array(0..<n)
         order.sort { docs[$0] < docs[$1] }
         var floorWeight = Double.infinity
         var ceilingWeight = 0.0
-        for w in weights {
-            floorWeight = min(floorWeight, w)
-            ceilingWeight = max(ceilingWeight, w)
+        for i in 0..<n {
+            floorWeight = min(floorWeight, weights[i])
+            ceilingWeight = max(ceilingWeight, weights[i])
         }
         let floorStep = PostingListEncoder.weightStep(for: floorWeight)
         let ceilingStep = PostingListEncoder.weightStep(for: ceilingWeight)
