@@ -12,7 +12,10 @@
 // WORKLOAD.json is a JSON array of {"class", "index", "ours" (the query), "top" (10, or 0 for count-only)}, as
 // scripts/bench_lib writes it. The index is opened once; each query runs once untimed (its match count and top
 // reference ids are reported), then is timed warm: at least 5 and at most N runs within the budget. Prints one
-// JSON object: {"queries": [{class, index, count, top, latency: {runs, p50_us, p99_us, min_us, mean_us}}]}.
+// JSON object: {"queries": [{class, index, count, top, latency: {runs, p50_us, p99_us, min_us, mean_us}}],
+// "open": {...}}. "open" is the "open an index and answer a first query" figure, in-process with the page
+// cache warm: before anything else, 7 times over, a fresh `IndexReader` + `IndexQuerySource` and the workload's
+// first top-k query on it (open_us: opening alone; first_query_us: open + that query; p50 and max of each).
 // A query that fails reports {"error": ...} and the others go on.
 import CorpusIndex
 import Foundation
@@ -43,6 +46,11 @@ struct Latency: Encodable {
         min_us = Double(sorted.first ?? 0) / 1000
         mean_us = Double(sorted.reduce(0, +)) / Double(max(1, sorted.count)) / 1000
     }
+}
+
+struct Report: Encodable {
+    var queries: [Entry]
+    var open: OpenLatency?
 }
 
 struct Entry: Encodable {
@@ -106,6 +114,43 @@ struct Runner {
     var top: (String, Int) throws -> [String]
     var count: (String) throws -> Int
 }
+
+/// Opening the index and answering a first query, timed before anything else runs (page cache warm: the caller
+/// has read the index before; process state cold).
+struct OpenLatency: Encodable {
+    var runs: Int
+    var query: String
+    var open_p50_us: Double
+    var open_max_us: Double
+    var first_query_p50_us: Double
+    var first_query_max_us: Double
+}
+
+func measureOpen(path: String, query: WorkloadQuery?) -> OpenLatency? {
+    guard let query else { return nil }
+    var opens: [Double] = []
+    var firsts: [Double] = []
+    for _ in 0..<7 {
+        let start = ContinuousClock.now
+        guard let reader = try? IndexReader(path: path) else { return nil }
+        let source = IndexQuerySource(reader: reader)
+        let opened = ContinuousClock.now
+        let view = source.beginQuery()
+        _ = try? QueryEngine(source: view).search(query.ours, top: query.top).hits.map { try view.referenceID($0.doc) }
+        try? view.endQuery()
+        let done = ContinuousClock.now
+        func us(_ d: Duration) -> Double { Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12 }
+        opens.append(us(opened - start))
+        firsts.append(us(done - start))
+    }
+    opens.sort()
+    firsts.sort()
+    return OpenLatency(
+        runs: opens.count, query: query.ours, open_p50_us: opens[opens.count / 2], open_max_us: opens.last!,
+        first_query_p50_us: firsts[firsts.count / 2], first_query_max_us: firsts.last!)
+}
+
+let openLatency = measureOpen(path: positional[0], query: workload.first { $0.top > 0 })
 
 let runner: Runner
 do {
@@ -183,7 +228,7 @@ for query in workload {
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
 do {
-    let data = try encoder.encode(["queries": entries])
+    let data = try encoder.encode(Report(queries: entries, open: openLatency))
     FileHandle.standardOutput.write(data)
     FileHandle.standardOutput.write(Data("\n".utf8))
 } catch {

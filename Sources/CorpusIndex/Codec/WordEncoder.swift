@@ -10,8 +10,8 @@
 ///
 /// A run of at most 8 letters matches on `key` and `L` alone; a longer one also compares letters `8..<L` with
 /// the arena. The hash mixes the first 8 letters, the last 8 and `L` (`hash(first:last:length:)`). When a table
-/// lists the same word twice, the first (smaller) code wins, as the format requires of nothing but the writer
-/// has always done. Pure functions over caller buffers: thread-safe.
+/// lists the same word twice (`WordTable.build` never does), the first, smaller code is used. Pure functions
+/// over caller buffers: thread-safe.
 enum EncoderSlots {
     static let emptyMeta: UInt64 = 0
 

@@ -22,23 +22,48 @@ public enum ZlibBlock {
         appendFrame(rawLength: input.count, payload: packed, to: &out)
     }
 
-    /// Decompresses the framed block at `offset` in `input`, appending the bytes to `out`.
+    /// Decompresses the framed block at `offset` in `input`, appending the bytes to `out`. A stream that asks for
+    /// a preset dictionary (RFC 1950 FDICT) gets `dictionary`; zlib checks its Adler-32 against the stream's DICTID.
     /// - Returns: the offset just past the block, or `nil` if the frame is truncated, larger than `maxOutput`,
-    ///   or zlib reports an error or a different length.
+    ///   zlib reports an error or a different length, or the stream needs a dictionary that is not given or
+    ///   not the one it names.
     public static func decompress(
-        _ input: UnsafeRawBufferPointer, at offset: Int, into out: inout [UInt8], maxOutput: Int = Int(Int32.max)
+        _ input: UnsafeRawBufferPointer, at offset: Int, into out: inout [UInt8], maxOutput: Int = Int(Int32.max),
+        dictionary: UnsafeRawBufferPointer? = nil
     ) -> Int? {
         guard offset >= 0, input.count - offset >= 8 else { return nil }
         let rawLength = Int(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
         let packedLength = Int(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
-        guard rawLength <= maxOutput, packedLength <= input.count - offset - 8, packedLength > 0 else { return nil }
+        guard rawLength <= maxOutput, packedLength <= input.count - offset - 8, packedLength > 0,
+            packedLength <= Int(UInt32.max)
+        else { return nil }
         var ok = false
         let decoded = [UInt8](unsafeUninitializedCapacity: max(rawLength, 1)) { buffer, count in
-            var produced = uLongf(rawLength)
-            let status = uncompress(
-                buffer.baseAddress!, &produced, input.baseAddress!.advanced(by: offset + 8).assumingMemoryBound(to: Bytef.self),
-                uLong(packedLength))
-            ok = status == Z_OK && Int(produced) == rawLength
+            var stream = z_stream()
+            guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return }
+            defer { inflateEnd(&stream) }
+            stream.next_in = UnsafeMutablePointer(
+                mutating: input.baseAddress!.advanced(by: offset + 8).assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(packedLength)
+            // One spare byte: a stream longer than stated fails the length check instead of stopping short.
+            var spare: UInt8 = 0
+            stream.next_out = buffer.baseAddress!
+            stream.avail_out = uInt(rawLength)
+            var status = inflate(&stream, Z_FINISH)
+            if status == Z_NEED_DICT {
+                guard let dictionary, let base = dictionary.baseAddress,
+                    inflateSetDictionary(&stream, base.assumingMemoryBound(to: Bytef.self), uInt(dictionary.count)) == Z_OK
+                else { return }
+                status = inflate(&stream, Z_FINISH)
+            }
+            if status == Z_BUF_ERROR && stream.avail_out == 0 {
+                // Output full: the stream must end here, having used all its input.
+                withUnsafeMutablePointer(to: &spare) { stream.next_out = $0 }
+                stream.avail_out = 1
+                status = inflate(&stream, Z_FINISH)
+                guard stream.avail_out == 1 else { return }
+            }
+            ok = status == Z_STREAM_END && Int(stream.total_out) == rawLength && stream.avail_in == 0
             count = ok ? rawLength : 0
         }
         guard ok else { return nil }

@@ -52,7 +52,6 @@ final class ChunkInverter {
         var arenaBase: UnsafeMutablePointer<UInt8>
         var arenaUsed = 0
         var arenaCapacity: Int
-        var touchSink: UInt64 = 0
     }
 
     private let hot: UnsafeMutablePointer<Hot>
@@ -72,12 +71,12 @@ final class ChunkInverter {
     private var arenaBase: UnsafeMutablePointer<UInt8> { hot.pointee.arenaBase }
     /// The current field's text, lowercased and classified (see `TokenBitmap`).
     private let tokens = TokenBitmap()
-    /// The tokens of the current batch: their keys' offsets in `tokens.lowered` (the byte before the token),
+    /// The tokens in flight (a ring, see `invert`): their keys' offsets in `tokens.lowered` (the byte before the token),
     /// lengths (field byte included), first 8 bytes and hashes.
-    private let batchStarts: UnsafeMutablePointer<Int32>
-    private let batchLengths: UnsafeMutablePointer<Int32>
-    private let batchWords: UnsafeMutablePointer<UInt64>
-    private let batchHashes: UnsafeMutablePointer<UInt64>
+    private let ringStarts: UnsafeMutablePointer<Int32>
+    private let ringLengths: UnsafeMutablePointer<Int32>
+    private let ringWords: UnsafeMutablePointer<UInt64>
+    private let ringHashes: UnsafeMutablePointer<UInt64>
     /// Documents added since the last reset.
     private(set) var documentCount = 0
     /// Tokens per field per document since the last reset: `fieldLengths[field][doc]`.
@@ -87,28 +86,28 @@ final class ChunkInverter {
 
     init(expectedInputBytes: Int = 8 << 20) {
         let capacity = 1 << 15
-        let entries = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
-        UnsafeMutableRawPointer(entries).initializeMemory(as: UInt8.self, repeating: 0, count: capacity * MemoryLayout<Entry>.stride)
-        let arenaCapacity = max(expectedInputBytes / 2, 1 << 16)
+        let entries = ChunkInverter.allocateTable(capacity)
+        let arenaCapacity = LargePageMemory.roundedSize(max(expectedInputBytes / 2, 1 << 16))
         hot = .allocate(capacity: 1)
         hot.initialize(to: Hot(
-            entries: entries, mask: capacity - 1, arenaBase: .allocate(capacity: arenaCapacity),
+            entries: entries, mask: capacity - 1,
+            arenaBase: LargePageMemory.allocate(byteCount: arenaCapacity).assumingMemoryBound(to: UInt8.self),
             arenaCapacity: arenaCapacity))
-        batchStarts = .allocate(capacity: ChunkInverter.batchSize)
-        batchLengths = .allocate(capacity: ChunkInverter.batchSize)
-        batchWords = .allocate(capacity: ChunkInverter.batchSize)
-        batchHashes = .allocate(capacity: ChunkInverter.batchSize)
+        ringStarts = .allocate(capacity: ChunkInverter.ringSize)
+        ringLengths = .allocate(capacity: ChunkInverter.ringSize)
+        ringWords = .allocate(capacity: ChunkInverter.ringSize)
+        ringHashes = .allocate(capacity: ChunkInverter.ringSize)
     }
 
     deinit {
-        entries.deallocate()
-        arenaBase.deallocate()
+        LargePageMemory.deallocate(entries, byteCount: (mask + 1) * MemoryLayout<Entry>.stride)
+        LargePageMemory.deallocate(arenaBase, byteCount: hot.pointee.arenaCapacity)
         hot.deinitialize(count: 1)
         hot.deallocate()
-        batchStarts.deallocate()
-        batchLengths.deallocate()
-        batchWords.deallocate()
-        batchHashes.deallocate()
+        ringStarts.deallocate()
+        ringLengths.deallocate()
+        ringWords.deallocate()
+        ringHashes.deallocate()
     }
 
     /// Forgets every document and term, keeping the memory.
@@ -130,11 +129,20 @@ final class ChunkInverter {
         documentCount += 1
     }
 
-    /// Tokens per batch: the scan fills a batch, then the batch's table entries are all loaded (independent
-    /// loads, so their cache misses overlap), then the tokens are added in order.
-    static let batchSize = 32
+    /// Tokens in flight (see `invert`): a power of two above `recordLag`.
+    static let ringSize = 32
+    /// Tokens between prefetching a token's table entry and reading it to prefetch the token's postings tail.
+    static let tailLead = 8
+    /// Tokens between finding a token and recording it.
+    static let recordLag = 16
 
     /// Tokenizes `text` exactly as `Analyzer.forEachToken` does and records every token; returns the token count.
+    ///
+    /// A software pipeline over a ring of tokens hides the cache misses of rare terms: when a token is found its
+    /// table entry is prefetched; `tailLead` tokens later the entry (arrived by then) gives the places of the
+    /// term's key and postings tail, which are prefetched; `recordLag` tokens after it was found the token is
+    /// looked up and recorded, its lines in cache. Prefetches do not stall the pipeline as loads would, and a
+    /// stale one (the table grew, the entry was another term's) only wastes a line fill.
     private func invert(_ text: UnsafeRawBufferPointer, field: UInt8, doc: Int32) -> Int {
         guard text.count > 0 else { return 0 }
         let scan = tokens
@@ -143,51 +151,50 @@ final class ChunkInverter {
         // before the token (whose value is never used: the first word is built here, `insert` stores the field).
         let lowered = UnsafeRawPointer(scan.lowered)
         let fieldByte = UInt64(field)
-        let batch = ChunkInverter.batchSize
+        let ring = ChunkInverter.ringSize - 1
+        let lead = ChunkInverter.tailLead
+        let lag = ChunkInverter.recordLag
         var from = 0
-        var position: Int32 = 0
-        var touched: UInt64 = 0
-        var more = true
-        while more {
-            // Find up to `batch` tokens, with their first words and hashes.
-            var count = 0
-            while count < batch {
-                guard let (start, end) = scan.nextToken(from: from) else {
-                    more = false
-                    break
-                }
-                from = end
-                let length = end - start + 1
-                // Shifting by 64 or more gives 0: keys of 8 bytes or more keep the whole word.
-                let word = ((lowered.loadUnaligned(fromByteOffset: start, as: UInt64.self) << 8) | fieldByte)
-                    & ((1 << (UInt64(truncatingIfNeeded: length) &* 8)) &- 1)
-                batchStarts[count] = Int32(truncatingIfNeeded: start - 1)
-                batchLengths[count] = Int32(truncatingIfNeeded: length)
-                batchWords[count] = word
-                batchHashes[count] = ChunkInverter.hash(lowered + (start - 1), length, first: word)
-                count += 1
-            }
-            // Touch every entry of the batch: independent loads whose misses overlap.
-            let m = mask
-            let table = entries
-            for t in 0..<count { touched &+= table[Int(truncatingIfNeeded: batchHashes[t]) & m].key8 }
-            // Then the postings tail of each entry that is already the token's term (the next write lands there).
-            let arena = arenaBase
-            for t in 0..<count {
-                let e = table + (Int(truncatingIfNeeded: batchHashes[t]) & m)
-                if e.pointee.key8 == batchWords[t] { touched &+= UInt64(arena[Int(e.pointee.write)]) }
-            }
-            // Add the tokens in order.
-            for t in 0..<count {
-                add(
-                    key: lowered + Int(batchStarts[t]), keyLength: Int(batchLengths[t]),
-                    first: batchWords[t], hash: batchHashes[t], doc: doc, position: position)
-                position += 1
-            }
+        var found = 0
+        while let (start, end) = scan.nextToken(from: from) {
+            from = end
+            let length = end - start + 1
+            let word = ((lowered.loadUnaligned(fromByteOffset: start, as: UInt64.self) << 8) | fieldByte)
+                & ChunkInverter.wordMask(length)
+            let h = ChunkInverter.hash(lowered + (start - 1), length, first: word)
+            let slot = found & ring
+            ringStarts[slot] = Int32(truncatingIfNeeded: start - 1)
+            ringLengths[slot] = Int32(truncatingIfNeeded: length)
+            ringWords[slot] = word
+            ringHashes[slot] = h
+            prefetch(entries + (Int(truncatingIfNeeded: h) & mask))
+            if found >= lead { prefetchPostings(ringHashes[(found - lead) & ring]) }
+            if found >= lag { recordToken(found - lag, lowered: lowered, doc: doc) }
+            found += 1
         }
-        hot.pointee.touchSink &+= touched
-        tokenCount += Int(position)
-        return Int(position)
+        for t in max(found - lead, 0)..<found { prefetchPostings(ringHashes[t & ring]) }
+        for t in max(found - lag, 0)..<found { recordToken(t, lowered: lowered, doc: doc) }
+        tokenCount += found
+        return found
+    }
+
+    /// Prefetches the key and postings tail of the entry at the home slot of hash `h` (whatever term it holds).
+    @inline(__always)
+    private func prefetchPostings(_ h: UInt64) {
+        let e = entries + (Int(truncatingIfNeeded: h) & mask)
+        let arena = UnsafeRawPointer(arenaBase)
+        prefetch(arena + Int(e.pointee.write))
+        prefetch(arena + Int(e.pointee.keyOffset) + 8)
+    }
+
+    /// Looks up and records token `t` of the ring (its position in the field is `t`).
+    @inline(__always)
+    private func recordToken(_ t: Int, lowered: UnsafeRawPointer, doc: Int32) {
+        let slot = t & (ChunkInverter.ringSize - 1)
+        let e = lookup(
+            key: lowered + Int(ringStarts[slot]), keyLength: Int(ringLengths[slot]), first: ringWords[slot],
+            hash: ringHashes[slot])
+        record(e, doc: doc, position: Int32(truncatingIfNeeded: t))
     }
 
     /// Hands out `count` uninitialised arena bytes and returns their offset.
@@ -204,22 +211,27 @@ final class ChunkInverter {
         precondition(needed < Int(UInt32.max), "in-memory arena past 4 GiB: chunk too large")
         var capacity = hot.pointee.arenaCapacity
         while capacity < needed { capacity = min(capacity * 2, Int(UInt32.max)) }
-        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        capacity = LargePageMemory.roundedSize(capacity)
+        let fresh = LargePageMemory.allocate(byteCount: capacity).assumingMemoryBound(to: UInt8.self)
         fresh.update(from: arenaBase, count: hot.pointee.arenaUsed)
-        arenaBase.deallocate()
+        LargePageMemory.deallocate(arenaBase, byteCount: hot.pointee.arenaCapacity)
         hot.pointee.arenaBase = fresh
         hot.pointee.arenaCapacity = capacity
     }
 
-    /// The 64-bit hash of a key given its first word, over the remaining 8-byte words (the tail masked).
+    /// The 64-bit hash of a key given its first word, over the remaining 8-byte words (the tail masked). The
+    /// second word is always mixed in (masked to nothing for keys of up to 8 bytes), so keys of up to 16 bytes
+    /// (nearly all) hash without a branch on their length; the key must be readable 16 bytes from its start.
     @inline(__always)
     static func hash(_ key: UnsafeRawPointer, _ length: Int, first: UInt64) -> UInt64 {
         var h = (first ^ (UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 31
-        var k = 8
+        let second = key.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & wordMask(length - 8)
+        h = (h ^ second) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        var k = 16
         while k < length {
-            var w = key.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            if length - k < 8 { w &= (1 << (UInt64(length - k) &* 8)) &- 1 }
+            let w = key.loadUnaligned(fromByteOffset: k, as: UInt64.self) & wordMask(length - k)
             h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
             h ^= h >> 31
             k += 8
@@ -230,32 +242,88 @@ final class ChunkInverter {
         return h
     }
 
+    /// The mask keeping the first `bytes` bytes of a little-endian word: none for `bytes <= 0`, all for `>= 8`.
     @inline(__always)
-    private func add(key: UnsafeRawPointer, keyLength: Int, first: UInt64, hash h: UInt64, doc: Int32, position: Int32) {
+    static func wordMask(_ bytes: Int) -> UInt64 {
+        // Branch-free: clamp to 0...8 (min/max become conditional moves), then shift 1 by 4 * 2 * bytes in two
+        // masking shifts (each < 64), which gives 0 for 8 bytes, and subtract 1.
+        let half = UInt64(truncatingIfNeeded: min(max(bytes, 0), 8)) &* 4
+        return (((1 as UInt64) &<< half) &<< half) &- 1
+    }
+
+    /// Finds or creates the entry of the key at `key` (`first` its first word, `h` its hash).
+    @inline(__always)
+    private func lookup(key: UnsafeRawPointer, keyLength: Int, first: UInt64, hash h: UInt64) -> UnsafeMutablePointer<Entry> {
+        let mask = self.mask
+        let table = entries
         var index = Int(truncatingIfNeeded: h) & mask
-        var e: UnsafeMutablePointer<Entry>
         while true {
-            e = entries + index
+            let e = table + index
             let k = e.pointee.key8
-            if k == first && Int(e.pointee.keyLength) == keyLength
-                && (keyLength <= 8 || ChunkInverter.tailsEqual(UnsafeRawPointer(arenaBase + Int(e.pointee.keyOffset)), key, keyLength))
+            // Equal first words and lengths decide keys of up to 8 bytes (term bytes are never 0).
+            if (k ^ first) | UInt64(truncatingIfNeeded: Int(e.pointee.keyLength) ^ keyLength) == 0
+                && (keyLength <= 8
+                    || ChunkInverter.tailsEqual(UnsafeRawPointer(arenaBase + Int(e.pointee.keyOffset)), key, keyLength))
             {
-                break
+                return e
             }
-            if k == 0 {
-                e = insert(at: index, key: key, keyLength: keyLength, first: first)
-                break
-            }
+            if k == 0 { return insert(at: index, key: key, keyLength: keyLength, first: first) }
             index = (index + 1) & mask
         }
-        if e.pointee.lastDoc != doc {
-            if e.pointee.lastDoc >= 0 { put(0, e) }
-            putVarint(UInt32(bitPattern: doc &- e.pointee.lastDoc), e)
+    }
+
+    /// Appends the occurrence of `e`'s term at `position` of document `doc` to its postings.
+    @inline(__always)
+    private func record(_ e: UnsafeMutablePointer<Entry>, doc: Int32, position: Int32) {
+        let lastDoc = e.pointee.lastDoc
+        let w = Int(e.pointee.write)
+        // The fast path: room for a terminator and two varints of up to 4 bytes (deltas < 2^28, which any
+        // document and position below 2^27 guarantee), each written as one 4-byte store.
+        if Int(e.pointee.blockEnd) - w >= 9 && UInt32(bitPattern: doc | position) < 1 << 27 {
+            let out = UnsafeMutableRawPointer(arenaBase)
+            var at = w
+            var lastPosition = e.pointee.lastPosition
+            if lastDoc != doc {
+                out.storeBytes(of: 0, toByteOffset: at, as: UInt8.self)
+                at += Int(truncatingIfNeeded: ~(lastDoc >> 31) & 1)  // the terminator counts unless lastDoc is -1
+                let (bytes, count) = ChunkInverter.varint28(UInt32(bitPattern: doc &- lastDoc))
+                out.storeBytes(of: bytes, toByteOffset: at, as: UInt32.self)
+                at += count
+                e.pointee.lastDoc = doc
+                lastPosition = -1
+            }
+            let (bytes, count) = ChunkInverter.varint28(UInt32(bitPattern: position &- lastPosition))
+            out.storeBytes(of: bytes, toByteOffset: at, as: UInt32.self)
+            e.pointee.write = UInt32(truncatingIfNeeded: at + count)
+            e.pointee.lastPosition = position
+            return
+        }
+        recordAtBlockEnd(e, doc: doc, position: position)
+    }
+
+    /// `record` byte by byte, chaining a new block when the current one fills (or for deltas of 2^28 or more).
+    @inline(never)
+    private func recordAtBlockEnd(_ e: UnsafeMutablePointer<Entry>, doc: Int32, position: Int32) {
+        let lastDoc = e.pointee.lastDoc
+        if lastDoc != doc {
+            if lastDoc >= 0 { put(0, e) }
+            putVarint(UInt32(bitPattern: doc &- lastDoc), e)
             e.pointee.lastDoc = doc
             e.pointee.lastPosition = -1
         }
         putVarint(UInt32(bitPattern: position &- e.pointee.lastPosition), e)
         e.pointee.lastPosition = position
+    }
+
+    /// The LEB128 varint of `value` < 2^28 as the little-endian bytes of a UInt32 and their count (1-4), without
+    /// a branch: the four 7-bit groups spread to four bytes, continuation bits on all but the last used one.
+    @inline(__always)
+    static func varint28(_ value: UInt32) -> (bytes: UInt32, count: Int) {
+        let groups = (value & 0x7F) | (value << 1 & 0x7F00) | (value << 2 & 0x7F_0000) | (value << 3 & 0x7F00_0000)
+        // Bytes = 1 + (significant bits - 1) / 7, computed as ((bits - 1) * 9 + 73) / 64 from a leading-zero count.
+        let count = ((31 &- (value | 1).leadingZeroBitCount) &* 9 &+ 73) >> 6
+        let continuation = UInt32(0x0080_8080) & (((1 as UInt32) &<< UInt32(truncatingIfNeeded: (count &- 1) &* 8)) &- 1)
+        return (groups | continuation, count)
     }
 
     /// Whether two keys of `length` > 8 bytes agree past their first 8 (compared as 8-byte words, the last one
@@ -264,9 +332,8 @@ final class ChunkInverter {
     static func tailsEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ length: Int) -> Bool {
         var k = 8
         while k < length {
-            var x = a.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            if length - k < 8 { x &= (1 << (UInt64(length - k) &* 8)) &- 1 }
-            if x != 0 { return false }
+            let x = a.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            if x & wordMask(length - k) != 0 { return false }
             k += 8
         }
         return true
@@ -308,11 +375,15 @@ final class ChunkInverter {
         let oldEntries = entries
         let oldCount = mask + 1
         let count = oldCount * 2
-        entries = .allocate(capacity: count)
-        UnsafeMutableRawPointer(entries).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Entry>.stride)
+        entries = ChunkInverter.allocateTable(count)
         mask = count - 1
         for i in 0..<oldCount where oldEntries[i].key8 != 0 { _ = place(oldEntries[i]) }
-        oldEntries.deallocate()
+        LargePageMemory.deallocate(oldEntries, byteCount: oldCount * MemoryLayout<Entry>.stride)
+    }
+
+    /// A zeroed table of `count` entries in large pages.
+    private static func allocateTable(_ count: Int) -> UnsafeMutablePointer<Entry> {
+        LargePageMemory.allocate(byteCount: count * MemoryLayout<Entry>.stride).bindMemory(to: Entry.self, capacity: count)
     }
 
     @inline(__always)
@@ -365,16 +436,14 @@ final class ChunkInverter {
         return ids
     }
 
-    /// Loads the table entries, then the keys, of the terms `ids` as independent loads whose cache misses
-    /// overlap, ahead of `key(of:)` and `forEachPostingPiece(of:)` on them (the run is written in key order,
-    /// which is random order in the table and the arena).
-    func touch(_ ids: ArraySlice<UInt32>) {
+    /// Prefetches the table entries, then the keys, of the terms `ids`, ahead of `key(of:)` and
+    /// `forEachPostingPiece(of:)` on them (the run is written in key order, which is random order in the table and
+    /// the arena).
+    func prefetchTerms(_ ids: ArraySlice<UInt32>) {
         let table = entries
-        let arena = arenaBase
-        var sum: UInt64 = 0
-        for id in ids { sum &+= table[Int(id)].key8 }
-        for id in ids { sum &+= UInt64(arena[Int(table[Int(id)].keyOffset)]) }
-        hot.pointee.touchSink &+= sum
+        let arena = UnsafeRawPointer(arenaBase)
+        for id in ids { prefetch(table + Int(id)) }
+        for id in ids { prefetch(arena + Int(table[Int(id)].keyOffset)) }
     }
 
     /// The first 8 key bytes of term `id`, big-endian (so integer order is byte order).

@@ -28,8 +28,10 @@ enum RunFile {
     static func write(_ inverter: ChunkInverter, to path: String) throws -> Int {
         let order = sortedTermIDs(inverter)
         let writer = try RunWriter(path: path)
+        let batch = prefetchBatch
+        inverter.prefetchTerms(order.prefix(batch))
         for (n, id) in order.enumerated() {
-            if n % touchBatch == 0 { inverter.touch(order[n..<min(n + touchBatch, order.count)]) }
+            if n % batch == 0 { inverter.prefetchTerms(order[min(n + batch, order.count)..<min(n + 2 * batch, order.count)]) }
             var length = 1
             inverter.forEachPostingPiece(of: Int(id)) { length += $0.count }
             try writer.beginEntry(key: inverter.key(of: Int(id)), postingsLength: length)
@@ -43,8 +45,9 @@ enum RunFile {
         return try writer.finish(documentCount: inverter.documentCount)
     }
 
-    /// Terms whose table entries and keys are loaded together before they are written (see `ChunkInverter.touch`).
-    static let touchBatch = 16
+    /// Terms whose table entries and keys are prefetched together, a batch ahead of writing them
+    /// (see `ChunkInverter.prefetchTerms`).
+    static let prefetchBatch = 16
 
     /// Term ids in key byte order. Sorts (first 8 key bytes big-endian, id) pairs by the prefix with an LSD radix
     /// sort (bytes shared by every prefix skipped), then sorts each run of equal prefixes — keys longer than 8

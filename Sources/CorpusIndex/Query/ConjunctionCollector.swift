@@ -30,7 +30,7 @@ extension QueryEngine {
         let lead = children[0]
         var d = lead.next()
         candidates: while d != noMoreDocs {
-            let full = collector.isFull
+            let full = collector.prunes
             let theta = collector.threshold
             var rest = Double.infinity
             if full && m > 0 {

@@ -254,6 +254,13 @@ final class IndexTermCursor: TermCursor {
     override func blockMaxScore(_ weight: BM25) -> Double { weight.idf * Double(cursor.blockMaxWeight) }
 
     override func maxScore(_ weight: BM25) -> Double { weight.idf * Double(cursor.termMaxWeight) }
+
+    override func topScoringDocuments() -> TopScoringList? {
+        do { return try cursor.topScoringDocuments() } catch {
+            errors.record(error)
+            return nil
+        }
+    }
 }
 
 /// A keyword value's document list as a `DocCursor`.

@@ -18,11 +18,18 @@ extension QueryEngine {
     /// threshold. Candidates are also taken in windows ending at the nearest block end of an essential term: when
     /// the essential terms' block maxima plus the non-essential bounds cannot beat the threshold, the whole window
     /// is skipped without decoding (block-max MaxScore, as in Lucene's MaxScoreBulkScorer). Exact scores, the
-    /// same results as exhaustive evaluation; ties to the lower document id.
+    /// same results as exhaustive evaluation; ties to the lower document id. The kept score is summed in the
+    /// scorers' order, as `score(_:_:)` does (the essential terms change as the threshold rises, so the order
+    /// the terms are visited in does too: two documents with equal scores must not differ by a rounding).
     func collectMaxScore(_ scorers: [Scorer], _ collector: inout TopKCollector) {
-        let sorted = scorers.sorted { $0.maxScore < $1.maxScore }
+        let order = scorers.indices.sorted { scorers[$0].maxScore < scorers[$1].maxScore }
+        let sorted = order.map { scorers[$0] }
         let n = sorted.count
         guard n > 0 else { return }
+        // rank[j]: where scorer j sits in `sorted`; contribution[i]: term i's score in the current candidate.
+        var rank = [Int](repeating: 0, count: n)
+        for (i, j) in order.enumerated() { rank[j] = i }
+        var contribution = [Double](repeating: 0, count: n)
         var prefixBound = [Double](repeating: 0, count: n)  // sum of maxScore of terms 0...i
         var running = 0.0
         for i in 0..<n {
@@ -32,6 +39,9 @@ extension QueryEngine {
         for s in sorted { s.next() }
         var firstEssential = 0
         let slack = Self.slack
+        while collector.prunes && firstEssential < n && prefixBound[firstEssential] * slack <= collector.threshold {
+            firstEssential += 1
+        }
         // The current window [.., windowEnd], within one block of every term: each term's block maximum there,
         // their running sums (`blockPrefix[i]`: terms 0...i) and their total.
         var windowEnd: DocID = 0
@@ -47,7 +57,7 @@ extension QueryEngine {
             for i in firstEssential..<n where sorted[i].doc < d { d = sorted[i].doc }
             if d == noMoreDocs { break }
             let theta = collector.threshold
-            if collector.isFull {
+            if collector.prunes {
                 // Block-max window: up to the nearest block end of any term, every document scores at most the
                 // sum of the terms' block maxima (the non-essential terms' included: tighter than their whole-list
                 // bounds, as Lucene's MaxScoreBulkScorer does).
@@ -92,8 +102,10 @@ extension QueryEngine {
                 }
             }
             var score = 0.0
+            for i in 0..<n { contribution[i] = 0 }
             for i in firstEssential..<n where sorted[i].doc == d {
-                score += sorted[i].currentScore(d, source)
+                contribution[i] = sorted[i].currentScore(d, source)
+                score += contribution[i]
             }
             // Non-essential terms, strongest first, while they can still lift the score above the threshold.
             var i = firstEssential - 1
@@ -101,22 +113,28 @@ extension QueryEngine {
             while i >= 0 {
                 // What terms 0...i can still add: their whole-list bounds, or (full collector, so inside a
                 // window) their block maxima there, whichever is smaller.
-                let remaining = collector.isFull ? min(prefixBound[i], blockPrefix[i]) : prefixBound[i]
+                let remaining = collector.prunes ? min(prefixBound[i], blockPrefix[i]) : prefixBound[i]
                 if (score + remaining) * slack <= theta {
                     viable = false
                     break
                 }
                 let c = sorted[i]
                 if c.advance(to: d) == d {
-                    score += sorted[i].currentScore(d, source)
+                    contribution[i] = sorted[i].currentScore(d, source)
+                    score += contribution[i]
                 }
                 i -= 1
+            }
+            if viable {
+                // Every term was visited: the same sum as `score(_:_:)` (absent terms add 0).
+                score = 0
+                for j in 0..<n { score += contribution[rank[j]] }
             }
             if !(viable && (!collector.isFull || score > theta)) { collector.countRejected() }
             if viable && (!collector.isFull || score > theta) {
                 collector.offer(ScoredDoc(doc: d, score: score))
                 let t = collector.threshold
-                if collector.isFull {
+                if collector.prunes {
                     while firstEssential < n && prefixBound[firstEssential] * slack <= t {
                         firstEssential += 1
                         haveWindow = false

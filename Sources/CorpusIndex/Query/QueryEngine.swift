@@ -53,7 +53,29 @@ public struct QueryEngine<S: QuerySource> {
         guard !overflow else { throw CorpusIndexError.invalidArgument("--top + --offset is too large") }
         guard k > 0 else { return SearchResult(hits: []) }
         let planner = QueryPlanner(source: source)
-        var collector = TopKCollector(capacity: min(k, max(source.documentCount, 1)))
+        let capacity = min(k, max(source.documentCount, 1))
+        var floor = -Double.infinity
+        if order == .score, let conjunctive = Self.topListShape(node) {
+            // Every term must be in the dictionary (a missing one empties an AND) and carry top-scoring documents.
+            let set = scorers(for: node, planner: planner)
+            if set.scorers.count == node.scoringTerms.count,
+                let outcome = withExtendedLifetime(set, {
+                    collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: capacity) {
+                        let again = scorers(for: node, planner: planner)
+                        return again.scorers.count == set.scorers.count ? again : nil
+                    }
+                })
+            {
+                if outcome.complete {
+                    return SearchResult(
+                        hits: Array(outcome.collector.sorted().dropFirst(offset)), scoredDocuments: outcome.collector.scored)
+                }
+                // The k-th exact score found is a floor for the full run (lowered by a hair: that run may sum a
+                // score in another order, one rounding away).
+                if outcome.collector.isFull { floor = outcome.collector.threshold * (1 - 1e-12) }
+            }
+        }
+        var collector = TopKCollector(capacity: capacity, floor: floor)
         if order == .score && Self.isPureDisjunction(node) {
             let set = scorers(for: node, planner: planner)
             withExtendedLifetime(set) { collectMaxScore(set.scorers, &collector) }
@@ -106,7 +128,7 @@ public struct QueryEngine<S: QuerySource> {
         var bound = Double.infinity
         var haveBound = false
         while d != noMoreDocs {
-            if collector.isFull {
+            if collector.prunes {
                 let theta = collector.threshold
                 if !haveBound || d > boundEnd {
                     (bound, boundEnd) = Self.blockBound(scorers, 0..<scorers.count, at: d, base: 0)
@@ -271,7 +293,11 @@ struct Scorer {
 
     /// The term's score in `doc`, where its cursor must be.
     @inline(__always)
-    func currentScore(_ doc: DocID, _ source: some QuerySource) -> Double {
+    func currentScore(_ doc: DocID, _ source: some QuerySource) -> Double { score(freq: freq, doc, source) }
+
+    /// The term's score in `doc` where it occurs `freq` times (the same arithmetic as `currentScore`).
+    @inline(__always)
+    func score(freq: UInt32, _ doc: DocID, _ source: some QuerySource) -> Double {
         let length: UInt32
         if let lengths {
             let i = Int(doc)
@@ -282,6 +308,9 @@ struct Scorer {
         }
         return weight.score(tf: freq, fieldLength: length)
     }
+
+    /// The term's top-scoring documents (`TopScoringList`), or nil if its list has none.
+    func topScoringDocuments() -> TopScoringList? { ref._withUnsafeGuaranteedRef { $0.topScoringDocuments() } }
 }
 
 /// The scorers of a query with the objects they point to.

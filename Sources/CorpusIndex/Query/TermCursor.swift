@@ -69,6 +69,9 @@ open class TermCursor: DocCursor {
         weight.score(tf: blockMaxFreq, fieldLength: blockMinFieldLength)
     }
 
+    /// The term's top-scoring documents, if its postings carry them (`TopScoringDocuments`); nil by default.
+    open func topScoringDocuments() -> TopScoringList? { nil }
+
     /// An upper bound of the term's score (with `weight`) in any document.
     open func maxScore(_ weight: BM25) -> Double {
         let s = statistics

@@ -21,10 +21,19 @@ public struct TopKCollector {
     /// the match count.
     public private(set) var scored = 0
 
-    public init(capacity: Int) {
+    /// A score every hit of the final top k is known to reach (e.g. the k-th of k exact scores found another
+    /// way): hits below it are not kept, and pruning may start before the collector is full. `-infinity` when
+    /// nothing is known.
+    public let floor: Double
+
+    public init(capacity: Int, floor: Double = -.infinity) {
         self.capacity = max(capacity, 0)
+        self.floor = floor
         heap.reserveCapacity(min(self.capacity, 1 << 16))
     }
+
+    /// Whether hits that cannot beat `threshold` may be skipped: once full, or from the start with a floor.
+    @inline(__always) public var prunes: Bool { isFull || floor > -.infinity }
 
     /// Counts a document that was scored but not offered (it could not beat the threshold).
     @inline(__always) public mutating func countRejected() { scored &+= 1 }
@@ -32,8 +41,11 @@ public struct TopKCollector {
     /// Whether `capacity` hits are held (from then on a hit must beat `threshold`).
     @inline(__always) public var isFull: Bool { heap.count >= capacity }
 
-    /// The worst kept score once full; `-infinity` before.
-    @inline(__always) public var threshold: Double { isFull ? (heap.first?.score ?? .infinity) : -.infinity }
+    /// The score a hit must beat (ties: a lower id than the worst kept's) to be kept: the worst kept score once
+    /// full, and at least `floor`. A hit whose score bound `b` has `b * slack <= threshold` cannot be kept.
+    @inline(__always) public var threshold: Double {
+        isFull ? Swift.max(heap.first?.score ?? .infinity, floor) : floor
+    }
 
     @inline(__always)
     static func worse(_ a: ScoredDoc, _ b: ScoredDoc) -> Bool {
@@ -44,7 +56,7 @@ public struct TopKCollector {
     @discardableResult
     public mutating func offer(_ hit: ScoredDoc) -> Bool {
         scored &+= 1
-        if capacity == 0 { return false }
+        if capacity == 0 || hit.score < floor { return false }
         if heap.count < capacity {
             heap.append(hit)
             var i = heap.count - 1

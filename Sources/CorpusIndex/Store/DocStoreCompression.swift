@@ -44,13 +44,21 @@ public enum StoreCompression: String, Sendable, CaseIterable {
         }
     }
 
-    /// Decompresses the framed block at `offset` (LZ4 for `lz4` and `lz4hc`, zlib for `zlib`).
-    func decompress(_ input: UnsafeRawBufferPointer, at offset: Int, into out: inout [UInt8], maxOutput: Int) -> Int? {
+    /// Decompresses the framed block at `offset` (LZ4 for `lz4` and `lz4hc`, zlib for `zlib`, with the segment's
+    /// preset `dictionary` if the stream names one).
+    func decompress(
+        _ input: UnsafeRawBufferPointer, at offset: Int, into out: inout [UInt8], maxOutput: Int,
+        dictionary: UnsafeRawBufferPointer? = nil
+    ) -> Int? {
         switch self {
         case .lz4, .lz4hc: LZ4Block.decompress(input, at: offset, into: &out, maxOutput: maxOutput)
-        case .zlib: ZlibBlock.decompress(input, at: offset, into: &out, maxOutput: maxOutput)
+        case .zlib: ZlibBlock.decompress(input, at: offset, into: &out, maxOutput: maxOutput, dictionary: dictionary)
         }
     }
+
+    /// Whether blocks of this codec, with word tables, are compressed against a per-segment preset dictionary
+    /// (`DDIC`): deflate's, for `zlib`.
+    var usesDictionary: Bool { self == .zlib }
 }
 
 /// How a document store is written: the codec and its level, whether blocks go through a word table first

@@ -19,6 +19,9 @@ public final class DocStoreReader: @unchecked Sendable {
     /// Each word table's bytes in DWRD.
     private let wordTableRanges: [Range<Int>]
     private let wordTableBytes: UnsafeRawBufferPointer
+    /// Each segment's preset zlib dictionary in DDIC (zlib stores with word tables; else empty), one per table.
+    private let dictionaryRanges: [Range<Int>]
+    private let dictionaryBytes: UnsafeRawBufferPointer
     /// The word tables parsed so far.
     private let parsedTables: Mutex<[WordTable?]>
     /// The number of blocks.
@@ -56,7 +59,27 @@ public final class DocStoreReader: @unchecked Sendable {
             throw header.corrupt("transform \(transform) but the DWRD section is \(hasWords ? "present" : "missing")")
         }
         wordTableBytes = hasWords ? try file.section(DocStoreWriter.wordsSection) : UnsafeRawBufferPointer(start: nil, count: 0)
-        wordTableRanges = hasWords ? try Self.tableRanges(wordTableBytes, file: file.name) : []
+        wordTableRanges = hasWords ? try Self.tableRanges(wordTableBytes, file: file.name, section: "DWRD") : []
+        let hasDictionaries = file.sections.contains { $0.name == DocStoreWriter.dictionariesSection }
+        guard hasDictionaries == (transform == 1 && compression.usesDictionary) else {
+            throw header.corrupt(
+                "\(compression.rawValue) with transform \(transform) but the DDIC section is \(hasDictionaries ? "present" : "missing")")
+        }
+        dictionaryBytes = hasDictionaries
+            ? try file.section(DocStoreWriter.dictionariesSection) : UnsafeRawBufferPointer(start: nil, count: 0)
+        dictionaryRanges = hasDictionaries ? try Self.tableRanges(dictionaryBytes, file: file.name, section: "DDIC") : []
+        if hasDictionaries {
+            guard dictionaryRanges.count == wordTableRanges.count else {
+                throw CorpusIndexError.corrupt(
+                    file: file.name, section: "DDIC",
+                    reason: "\(dictionaryRanges.count) dictionaries for \(wordTableRanges.count) word tables")
+            }
+            if let (t, range) = dictionaryRanges.enumerated().first(where: { $0.1.count > DocStoreWriter.maxDictionaryBytes }) {
+                throw CorpusIndexError.corrupt(
+                    file: file.name, section: "DDIC",
+                    reason: "dictionary \(t) has \(range.count) bytes, at most \(DocStoreWriter.maxDictionaryBytes)")
+            }
+        }
         parsedTables = Mutex([WordTable?](repeating: nil, count: wordTableRanges.count))
         guard documents <= UInt64(UInt32.max), blockCount <= documents,
             UInt64(index.count) == blockCount * UInt64(DocStoreWriter.indexEntrySize), (blockCount == 0) == (documents == 0)
@@ -134,19 +157,22 @@ public final class DocStoreReader: @unchecked Sendable {
         return table
     }
 
-    /// The byte ranges of the word tables in a DWRD section (`u32 tableCount`, `tableCount` u32 offsets, the
-    /// tables): offsets must start right after the offsets, increase, and stay inside the section.
-    private static func tableRanges(_ section: UnsafeRawBufferPointer, file: String) throws -> [Range<Int>] {
-        var r = ByteReader(section, file: file, section: "DWRD")
+    /// The byte ranges of the pieces of a DWRD or DDIC section (`u32 count`, `count` u32 offsets, the pieces):
+    /// offsets must start right after the offsets, increase, and stay inside the section.
+    private static func tableRanges(_ section: UnsafeRawBufferPointer, file: String, section name: String) throws
+        -> [Range<Int>]
+    {
+        var r = ByteReader(section, file: file, section: name)
         let n = Int(try r.read(UInt32.self))
-        guard n <= r.remaining / 8 else { throw r.corrupt("\(n) tables in \(section.count) bytes") }
+        // Each piece takes its 4-byte offset, and a word table at least its 4-byte word count.
+        guard n <= r.remaining / (name == "DWRD" ? 8 : 4) else { throw r.corrupt("\(n) pieces in \(section.count) bytes") }
         var starts: [Int] = []
         for _ in 0..<n { starts.append(Int(try r.read(UInt32.self))) }
         var ranges: [Range<Int>] = []
         for (i, start) in starts.enumerated() {
             let end = i + 1 < n ? starts[i + 1] : section.count
             guard start <= end, end <= section.count, i > 0 || start == r.offset else {
-                throw r.corrupt("word table \(i) offset \(start) is out of order or outside the section")
+                throw r.corrupt("\(name == "DDIC" ? "dictionary" : "word table") \(i) offset \(start) is out of order or outside the section")
             }
             ranges.append(start..<end)
         }
@@ -186,13 +212,16 @@ public final class DocStoreReader: @unchecked Sendable {
         var out: [UInt8] = []
         // Neither codec expands more than ~1032x, so a stated length beyond that is corrupt (and never allocated).
         let limit = min(Int(Int32.max), max(maxBlockBytes, region.count &* 1032 &+ 1024))
-        guard let used = compression.decompress(region, at: 0, into: &out, maxOutput: limit), used == region.count
+        let table = Int(tableNumber(b))
+        let dictionary = table < dictionaryRanges.count
+            ? UnsafeRawBufferPointer(rebasing: dictionaryBytes[dictionaryRanges[table]]) : nil
+        guard let used = compression.decompress(region, at: 0, into: &out, maxOutput: limit, dictionary: dictionary),
+            used == region.count
         else {
             throw CorpusIndexError.corrupt(
                 file: file.name, section: "DBLK", reason: "block \(b) does not decompress (\(compression.rawValue))")
         }
         guard options.wordTable else { return out }
-        let table = Int(tableNumber(b))
         guard table < wordTableCount else {
             throw CorpusIndexError.corrupt(
                 file: file.name, section: "DIDX", reason: "block \(b) names word table \(table) of \(wordTableCount)")

@@ -10,13 +10,18 @@ import Dispatch
 /// segments of `wordSegmentBytes` of payload (a segment starts with the first block written after the previous
 /// one reached that size); each segment gets its own table, chosen from its first `wordSampleBytes` of blocks,
 /// which are held until then. The text of a dump drifts (old cables are all capitals, recent ones are not), so
-/// one table per segment follows it. Segments, tables and the whole file depend only on the documents. Documents must be added in doc-id order. Not thread-safe itself (it
+/// one table per segment follows it. A zlib store also gives each segment a preset deflate dictionary (`DDIC`):
+/// the last 32 KiB of its transformed sample. Segments, tables, dictionaries and the whole file depend only on
+/// the documents. Documents must be added in doc-id order. Not thread-safe itself (it
 /// parallelises internally).
 public final class DocStoreWriter {
     static let headerSection = FourCC("DSHD")
     static let blocksSection = FourCC("DBLK")
     static let indexSection = FourCC("DIDX")
     static let wordsSection = FourCC("DWRD")
+    static let dictionariesSection = FourCC("DDIC")
+    /// The largest preset dictionary: deflate's window.
+    static let maxDictionaryBytes = 32 << 10
     static let indexEntrySize = 16
     static let headerSize = 32
     /// The default target uncompressed block size (`DocStoreOptions.defaultBlockSize`).
@@ -37,6 +42,11 @@ public final class DocStoreWriter {
     /// grow with the input.
     private var tableSizes: [Int] = []
     private let tableSpill: SpilledColumn<UInt8>?
+    /// The current segment's preset dictionary (zlib with word tables: `DDIC`), and the sizes and spilled
+    /// bytes of those chosen so far, kept like the tables.
+    private var dictionary: [UInt8]?
+    private var dictionarySizes: [Int] = []
+    private let dictionarySpill: SpilledColumn<UInt8>?
     /// Whether the pending blocks start a segment whose table is not chosen yet.
     private var choosingTable: Bool
     /// Payload bytes of the current segment's blocks.
@@ -64,6 +74,8 @@ public final class DocStoreWriter {
         choosingTable = options.wordTable
         compressors = (0..<threads).map { _ in BlockCompressor(options) }
         tableSpill = options.wordTable ? try SpilledColumn<UInt8>(path: "\(directory)/documents.words.spill") : nil
+        dictionarySpill = options.wordTable && options.compression.usesDictionary
+            ? try SpilledColumn<UInt8>(path: "\(directory)/documents.dictionaries.spill") : nil
         out = try ContainerWriter(path: "\(directory)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
         try out.beginSection(Self.blocksSection)
     }
@@ -143,6 +155,26 @@ public final class DocStoreWriter {
         tableSizes.append(serialized.count)
         table = chosen
         choosingTable = false
+        if let dictionarySpill {
+            let chosenDictionary = chooseDictionary(chosen)
+            try chosenDictionary.withUnsafeBufferPointer { try dictionarySpill.append(contentsOf: $0) }
+            dictionarySizes.append(chosenDictionary.count)
+            dictionary = chosenDictionary
+        }
+    }
+
+    /// The segment's preset dictionary: the last `maxDictionaryBytes` of its sample blocks (the pending ones),
+    /// transformed by its word table `words`. Deflate then starts every block with a full window of the
+    /// segment's text instead of an empty one (docs/FORMAT.md, "Document store").
+    private func chooseDictionary(_ words: WordTable) -> [UInt8] {
+        var pieces: [[UInt8]] = []
+        var total = 0
+        for block in pending.reversed() where total < Self.maxDictionaryBytes {
+            let piece = block.bytes.withUnsafeBytes { compressors[0].transformed($0, words: words) }
+            total += piece.count
+            pieces.append(piece)
+        }
+        return Array(pieces.reversed().joined().suffix(Self.maxDictionaryBytes))
     }
 
     private func flushPending() throws {
@@ -155,12 +187,13 @@ public final class DocStoreWriter {
         let workers = min(threads, work.count)
         let compressors = compressors
         let words = self.table
+        let dictionary = self.dictionary
         let table = UInt32(max(tableSizes.count - 1, 0))
         // Worker w compresses blocks w, w + workers, ... with its own compressor (reused state and buffers).
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for i in stride(from: w, to: work.count, by: workers) {
                 var packed: [UInt8] = []
-                work[i].bytes.withUnsafeBytes { compressors[w].compress($0, words: words, into: &packed) }
+                work[i].bytes.withUnsafeBytes { compressors[w].compress($0, words: words, dictionary: dictionary, into: &packed) }
                 slots[i] = packed
             }
         }
@@ -179,21 +212,8 @@ public final class DocStoreWriter {
         try flushPending()
         try out.endSection()
         try out.writeSection(Self.indexSection, index.bytes)
-        if let tableSpill {
-            // u32 tableCount, tableCount u32 section offsets, the tables (streamed back from the spill file).
-            var head = ByteWriter()
-            head.append(UInt32(tableSizes.count))
-            var offset = 4 + 4 * tableSizes.count
-            for size in tableSizes {
-                head.append(UInt32(offset))
-                offset += size
-            }
-            try out.beginSection(Self.wordsSection)
-            try out.write(head.bytes)
-            try tableSpill.readBytes(pieceValues: 1 << 20) { try out.write($0) }
-            try out.endSection()
-            tableSpill.remove()
-        }
+        if let tableSpill { try writeSpilled(Self.wordsSection, sizes: tableSizes, spill: tableSpill) }
+        if let dictionarySpill { try writeSpilled(Self.dictionariesSection, sizes: dictionarySizes, spill: dictionarySpill) }
         var header = ByteWriter(capacity: Self.headerSize)
         header.append(UInt64(count))
         header.append(UInt64(blockCount))
@@ -203,5 +223,22 @@ public final class DocStoreWriter {
         header.append(UInt32(options.wordTable ? 1 : 0))
         try out.writeSection(Self.headerSection, header.bytes)
         return try out.finish()
+    }
+
+    /// Writes a `DWRD` or `DDIC` section: `u32 count`, `count` u32 section offsets, then the pieces (sizes
+    /// `sizes`) streamed back from `spill`, which is then removed.
+    private func writeSpilled(_ section: FourCC, sizes: [Int], spill: SpilledColumn<UInt8>) throws {
+        var head = ByteWriter()
+        head.append(UInt32(sizes.count))
+        var offset = 4 + 4 * sizes.count
+        for size in sizes {
+            head.append(UInt32(offset))
+            offset += size
+        }
+        try out.beginSection(section)
+        try out.write(head.bytes)
+        try spill.readBytes(pieceValues: 1 << 20) { try out.write($0) }
+        try out.endSection()
+        spill.remove()
     }
 }

@@ -15,6 +15,8 @@ public final class FieldIndexReader: @unchecked Sendable {
     public let lengths: FieldLengths
     /// Whether the field stores positions.
     public let hasPositions: Bool
+    /// Which posting lists start with top-scoring documents (none for keyword fields).
+    public let topScoring: TopScoringDocuments.Parameters
     let postingsFile: ContainerFile
     let positionsFile: ContainerFile?
     private let docsData: UnsafeRawBufferPointer
@@ -32,7 +34,9 @@ public final class FieldIndexReader: @unchecked Sendable {
             positionsFile = nil
             positionsData = UnsafeRawBufferPointer(start: nil, count: 0)
             lengths = FieldLengths()
+            topScoring = TopScoringDocuments.Parameters(minimumDocumentFrequency: 0, listLength: 0)
         } else {
+            topScoring = try TopScoringDocuments.Parameters.read(postingsFile)
             let file = try ContainerFile(
                 path: "\(directory)/\(IndexFiles.positions(field))", kind: FileKind.positions)
             positionsFile = file

@@ -240,6 +240,10 @@ public final class FieldIndexWriter {
         finished = true
         files.append(try dictionary.finish())
         try postings.endSection()
+        if positions != nil {
+            try postings.writeSection(
+                TopScoringDocuments.parametersSection, TopScoringDocuments.Parameters(documentCount: documentCount).bytes)
+        }
         files.append(try postings.finish())
         if let positions {
             try positions.endSection()

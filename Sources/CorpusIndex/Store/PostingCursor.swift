@@ -35,6 +35,8 @@ public final class PostingCursor {
     private let count: Int
     private let blockCount: Int
     private let skipStart: Int
+    /// The top-scoring documents' bytes (after their length), `listStart ..< skipStart`; empty when none.
+    private let listStart: Int
     private let dataStart: Int
     private let docBuffer: UnsafeMutablePointer<UInt32>
     private let freqBuffer: UnsafeMutablePointer<UInt32>
@@ -83,8 +85,19 @@ public final class PostingCursor {
         docBuffer = .allocate(capacity: 256 + 16)
         freqBuffer = docBuffer + 128
         positionBuffer = docBuffer + 256
-        let offsetFits = termInfo.postingsOffset <= UInt64(data.count)
-        skipStart = offsetFits ? Int(termInfo.postingsOffset) : 0
+        var offsetFits = termInfo.postingsOffset <= UInt64(data.count)
+        let listOffset = offsetFits ? Int(termInfo.postingsOffset) : 0
+        if owner.topScoring.applies(to: count) {
+            // The list's top-scoring documents come first: `vint byteLength`, then that many bytes.
+            if let (length, after) = VarInt.decode(data, at: listOffset), length <= UInt64(data.count - after) {
+                listStart = after
+                skipStart = after + Int(length)
+            } else {
+                (listStart, skipStart, offsetFits) = (0, 0, false)
+            }
+        } else {
+            (listStart, skipStart) = (listOffset, listOffset)
+        }
         let table = blockCount > 1 && offsetFits ? PackedSkipTable.widths(data, at: skipStart) : nil
         skipWidths = table?.packed ?? 0
         let blocks = blockCount
@@ -116,7 +129,8 @@ public final class PostingCursor {
         guard count > 0, offsetFits else {
             throw CorpusIndexError.corrupt(
                 file: owner.postingsFileName, section: "DOCS",
-                reason: "term \(termInfo.ordinal): postings offset \(termInfo.postingsOffset) outside the section")
+                reason: "term \(termInfo.ordinal): postings offset \(termInfo.postingsOffset) outside the section, or the "
+                    + "length of its top-scoring documents is malformed")
         }
         guard blockCount == 1 || table != nil else { throw corrupt("skip table header is cut short or malformed") }
         guard dataStart <= data.count else {
@@ -133,6 +147,22 @@ public final class PostingCursor {
 
     /// The number of documents in the list.
     public var documentFrequency: Int { count }
+
+    /// Whether the list starts with top-scoring documents (`TopScoringDocuments`).
+    public var hasTopScoringDocuments: Bool { owner.topScoring.applies(to: count) }
+
+    /// The `ceilingStep` of the list's top-scoring documents (the step of its largest factor), or nil.
+    private var topScoringCeilingStep: UInt32? {
+        guard hasTopScoringDocuments, let (_, at) = VarInt.decode(data, at: listStart), at + 4 <= skipStart else { return nil }
+        return UInt32(data[at + 2]) | UInt32(data[at + 3]) << 8
+    }
+
+    /// The list's top-scoring documents, decoded and checked (every doc id below the document count), or `nil`
+    /// if it has none. Independent of the cursor's position.
+    public func topScoringDocuments() throws -> TopScoringList? {
+        guard hasTopScoringDocuments else { return nil }
+        return try TopScoringList(data, start: listStart, end: skipStart, documentCount: owner.documentCount, corrupt: corrupt)
+    }
 
     /// The frequency of the term in the current document (undefined when exhausted).
     @inlinable public var freq: UInt32 { currentFreq }
@@ -307,7 +337,10 @@ public final class PostingCursor {
     /// cursor's next move throws.
     public var termMaxWeight: Float {
         if cachedTermMaxWeight < 0 {
-            if blockCount == 1 {
+            if let step = topScoringCeilingStep {
+                // The top-scoring documents' ceiling is the same bound, without decoding the skip table.
+                cachedTermMaxWeight = PostingListEncoder.weightBound(step: min(step, PostingListEncoder.weightSteps))
+            } else if blockCount == 1 {
                 cachedTermMaxWeight = PostingListEncoder.roundedUp(PostingListEncoder.termWeight(
                     tf: termInfo.maxFrequency, length: termInfo.minFieldLength, averageLength: owner.averageFieldLength))
             } else {
@@ -453,6 +486,8 @@ public final class PostingCursor {
         var blockWeight = 0.0
         let average = lengths.averageLength
         var positionsEnd = Int(clamping: termInfo.positionsOffset)
+        var top = TopScoringSelector()
+        top.reset(capacity: hasTopScoringDocuments ? Int(owner.topScoring.listLength) : 0)
         while doc != Self.end {
             let f = freq
             let length = lengths[doc]
@@ -461,7 +496,9 @@ public final class PostingCursor {
             minLength = min(minLength, length)
             blockMax = max(blockMax, f)
             blockMin = min(blockMin, length)
-            blockWeight = max(blockWeight, PostingListEncoder.termWeight(tf: f, length: length, averageLength: average))
+            let weight = PostingListEncoder.termWeight(tf: f, length: length, averageLength: average)
+            blockWeight = max(blockWeight, weight)
+            top.add(doc: doc, freq: f, weight: weight)
             if owner.hasPositions {
                 let p = try positions()
                 positionCount += UInt64(p.count)
@@ -489,6 +526,14 @@ public final class PostingCursor {
             && UInt64(positionsEnd) != termInfo.positionsOffset + skipPositions[blockCount]
         {
             throw corruptPositions("positions end at \(positionsEnd), the skip table says they run further or less")
+        }
+        if hasTopScoringDocuments {
+            var expected: [UInt8] = []
+            top.encode(into: &expected)
+            let stored = UnsafeRawBufferPointer(rebasing: data[Int(termInfo.postingsOffset)..<skipStart])
+            guard expected.elementsEqual(stored) else {
+                throw corrupt("top-scoring documents differ from the ones the list's postings give")
+            }
         }
         guard postings == UInt64(count), positionCount == termInfo.collectionFrequency,
             maxFreq == termInfo.maxFrequency, minLength == termInfo.minFieldLength

@@ -23,6 +23,9 @@ struct PostingListEncoder {
     /// The position bit stream's bits not yet stored (see `RawBitWriter`).
     private var positionAccumulator: UInt64 = 0
     private var positionPending = 0
+    /// A text field's long lists: their top-scoring documents, written in front of the skip table.
+    private var topScoring = TopScoringSelector()
+    private var topParameters = TopScoringDocuments.Parameters(minimumDocumentFrequency: 0, listLength: 0)
 
     /// Totals of the last encoded list.
     struct Summary {
@@ -153,6 +156,10 @@ struct PostingListEncoder {
             throw CorpusIndexError.invalidArgument("\(context()): positions given without frequencies")
         }
         self.averageLength = averageLength
+        if documentsInList == 0 {
+            topParameters = TopScoringDocuments.Parameters(documentCount: listHasPositions ? documentCount : 0)
+            topScoring.reset(capacity: listHasPositions ? Int(topParameters.listLength) : 0)
+        }
         guard n > 0 else {
             if let input, input.count != 0 {
                 throw CorpusIndexError.invalidArgument("\(context()): \(input.count) positions given, frequencies sum to 0")
@@ -245,14 +252,17 @@ struct PostingListEncoder {
         var minLength = UInt32.max
         var frequencySum: UInt64 = 0
         var maxWeight = 0.0
+        var doc = previousBlockLastDoc
         for j in 0..<count {
             let freqMinusOne = block.frequencies[j]
             let length = block.lengths[j]
             maxFreqMinusOne = max(maxFreqMinusOne, freqMinusOne)
             minLength = min(minLength, length)
             frequencySum &+= UInt64(freqMinusOne)
-            maxWeight = max(
-                maxWeight, Self.termWeight(tf: freqMinusOne &+ 1, length: length, averageLength: averageLength))
+            let weight = Self.termWeight(tf: freqMinusOne &+ 1, length: length, averageLength: averageLength)
+            maxWeight = max(maxWeight, weight)
+            doc &+= block.deltas[j]
+            topScoring.add(doc: doc, freq: freqMinusOne &+ 1, weight: weight)
         }
         let blockMaxFreq = maxFreqMinusOne &+ 1
         summary.collectionFrequency += frequencySum &+ UInt64(count)
@@ -308,6 +318,7 @@ struct PostingListEncoder {
             finishBlock()
         }
         if skip.count > 0 { skip.removeAll() }
+        if listHasPositions && topParameters.applies(to: documentsInList) { topScoring.encode(into: &skip.bytes) }
         if blocksInList > 1 {
             skipFields.withUnsafeBufferPointer {
                 PackedSkipTable.encode($0, entryCount: blocksInList, into: &skip.bytes)

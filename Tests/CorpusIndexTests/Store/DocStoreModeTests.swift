@@ -200,6 +200,83 @@ struct DocStoreModeTests {
         }
     }
 
+    /// zlib with word tables: each segment has a preset dictionary in DDIC (one per word table: the last 32 KiB
+    /// of the segment's transformed sample, all of it when shorter), and every block's zlib stream names it (FDICT).
+    @Test func zlibSegmentsHaveDictionaries() throws {
+        let records = TestIndexBuilder.records(1200, seed: 4)
+        let dir = TestDirectory()
+        let writer = try DocStoreWriter(directory: dir.path, options: DocStoreOptions(compression: .zlib, blockSize: 2048), threads: 2)
+        writer.wordSampleBytes = 8 << 10
+        writer.wordSegmentBytes = 64 << 10
+        for r in records { try writer.add(r) }
+        _ = try writer.finish()
+        let path = "\(dir.path)/\(IndexFiles.documentStore)"
+        let reader = try DocStoreReader(path: path)
+        #expect(reader.wordTableCount > 5)
+        #expect(try reader.verifyAll() == records.count)
+        for d in stride(from: 0, to: records.count, by: 29) { #expect(try reader.document(UInt32(d)) == records[d]) }
+        let file = try ContainerFile(path: path, kind: FileKind.documentStore)
+        let dictionaries = try file.section(DocStoreWriter.dictionariesSection)
+        #expect(Int(dictionaries.loadUnaligned(as: UInt32.self)) == reader.wordTableCount)
+        let offsets = (0...reader.wordTableCount).map {
+            $0 == reader.wordTableCount ? dictionaries.count : Int(dictionaries.loadUnaligned(fromByteOffset: 4 + 4 * $0, as: UInt32.self))
+        }
+        // Samples of 8 KiB transform to less than 32 KiB: each dictionary is its whole transformed sample.
+        #expect(zip(offsets, offsets.dropFirst()).allSatisfy { $1 - $0 > 1024 && $1 - $0 <= DocStoreWriter.maxDictionaryBytes })
+        let blocks = try file.section(DocStoreWriter.blocksSection)
+        let index = try file.section(DocStoreWriter.indexSection)
+        for b in 0..<reader.blockCount {
+            let offset = Int(index.loadUnaligned(fromByteOffset: 16 * b + 8, as: UInt64.self))
+            #expect(blocks[offset + 9] & 0x20 != 0, "block \(b): FDICT not set")
+        }
+        // lz4 stores have no dictionaries.
+        let lz4 = TestDirectory()
+        let lz4Writer = try DocStoreWriter(directory: lz4.path, options: DocStoreOptions(compression: .lz4, blockSize: 2048))
+        for r in records.prefix(100) { try lz4Writer.add(r) }
+        _ = try lz4Writer.finish()
+        let lz4File = try ContainerFile(path: "\(lz4.path)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
+        #expect(!lz4File.sections.contains { $0.name == DocStoreWriter.dictionariesSection })
+    }
+
+    /// A zlib block needs its dictionary: without it, or with another, it does not decode (zlib checks the
+    /// dictionary's Adler-32), and `verify` names the block; a bad DDIC count or size is reported in "DDIC".
+    @Test func damagedDictionaryIsCorrupt() throws {
+        let compressor = BlockCompressor(.zlib)
+        let text = Array(String(repeating: "THE MINISTER SAID THE EMBASSY ", count: 50).utf8)
+        let dictionary = Array("THE MINISTER SAID".utf8)
+        var framed: [UInt8] = []
+        text.withUnsafeBytes { compressor.compress($0, dictionary: dictionary, into: &framed) }
+        var out: [UInt8] = []
+        #expect(framed.withUnsafeBytes { ZlibBlock.decompress($0, at: 0, into: &out) } == nil)
+        #expect(framed.withUnsafeBytes { f in Array("THE MINISTER SAIT".utf8).withUnsafeBytes { ZlibBlock.decompress(f, at: 0, into: &out, dictionary: $0) } } == nil)
+        #expect(framed.withUnsafeBytes { f in dictionary.withUnsafeBytes { ZlibBlock.decompress(f, at: 0, into: &out, dictionary: $0) } } == framed.count)
+        #expect(out == text)
+
+        let dir = TestDirectory()
+        try TestIndexBuilder.build(TestIndexBuilder.records(300, seed: 2), directory: dir.path, compression: .zlib, blockSize: 4096)
+        _ = try IndexReader(path: dir.path).verify()
+        let damages: [(section: String, damage: (inout [UInt8], Range<Int>) -> Void)] = [
+            ("DBLK", { bytes, ddic in bytes[ddic.upperBound - 1] ^= 0x01 }),  // the dictionary's last byte
+            ("DDIC", { bytes, ddic in bytes[ddic.lowerBound] &+= 1 }),  // one dictionary more than tables
+            ("DDIC", { bytes, ddic in bytes[ddic.lowerBound + 4] = 0xFF }),  // the first offset out of place
+        ]
+        for (section, damage) in damages {
+            let copy = TestDirectory()
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+                try FileManager.default.copyItem(atPath: "\(dir.path)/\(name)", toPath: "\(copy.path)/\(name)")
+            }
+            try StructuralCorruptionTests.rewrite(copy.path, IndexFiles.documentStore) { bytes, layout in
+                damage(&bytes, layout.sections.first { $0.name == DocStoreWriter.dictionariesSection }!.range)
+            }
+            #expect {
+                _ = try IndexReader(path: copy.path).verify()
+            } throws: { error in
+                guard case .corrupt(let f, let s, _) = error as? CorpusIndexError else { return false }
+                return f == IndexFiles.documentStore && s == section
+            }
+        }
+    }
+
     /// Header fields that do not fit: an unknown level or transform, or a transform without its DWRD section.
     @Test func inconsistentHeaderIsCorrupt() throws {
         let dir = TestDirectory()

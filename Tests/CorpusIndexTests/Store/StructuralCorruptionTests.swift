@@ -31,6 +31,15 @@ struct StructuralCorruptionTests {
         }
     }
 
+    /// Where the skip table of a body list starting at `listStart` begins: after its top-scoring documents (a
+    /// `vint` byte length and that many bytes; "the" is common enough to have them).
+    static func skipTable(_ bytes: [UInt8], _ listStart: Int) -> Int {
+        bytes.withUnsafeBytes { raw in
+            let (length, after) = VarInt.decode(raw, at: listStart)!
+            return after + Int(length)
+        }
+    }
+
     func freshIndex() throws -> TestDirectory {
         let dir = TestDirectory()
         try TestIndexBuilder.build(TestIndexBuilder.records(400, seed: 12), directory: dir.path)
@@ -54,7 +63,7 @@ struct StructuralCorruptionTests {
         try Self.rewrite(dir.path, IndexFiles.postings("body")) { bytes, layout in
             let docs = layout.sections.first { $0.name == FieldIndexWriter.docsSection }!.range
             // Skip entry 0's maxFrequency - 1 field: after the 6 width bytes and the entry's first two fields.
-            let table = docs.lowerBound + Int(info.postingsOffset)
+            let table = Self.skipTable(bytes, docs.lowerBound + Int(info.postingsOffset))
             #expect(bytes[table + 2] > 0)
             let bit = 8 * PackedSkipTable.headerSize + Int(bytes[table]) + Int(bytes[table + 1])
             bytes[table + bit / 8] ^= UInt8(1 << (bit % 8))
@@ -89,7 +98,7 @@ struct StructuralCorruptionTests {
             try TestIndexBuilder.build(TestIndexBuilder.records(400, seed: 12), directory: dir.path)
             try Self.rewrite(dir.path, IndexFiles.postings("body")) { bytes, layout in
                 let docs = layout.sections.first { $0.name == FieldIndexWriter.docsSection }!.range
-                mutate(&bytes, docs.lowerBound + Int(info.postingsOffset))
+                mutate(&bytes, Self.skipTable(bytes, docs.lowerBound + Int(info.postingsOffset)))
             }
             Self.expectCorrupt(dir.path, file: IndexFiles.postings("body"), section: "DOCS")
             // A cursor over the list either throws or, for a damage only verify can see (a weight step), walks it.

@@ -1,0 +1,273 @@
+/// A long posting list's **top-scoring documents** (docs/FORMAT.md, "Top-scoring documents"): the `listLength`
+/// documents with the largest BM25 frequency-and-length factor (`PostingListEncoder.termWeight`), stored in front
+/// of the list's skip table with their frequencies, a 4-bit bound of each one's factor and the `floor`: a
+/// bound of the factor of every document *not* in the list. With them a top-k query on common terms can score a
+/// few candidates exactly and prove that no other document can enter the top k (Fagin's threshold algorithm
+/// over precomputed "champion lists"), without walking the postings (see `QueryEngine.collectFromTopLists`).
+///
+/// Which lists carry one depends only on the document count (`Parameters`), and is stored in the postings
+/// file's `TOPS` section so that readers never recompute it. Value types; `Sendable`.
+public enum TopScoringDocuments {
+    /// The postings file's section holding `Parameters` (text fields only).
+    static let parametersSection = FourCC("TOPS")
+    /// The 4-bit factor bounds run over `0 ... boundSteps` between the floor and the ceiling, quadratically (most
+    /// kept documents lie just above the floor, where the steps are finest: (ceiling - floor) / 225 apart).
+    static let boundSteps = 15
+
+    /// Which lists carry top-scoring documents, and how many.
+    public struct Parameters: Sendable, Equatable {
+        /// Lists of at least this many documents carry one (a list-length `0` means none do).
+        public var minimumDocumentFrequency: UInt32
+        /// The number of documents kept (at most the list's length).
+        public var listLength: UInt32
+
+        /// The writer's choice for an index of `documentCount` documents: terms in at least 1/16 of the
+        /// documents (the lists whose walk costs most), keeping documentCount / 256 of them (8 ... 1024).
+        public init(documentCount: Int) {
+            minimumDocumentFrequency = UInt32(clamping: max(documentCount / 16, 16))
+            listLength = UInt32(clamping: min(1024, max(8, documentCount / 256)))
+        }
+
+        init(minimumDocumentFrequency: UInt32, listLength: UInt32) {
+            self.minimumDocumentFrequency = minimumDocumentFrequency
+            self.listLength = listLength
+        }
+
+        /// Whether a list of `documentFrequency` documents carries top-scoring documents.
+        @inline(__always) func applies(to documentFrequency: Int) -> Bool {
+            listLength > 0 && documentFrequency >= Int(minimumDocumentFrequency)
+        }
+
+        /// The `TOPS` section's 8 bytes: `u32 minimumDocumentFrequency`, `u32 listLength`.
+        var bytes: [UInt8] {
+            var w = ByteWriter(capacity: 8)
+            w.append(minimumDocumentFrequency)
+            w.append(listLength)
+            return w.bytes
+        }
+
+        /// Reads the `TOPS` section of `file`.
+        static func read(_ file: ContainerFile) throws -> Parameters {
+            var r = try file.reader(parametersSection)
+            let minimum = try r.read(UInt32.self)
+            let length = try r.read(UInt32.self)
+            guard length <= 1 << 20, length == 0 || minimum >= length else {
+                throw r.corrupt("list length \(length) for lists of at least \(minimum) documents")
+            }
+            return Parameters(minimumDocumentFrequency: minimum, listLength: length)
+        }
+    }
+
+    /// The bound that step `q` of a list stands for: `ceiling` for `boundSteps`, else
+    /// `floor + (ceiling - floor) * (q * q) / 225` in binary64.
+    @inline(__always)
+    static func bound(step q: Int, floor: Double, ceiling: Double) -> Double {
+        q >= boundSteps ? ceiling : floor + (ceiling - floor) * Double(q * q) / Double(boundSteps * boundSteps)
+    }
+
+    /// The smallest step whose bound is at least `weight` (`boundSteps` when `weight` reaches `ceiling`).
+    static func step(for weight: Double, floor: Double, ceiling: Double) -> Int {
+        guard ceiling > floor else { return boundSteps }
+        let fraction = max(0, (weight - floor) / (ceiling - floor))
+        var q = max(0, min(boundSteps, Int((fraction.squareRoot() * Double(boundSteps)).rounded(.up))))
+        while q > 0 && bound(step: q - 1, floor: floor, ceiling: ceiling) >= weight { q -= 1 }
+        while q < boundSteps && bound(step: q, floor: floor, ceiling: ceiling) < weight { q += 1 }
+        return q
+    }
+}
+
+/// Selects the top-scoring documents of a posting list as its postings stream by (the writer's side of
+/// `TopScoringDocuments`), and encodes them. Per posting: one comparison once `listLength` are held (a min-heap
+/// of the best so far; ties keep the lower doc id), so the build pays little for lists that keep none.
+/// Buffers are reused between lists. Not thread-safe.
+struct TopScoringSelector {
+    private var weights: [Double] = []
+    private var docs: [UInt32] = []
+    private var freqs: [UInt32] = []
+    private var capacity = 0
+    private var heapified = false
+
+    /// Starts a list that keeps up to `capacity` documents (0: keeps nothing).
+    mutating func reset(capacity: Int) {
+        self.capacity = capacity
+        weights.removeAll(keepingCapacity: true)
+        docs.removeAll(keepingCapacity: true)
+        freqs.removeAll(keepingCapacity: true)
+        heapified = false
+    }
+
+    /// `a` ranks below `b`: a smaller factor, or the same factor and a larger doc id.
+    @inline(__always) private func below(_ a: Int, _ b: Int) -> Bool {
+        weights[a] < weights[b] || (weights[a] == weights[b] && docs[a] > docs[b])
+    }
+
+    /// Offers the next posting (docs in increasing order) with its factor.
+    @inline(__always)
+    mutating func add(doc: UInt32, freq: UInt32, weight: Double) {
+        if weights.count < capacity {
+            weights.append(weight)
+            docs.append(doc)
+            freqs.append(freq)
+            return
+        }
+        guard capacity > 0 else { return }
+        if !heapified {
+            for i in stride(from: capacity / 2 - 1, through: 0, by: -1) { siftDown(i) }
+            heapified = true
+        }
+        // A later doc with an equal factor ranks below: only a larger factor enters.
+        guard weight > weights[0] else { return }
+        weights[0] = weight
+        docs[0] = doc
+        freqs[0] = freq
+        siftDown(0)
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var i = start
+        let n = weights.count
+        while true {
+            let l = 2 * i + 1
+            if l >= n { return }
+            var c = l
+            if l + 1 < n && below(l + 1, l) { c = l + 1 }
+            guard below(c, i) else { return }
+            weights.swapAt(c, i)
+            docs.swapAt(c, i)
+            freqs.swapAt(c, i)
+            i = c
+        }
+    }
+
+    /// Appends the encoded list of the documents kept (docs/FORMAT.md, "Top-scoring documents") to `out`.
+    mutating func encode(into out: inout [UInt8]) {
+        let n = weights.count
+        precondition(n > 0, "no documents selected")
+        var order = Array(0..<n)
+        order.sort { docs[$0] < docs[$1] }
+        var floorWeight = Double.infinity
+        var ceilingWeight = 0.0
+        for w in weights {
+            floorWeight = min(floorWeight, w)
+            ceilingWeight = max(ceilingWeight, w)
+        }
+        let floorStep = PostingListEncoder.weightStep(for: floorWeight)
+        let ceilingStep = PostingListEncoder.weightStep(for: ceilingWeight)
+        let floor = Double(PostingListEncoder.weightBound(step: floorStep))
+        let ceiling = Double(PostingListEncoder.weightBound(step: ceilingStep))
+        var body: [UInt8] = []
+        body.reserveCapacity(n * 3 + 16)
+        VarInt.encode(UInt64(n), into: &body)
+        body.append(UInt8(truncatingIfNeeded: floorStep))
+        body.append(UInt8(truncatingIfNeeded: floorStep >> 8))
+        body.append(UInt8(truncatingIfNeeded: ceilingStep))
+        body.append(UInt8(truncatingIfNeeded: ceilingStep >> 8))
+        var block = [UInt32](repeating: 0, count: PatchedBlock.blockSize)
+        // Doc-id deltas (from 0), then frequencies - 1, in blocks of 128 (the last one partial).
+        for pass in 0..<2 {
+            var previous: UInt32 = 0
+            var start = 0
+            while start < n {
+                let count = min(PatchedBlock.blockSize, n - start)
+                for j in 0..<count {
+                    let i = order[start + j]
+                    if pass == 0 {
+                        block[j] = docs[i] - previous
+                        previous = docs[i]
+                    } else {
+                        block[j] = freqs[i] - 1
+                    }
+                }
+                block.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, count: count, into: &body) }
+                start += count
+            }
+        }
+        // Two 4-bit steps a byte, the even entry's in the low half.
+        var packed: UInt8 = 0
+        for (j, i) in order.enumerated() {
+            let q = UInt8(TopScoringDocuments.step(for: weights[i], floor: floor, ceiling: ceiling))
+            if j & 1 == 0 {
+                packed = q
+            } else {
+                body.append(packed | q << 4)
+            }
+        }
+        if n & 1 == 1 { body.append(packed) }
+        VarInt.encode(UInt64(body.count), into: &out)
+        out.append(contentsOf: body)
+    }
+}
+
+/// A decoded top-scoring list (the reader's side of `TopScoringDocuments`): the documents in increasing order,
+/// their frequencies, a bound of each one's frequency-and-length factor, and `floor`, a bound of the factor of
+/// every document of the posting list that is not among them. Everything was checked while decoding: doc ids
+/// strictly increasing and below the document count, frequencies at least 1, steps and bounds in range.
+public struct TopScoringList: Sendable {
+    public var docs: [UInt32]
+    public var freqs: [UInt32]
+    /// Per document: its factor's bound (`TopScoringDocuments.bound(step:...)`).
+    public var weightBounds: [Double]
+    /// The factor's bound for the documents of the posting list not in `docs`.
+    public var floor: Double
+    /// The largest factor in the whole posting list, rounded up (`PostingListEncoder.weightBound`).
+    public var ceiling: Double
+
+    /// Decodes the list whose bytes (after its `vint byteLength`) are `bytes[start ..< end]`.
+    /// - Parameter corrupt: makes the error naming the file, section and term.
+    init(
+        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, documentCount: Int,
+        corrupt: (String) -> CorpusIndexError
+    ) throws {
+        let region = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        var at = 0
+        guard let (count64, size) = VarInt.decode(region, at: 0), count64 >= 1, count64 <= UInt64(region.count) else {
+            throw corrupt("top-scoring documents: bad count")
+        }
+        let n = Int(count64)
+        at = size
+        guard region.count - at >= 4 + (n + 1) / 2 else { throw corrupt("top-scoring documents cut short") }
+        let floorStep = UInt32(region[at]) | UInt32(region[at + 1]) << 8
+        let ceilingStep = UInt32(region[at + 2]) | UInt32(region[at + 3]) << 8
+        at += 4
+        guard floorStep <= ceilingStep else { throw corrupt("top-scoring documents: floor above ceiling") }
+        floor = Double(PostingListEncoder.weightBound(step: floorStep))
+        ceiling = Double(PostingListEncoder.weightBound(step: ceilingStep))
+        docs = [UInt32](repeating: 0, count: n)
+        freqs = [UInt32](repeating: 0, count: n)
+        weightBounds = [Double](repeating: 0, count: n)
+        let block = UnsafeMutablePointer<UInt32>.allocate(capacity: PatchedBlock.blockSize)
+        defer { block.deallocate() }
+        for pass in 0..<2 {
+            var previous: UInt64 = 0
+            var startIndex = 0
+            while startIndex < n {
+                let c = min(PatchedBlock.blockSize, n - startIndex)
+                guard let next = PatchedBlock.decode(region, at: at, count: c, into: block) else {
+                    throw corrupt("top-scoring documents: malformed block")
+                }
+                at = next
+                for j in 0..<c {
+                    if pass == 0 {
+                        let d = previous + UInt64(block[j])
+                        guard d < UInt64(documentCount), startIndex + j == 0 || block[j] > 0 else {
+                            throw corrupt("top-scoring documents: doc ids not increasing or not below \(documentCount)")
+                        }
+                        previous = d
+                        docs[startIndex + j] = UInt32(d)
+                    } else {
+                        guard block[j] < UInt32.max else { throw corrupt("top-scoring documents: bad frequency") }
+                        freqs[startIndex + j] = block[j] + 1
+                    }
+                }
+                startIndex += c
+            }
+        }
+        guard region.count - at == (n + 1) / 2 else {
+            throw corrupt("top-scoring documents: \(region.count - at) bound bytes for \(n) documents")
+        }
+        for i in 0..<n {
+            let q = Int(region[at + (i >> 1)] >> UInt8(4 * (i & 1))) & 15
+            weightBounds[i] = TopScoringDocuments.bound(step: q, floor: floor, ceiling: ceiling)
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+@testable import CorpusIndex
+
+/// Top-scoring documents (`TopScoringDocuments`, `QueryEngine.collectFromTopLists`): on small generated corpora
+/// the lists are short (8 documents for terms in at least 1/16 of the cables), so queries on common words take
+/// both the early stop and the hand-over to block-max pruning with the lists' k-th score as a floor; either way
+/// the top k equals brute force.
+@Suite struct TopScoringDocumentsTests {
+    /// Common words of the generated cables, in AND, OR and single-term queries.
+    static let queries: [String] = {
+        let words = ["the", "of", "and", "to", "in", "a", "embassy", "government", "minister", "said", "that", "for"]
+        var out = words
+        for (i, a) in words.enumerated() {
+            let b = words[(i + 3) % words.count]
+            let c = words[(i + 7) % words.count]
+            out += ["\(a) AND \(b)", "\(a) OR \(b)", "\(a) AND \(b) AND \(c)", "\(a) OR \(b) OR \(c)"]
+        }
+        return out + ["the AND the", "the OR absentword", "the AND absentword", "subject:the OR of"]
+    }()
+
+    /// Runs `queries` at several k (1 up to beyond the lists' length) against the oracle, counting how the lists
+    /// served each: (answered alone, handed over with a floor).
+    static func check(_ fixture: OnDiskQueryTests.Fixture, _ queries: [String]) throws -> (complete: Int, handedOver: Int) {
+        var complete = 0
+        var handedOver = 0
+        for q in queries {
+            let node = try QueryParser().parse(q)
+            let expected = fixture.oracle.ranking(node)
+            let source = fixture.engine.source.beginQuery()
+            let engine = QueryEngine(source: source)
+            for top in [1, 3, 10, 40] {
+                let got = try engine.search(node, top: top).hits
+                let want = Array(expected.prefix(top))
+                #expect(got.map(\.doc) == want.map(\.doc), "\(q) top \(top)")
+                for (g, w) in zip(got, want) { #expect(abs(g.score - w.score) <= 1e-9 * max(1, w.score), "\(q)") }
+                // Which path the lists took, on scorers of their own.
+                if let conjunctive = QueryEngine<IndexQuerySource>.topListShape(node) {
+                    let set = engine.scorers(for: node, planner: QueryPlanner(source: source))
+                    if set.scorers.count == node.scoringTerms.count,
+                        let outcome = withExtendedLifetime(set, {
+                            engine.collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: top) {
+                                engine.scorers(for: node, planner: QueryPlanner(source: source))
+                            }
+                        })
+                    {
+                        if outcome.complete {
+                            complete += 1
+                            #expect(outcome.collector.sorted().map(\.doc) == want.map(\.doc), "alone: \(q) top \(top)")
+                        } else {
+                            handedOver += 1
+                        }
+                    }
+                }
+            }
+            #expect(throws: Never.self) { try source.endQuery() }
+        }
+        return (complete, handedOver)
+    }
+
+    @Test func earlyStopAndHandOverEqualBruteForce() throws {
+        let generator = try DumpGenerator(cables: 900, seed: 31)
+        let records = (0..<900).map { generator.record(at: $0) }
+        let fixture = try OnDiskQueryTests.Fixture(records)
+        let reader = try IndexReader(path: fixture.directory.path)
+        #expect(reader.field(.body).topScoring == TopScoringDocuments.Parameters(documentCount: 900))
+        #expect(reader.field(.body).topScoring.listLength == 8)
+        // The lists are recomputed from the postings, byte for byte, by verification.
+        _ = try reader.verify()
+        let (complete, handedOver) = try Self.check(fixture, Self.queries)
+        #expect(complete > 0, "no query was answered from the lists alone")
+        #expect(handedOver > 0, "no query handed over to block-max pruning")
+    }
+
+    /// Duplicated cables give exactly equal scores: ties must resolve to the lower doc id on every path.
+    @Test func tiesResolveToTheLowerDocID() throws {
+        let generator = try DumpGenerator(cables: 300, seed: 8)
+        var records = (0..<300).map { generator.record(at: $0) }
+        for i in stride(from: 0, to: 300, by: 3) { records[i].body = records[(i * 7 + 5) % 300].body }
+        let fixture = try OnDiskQueryTests.Fixture(records)
+        let (complete, handedOver) = try Self.check(fixture, Self.queries)
+        #expect(complete + handedOver > 0)
+    }
+
+    /// The selector keeps the best factors, ties to the lower doc id, and its encoding decodes to them.
+    @Test func selectorKeepsTheBestAndRoundTrips() throws {
+        var selector = TopScoringSelector()
+        selector.reset(capacity: 5)
+        let weights: [Double] = [0.5, 1.5, 1.5, 0.2, 2.0, 1.5, 0.9, 1.5, 0.1, 2.1]
+        for (d, w) in weights.enumerated() { selector.add(doc: UInt32(d * 3), freq: UInt32(d + 1), weight: w) }
+        var bytes: [UInt8] = []
+        selector.encode(into: &bytes)
+        let list = try bytes.withUnsafeBytes { raw -> TopScoringList in
+            let (length, after) = try #require(VarInt.decode(raw, at: 0))
+            #expect(Int(length) == raw.count - after)
+            return try TopScoringList(raw, start: after, end: raw.count, documentCount: 100) {
+                CorpusIndexError.corrupt(file: "test", section: "DOCS", reason: $0)
+            }
+        }
+        // Kept: 2.1 (doc 27), 2.0 (doc 12), and of the four 1.5s the first three (docs 3, 6, 15).
+        #expect(list.docs == [3, 6, 12, 15, 27])
+        #expect(list.freqs == [2, 3, 5, 6, 10])
+        #expect(list.floor >= 1.5 && list.floor < 1.5 + 1e-4)
+        for (i, d) in list.docs.enumerated() {
+            #expect(list.weightBounds[i] >= weights[Int(d) / 3])
+            #expect(list.weightBounds[i] <= weights[Int(d) / 3] + (list.ceiling - list.floor) * 29 / 225 + 1e-4)
+        }
+        // A truncated or tampered list is an error, not a crash.
+        for cut in [1, 3, 6, bytes.count - 1] {
+            let short = Array(bytes.prefix(cut))
+            #expect(throws: CorpusIndexError.self) {
+                try short.withUnsafeBytes { raw in
+                    _ = try TopScoringList(raw, start: 1, end: raw.count, documentCount: 100) {
+                        CorpusIndexError.corrupt(file: "test", section: "DOCS", reason: $0)
+                    }
+                }
+            }
+        }
+        #expect(throws: CorpusIndexError.self) {
+            try bytes.withUnsafeBytes { raw in
+                _ = try TopScoringList(raw, start: 1, end: raw.count, documentCount: 20) {
+                    CorpusIndexError.corrupt(file: "test", section: "DOCS", reason: $0)
+                }
+            }
+        }
+    }
+
+    @Test func quickselectFindsTheNthLargest() {
+        var rng = SplitMix64(seed: 3)
+        for size in [1, 2, 3, 10, 100, 1000] {
+            for _ in 0..<20 {
+                let values = (0..<size).map { _ in Double(rng.next() % 50) }
+                let sorted = values.sorted(by: >)
+                for n in Set([1, size, (size + 1) / 2, min(size, 7)]) {
+                    var copy = values
+                    #expect(QueryEngine<IndexQuerySource>.largest(n, of: &copy) == sorted[n - 1], "size \(size) n \(n)")
+                }
+            }
+        }
+    }
+
+    /// Damaged top-scoring documents (re-checksummed): verify names the postings file, and queries that read the
+    /// list report an error or answer, never crash.
+    @Test func damagedListsAreReported() throws {
+        let records = TestIndexBuilder.records(400, seed: 12)
+        let base = TestDirectory()
+        try TestIndexBuilder.build(records, directory: base.path)
+        let info = try #require(try IndexReader(path: base.path).field(.body).lookup("the"))
+        // (what, the mutation at the list's first byte, i.e. its vint length)
+        let mutations: [(String, (inout [UInt8], Int) -> Void)] = [
+            ("length", { b, at in b[at] ^= 0x40 }),
+            ("count", { b, at in b[at + 1] ^= 0x07 }),
+            ("floor step", { b, at in b[at + 2] ^= 0xFF }),
+            ("doc block width", { b, at in b[at + 6] = 40 }),
+            ("first doc", { b, at in b[at + 9] ^= 0x10 }),
+            ("last bound", { b, at in
+                let (length, after) = b.withUnsafeBytes { VarInt.decode($0, at: at)! }
+                b[after + Int(length) - 1] ^= 0x30
+            }),
+        ]
+        for (what, mutate) in mutations {
+            let dir = TestDirectory()
+            for name in try FileManager.default.contentsOfDirectory(atPath: base.path) {
+                try FileManager.default.copyItem(atPath: "\(base.path)/\(name)", toPath: "\(dir.path)/\(name)")
+            }
+            try StructuralCorruptionTests.rewrite(dir.path, IndexFiles.postings("body")) { bytes, layout in
+                let docs = layout.sections.first { $0.name == FieldIndexWriter.docsSection }!.range
+                mutate(&bytes, docs.lowerBound + Int(info.postingsOffset))
+            }
+            StructuralCorruptionTests.expectCorrupt(dir.path, file: IndexFiles.postings("body"), section: "DOCS")
+            let source = IndexQuerySource(reader: try IndexReader(path: dir.path))
+            for q in ["the", "the AND of", "the OR and"] {
+                let view = source.beginQuery()
+                _ = try? QueryEngine(source: view).search(q, top: 5)
+                _ = try? view.endQuery()
+            }
+            _ = what
+        }
+    }
+}
