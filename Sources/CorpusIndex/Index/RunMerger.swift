@@ -65,8 +65,8 @@ final class RunMerger {
         var length = 0
         var bytes: UnsafePointer<UInt8>? = nil
 
-        /// The key of a reader past its range: above every real key, whose first byte (the field ordinal) is
-        /// never 0xFF; two of them compare equal (by their lengths, 0).
+        /// The key of a reader past its range: above every real key, whose first byte (the field ordinal, checked
+        /// by `RunReader.next`) is never 0xFF; two of them compare equal (by their lengths, 0).
         static var exhausted: KeyHandle { KeyHandle(prefix: .max, length: 0, bytes: nil) }
 
         /// Byte order of the keys (negative, zero, positive): the prefixes decide unless they are equal; then a

@@ -187,6 +187,9 @@ final class RunReader {
         (key + shared).update(from: buffer + cursor, count: suffix)
         cursor += suffix
         keyLength = shared + suffix
+        // The first byte is the field ordinal (and `RunMerger` relies on it to keep its end-of-run sentinel above
+        // every key).
+        guard Int(key[0]) < RunFile.fieldCount else { throw corrupt("entries", "field ordinal out of range") }
         // The key buffer holds at least 256 initialised bytes: load 8, keep the key's.
         let word = UInt64(bigEndian: UnsafeRawPointer(key).loadUnaligned(as: UInt64.self))
         keyPrefix = keyLength >= 8 ? word : word & ~(UInt64.max >> UInt64(8 * keyLength))

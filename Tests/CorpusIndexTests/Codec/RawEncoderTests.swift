@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CorpusIndex
@@ -281,6 +282,28 @@ struct RawEncoderTests {
                 }
             }
         }
+    }
+
+    /// A run key whose first byte is not a field ordinal is rejected (the merger's end-of-run sentinel relies on it).
+    @Test func runKeysWithABadFieldByteAreRejected() throws {
+        let directory = TestDirectory("runs")
+        let path = directory.path + "/bad.run"
+        let writer = try RunWriter(path: path)
+        let key: [UInt8] = [2, 120, 121]
+        try key.withUnsafeBytes { try writer.beginEntry(key: $0, postingsLength: 3) }
+        try [UInt8]([1, 1, 0]).withUnsafeBytes { try writer.out.append($0) }
+        _ = try writer.finish(documentCount: 1)
+        // The entry starts after the 8-byte magic: shared length 0, suffix length 3, then the key.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(Array(bytes[10..<13]) == key)
+        let good = try RunReader(path: path, rank: 0, documentBase: 0, bufferSize: 4096)
+        good.seek(buckets: 0..<RunFile.bucketCount)
+        #expect(try good.next())
+        bytes[10] = 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let bad = try RunReader(path: path, rank: 0, documentBase: 0, bufferSize: 4096)
+        bad.seek(buckets: 0..<RunFile.bucketCount)
+        #expect(throws: CorpusIndexError.self) { try bad.next() }
     }
 
     /// Run postings (ChunkInverter's encoding) of random documents with one- to five-byte varints.
