@@ -158,7 +158,9 @@ struct PostingListEncoder {
         self.averageLength = averageLength
         if documentsInList == 0 {
             topParameters = TopScoringDocuments.Parameters(documentCount: listHasPositions ? documentCount : 0)
-            topScoring.reset(capacity: listHasPositions ? Int(topParameters.listLength) : 0)
+            topScoring.reset(
+                capacity: listHasPositions ? Int(topParameters.listLength) : 0,
+                gatherUpTo: Int(topParameters.minimumDocumentFrequency))
         }
         guard n > 0 else {
             if let input, input.count != 0 {

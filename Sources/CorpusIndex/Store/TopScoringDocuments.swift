@@ -77,23 +77,37 @@ public enum TopScoringDocuments {
 }
 
 /// Selects the top-scoring documents of a posting list as its postings stream by (the writer's side of
-/// `TopScoringDocuments`), and encodes them. Per posting: one comparison once `listLength` are held (a min-heap
-/// of the best so far; ties keep the lower doc id), so the build pays little for lists that keep none.
-/// Buffers are reused between lists. Not thread-safe.
+/// `TopScoringDocuments`), and encodes them. A list's first postings are only gathered (three stores each), up to
+/// `gatherUpTo` of them: most lists end before the length that earns them a list, and their selection would be
+/// thrown away. Past that, the best `capacity` gathered become a min-heap of the best so far (ties keep the lower
+/// doc id), after which a posting costs one comparison unless it enters. The kept set is the exact top
+/// `capacity` whatever the gathering limit. Buffers are reused between lists. Not thread-safe.
 struct TopScoringSelector {
-    /// The kept documents' factors, ids and frequencies (a heap once `capacity` are held), in buffers reused
-    /// between lists and written without copy-on-write checks.
+    /// The gathered or kept documents' factors, ids and frequencies, in buffers reused between lists and
+    /// written without copy-on-write checks; grown (once) when a larger gathering limit comes.
     private final class Storage {
-        let weights: UnsafeMutablePointer<Double>
-        let docs: UnsafeMutablePointer<UInt32>
-        let freqs: UnsafeMutablePointer<UInt32>
-        let allocated: Int
+        private(set) var weights: UnsafeMutablePointer<Double>
+        private(set) var docs: UnsafeMutablePointer<UInt32>
+        private(set) var freqs: UnsafeMutablePointer<UInt32>
+        private(set) var allocated: Int
 
         init(_ n: Int) {
             allocated = max(n, 1)
             weights = .allocate(capacity: allocated)
             docs = .allocate(capacity: allocated)
             freqs = .allocate(capacity: allocated)
+        }
+
+        /// Room for `n` documents (contents are not kept: called between lists).
+        func reserve(_ n: Int) {
+            guard n > allocated else { return }
+            weights.deallocate()
+            docs.deallocate()
+            freqs.deallocate()
+            allocated = n
+            weights = .allocate(capacity: n)
+            docs = .allocate(capacity: n)
+            freqs = .allocate(capacity: n)
         }
 
         deinit {
@@ -103,18 +117,26 @@ struct TopScoringSelector {
         }
     }
 
+    /// The most postings gathered before the heap starts (16 bytes each: 1 MiB), whatever the index size.
+    static let maximumGather = 1 << 16
+
     private let storage: Storage
     private var count = 0
     private var capacity = 0
+    /// Postings are gathered without selection while fewer than this are held (at least `capacity`).
+    private var gatherLimit = 0
     private var heapified = false
 
     /// A selector for lists keeping up to `maximumCapacity` documents (the writer keeps at most 1024).
     init(maximumCapacity: Int = 1024) { storage = Storage(maximumCapacity) }
 
-    /// Starts a list that keeps up to `capacity` (at most `maximumCapacity`) documents (0: keeps nothing).
-    mutating func reset(capacity: Int) {
-        precondition(capacity <= storage.allocated, "TopScoringSelector: capacity above its maximum")
+    /// Starts a list that keeps up to `capacity` documents (0: keeps nothing), gathering its first
+    /// `min(gatherUpTo, maximumGather)` postings before selecting among them.
+    mutating func reset(capacity: Int, gatherUpTo: Int = 0) {
+        precondition(capacity >= 0, "TopScoringSelector: negative capacity")
         self.capacity = capacity
+        gatherLimit = capacity == 0 ? 0 : max(capacity, min(gatherUpTo, Self.maximumGather))
+        storage.reserve(gatherLimit)
         count = 0
         heapified = false
     }
@@ -128,7 +150,7 @@ struct TopScoringSelector {
     /// Offers the next posting (docs in increasing order) with its factor.
     @inline(__always)
     mutating func add(doc: UInt32, freq: UInt32, weight: Double) {
-        if count < capacity {
+        if count < gatherLimit {
             storage.weights[count] = weight
             storage.docs[count] = doc
             storage.freqs[count] = freq
@@ -136,16 +158,30 @@ struct TopScoringSelector {
             return
         }
         guard capacity > 0 else { return }
-        if !heapified {
-            for i in stride(from: capacity / 2 - 1, through: 0, by: -1) { siftDown(i) }
-            heapified = true
-        }
+        if !heapified { selectGathered() }
         // A later doc with an equal factor ranks below: only a larger factor enters.
         guard weight > storage.weights[0] else { return }
         storage.weights[0] = weight
         storage.docs[0] = doc
         storage.freqs[0] = freq
         siftDown(0)
+    }
+
+    /// Turns the gathered postings (in doc order) into the heap of the best `capacity` of them.
+    private mutating func selectGathered() {
+        let gathered = count
+        count = min(capacity, gathered)
+        gatherLimit = count  // `add` appends no more: the heap holds `count` from now on
+        for i in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        heapified = true
+        let (w, d, f) = (storage.weights, storage.docs, storage.freqs)
+        // Entries past `capacity` are read before anything could overwrite them (the heap lives below).
+        for i in count..<max(count, gathered) where w[i] > w[0] {
+            w[0] = w[i]
+            d[0] = d[i]
+            f[0] = f[i]
+            siftDown(0)
+        }
     }
 
     private func siftDown(_ start: Int) {
@@ -166,7 +202,8 @@ struct TopScoringSelector {
     }
 
     /// Appends the encoded list of the documents kept (docs/FORMAT.md, "Top-scoring documents") to `out`.
-    func encode(into out: inout [UInt8]) {
+    mutating func encode(into out: inout [UInt8]) {
+        if !heapified && count > capacity { selectGathered() }
         let n = count
         precondition(n > 0, "no documents selected")
         let (weights, docs, freqs) = (storage.weights, storage.docs, storage.freqs)

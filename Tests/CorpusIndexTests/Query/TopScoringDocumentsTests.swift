@@ -82,6 +82,38 @@ import Testing
         #expect(complete + handedOver > 0)
     }
 
+    /// However many postings are gathered before selection starts (none, a few, exactly the list, more than it,
+    /// past the 64 Ki cap), the kept documents and so the bytes are the same: the exact top `capacity` under
+    /// (factor descending, doc ascending), checked against a sort. Coarse factors make many ties.
+    @Test func gatheringLimitDoesNotChangeTheSelection() throws {
+        var rng = SystemRandomNumberGenerator()
+        for (n, capacity) in [(1, 1), (7, 8), (300, 16), (5000, 64), (70_000, 32)] {
+            var weights: [Double] = []
+            for _ in 0..<n { weights.append(Double(Int.random(in: 0..<40, using: &rng)) / 8) }
+            let ranked: [Int] = (0..<n).sorted { (a: Int, b: Int) -> Bool in
+                weights[a] != weights[b] ? weights[a] > weights[b] : a < b
+            }
+            let expected: [UInt32] = ranked.prefix(capacity).sorted().map { UInt32($0) }
+            var encodings: [[UInt8]] = []
+            var selector = TopScoringSelector()
+            for gather in [0, 3, capacity, n / 2, n, n + 5, 1 << 20] {
+                selector.reset(capacity: capacity, gatherUpTo: gather)
+                for d in 0..<n { selector.add(doc: UInt32(d), freq: UInt32(d % 5 + 1), weight: weights[d]) }
+                var bytes: [UInt8] = []
+                selector.encode(into: &bytes)
+                encodings.append(bytes)
+            }
+            #expect(Set(encodings).count == 1, "n \(n), capacity \(capacity)")
+            let list = try encodings[0].withUnsafeBytes { raw -> TopScoringList in
+                let (_, after) = try #require(VarInt.decode(raw, at: 0))
+                return try TopScoringList(raw, start: after, end: raw.count, documentCount: n) {
+                    CorpusIndexError.corrupt(file: "test", section: "DOCS", reason: $0)
+                }
+            }
+            #expect(list.docs == expected, "n \(n), capacity \(capacity)")
+        }
+    }
+
     /// The selector keeps the best factors, ties to the lower doc id, and its encoding decodes to them.
     @Test func selectorKeepsTheBestAndRoundTrips() throws {
         var selector = TopScoringSelector()
