@@ -250,24 +250,49 @@ public struct WordTable: Sendable, Equatable {
         return table
     }
 
-    /// Parses one table (`u32 wordCount`, then per word `u8 length` and its letters) at `r`.
+    /// Parses one table (`u32 wordCount`, then per word `u8 length` and its letters) at `r`: one checking pass
+    /// over the raw bytes for the word ends, then one copy per word into an arena of the exact size (a `show`
+    /// parses the table of each segment it touches, so this stays a tight loop).
     static func parse(_ r: inout ByteReader, forEncoding: Bool = true) throws -> WordTable {
         let n = Int(try r.read(UInt32.self))
         guard n <= maxWords else { throw r.corrupt("\(n) words, at most \(maxWords)") }
-        var arena: [UInt8] = []
-        arena.reserveCapacity(min(r.remaining, 33 * n))
-        var ends: [UInt32] = []
-        ends.reserveCapacity(n)
+        let start = r.offset
+        var ends = [UInt32](repeating: 0, count: n)
+        var total = 0
         for i in 0..<n {
             let length = Int(try r.readUInt8())
             let word = try r.readBytes(length)
-            guard isWord(word) else {
+            guard isWordBytes(word) else {
                 throw r.corrupt("word \(i) (\(length) bytes) is not 2...32 ASCII letters and an optional space")
             }
-            arena.append(contentsOf: word)
-            ends.append(UInt32(arena.count))
+            total &+= length
+            ends[i] = UInt32(truncatingIfNeeded: total)
+        }
+        let source = UnsafeRawBufferPointer(rebasing: r.buffer[start..<r.offset])
+        let arena = [UInt8](unsafeUninitializedCapacity: total) { out, count in
+            let destination = UnsafeMutableRawBufferPointer(out)
+            var from = 0
+            var to = 0
+            for _ in 0..<n {  // lengths were checked above: every copy is in bounds
+                let length = Int(source[from])
+                UnsafeMutableRawBufferPointer(rebasing: destination[to..<(to + length)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[(from + 1)..<(from + 1 + length)]))
+                from += 1 + length
+                to += length
+            }
+            count = total
         }
         return WordTable(arena: arena, ends: ends, forEncoding: forEncoding)
+    }
+
+    /// `isWord` on raw bytes, without generic collection calls.
+    @inline(__always)
+    static func isWordBytes(_ w: UnsafeRawBufferPointer) -> Bool {
+        var letters = w.count
+        if letters > 0 && w[letters - 1] == space { letters -= 1 }
+        guard wordLengths.contains(letters) else { return false }
+        for k in 0..<letters where !isASCIILetter(w[k]) { return false }
+        return true
     }
 
     public static func == (a: WordTable, b: WordTable) -> Bool { a.arena == b.arena && a.ends == b.ends }
