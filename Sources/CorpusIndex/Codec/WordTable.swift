@@ -257,18 +257,26 @@ public struct WordTable: Sendable, Equatable {
         let n = Int(try r.read(UInt32.self))
         guard n <= maxWords else { throw r.corrupt("\(n) words, at most \(maxWords)") }
         let start = r.offset
+        let bytes = UnsafeRawBufferPointer(rebasing: r.buffer[start...])
         var ends = [UInt32](repeating: 0, count: n)
         var total = 0
+        var at = 0
         for i in 0..<n {
-            let length = Int(try r.readUInt8())
-            let word = try r.readBytes(length)
-            guard isWordBytes(word) else {
+            guard at < bytes.count, bytes.count - (at + 1) >= Int(bytes[at]) else {
+                r.offset = start + at
+                throw r.corrupt("word \(i) cut short")
+            }
+            let length = Int(bytes[at])
+            guard isWordBytes(UnsafeRawBufferPointer(rebasing: bytes[(at + 1)..<(at + 1 + length)])) else {
+                r.offset = start + at
                 throw r.corrupt("word \(i) (\(length) bytes) is not 2...32 ASCII letters and an optional space")
             }
+            at += 1 + length
             total &+= length
             ends[i] = UInt32(truncatingIfNeeded: total)
         }
-        let source = UnsafeRawBufferPointer(rebasing: r.buffer[start..<r.offset])
+        r.offset = start + at
+        let source = UnsafeRawBufferPointer(rebasing: bytes[..<at])
         let arena = [UInt8](unsafeUninitializedCapacity: total) { out, count in
             let destination = UnsafeMutableRawBufferPointer(out)
             var from = 0
