@@ -327,6 +327,7 @@ enum WordCounter {
     private typealias Slot = UInt64
 
     static func count(_ sample: UnsafeRawBufferPointer) -> [(word: ArraySlice<UInt8>, count: Int)] {
+        precondition(sample.count < Int(UInt32.max), "WordCounter: a slot holds 32-bit offsets")
         let bytes = Array(sample)
         var capacity = 1 << 14
         var table = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)

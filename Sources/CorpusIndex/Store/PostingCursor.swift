@@ -487,7 +487,7 @@ public final class PostingCursor {
         let average = lengths.averageLength
         var positionsEnd = Int(clamping: termInfo.positionsOffset)
         let keep = hasTopScoringDocuments ? Int(owner.topScoring.listLength) : 0
-        var top = TopScoringSelector(maximumCapacity: keep)
+        var top = TopScoringSelector()
         top.reset(capacity: keep)
         while doc != Self.end {
             let f = freq

@@ -92,29 +92,26 @@ struct TopScoringSelector {
         private(set) var allocated: Int
 
         init(_ n: Int) {
-            allocated = max(n, 1)
-            weights = .allocate(capacity: allocated)
-            docs = .allocate(capacity: allocated)
-            freqs = .allocate(capacity: allocated)
+            let n = max(n, 1)
+            allocated = n
+            (weights, docs, freqs) = (.allocate(capacity: n), .allocate(capacity: n), .allocate(capacity: n))
         }
 
         /// Room for `n` documents (contents are not kept: called between lists).
         func reserve(_ n: Int) {
             guard n > allocated else { return }
-            weights.deallocate()
-            docs.deallocate()
-            freqs.deallocate()
+            release()
             allocated = n
-            weights = .allocate(capacity: n)
-            docs = .allocate(capacity: n)
-            freqs = .allocate(capacity: n)
+            (weights, docs, freqs) = (.allocate(capacity: n), .allocate(capacity: n), .allocate(capacity: n))
         }
 
-        deinit {
+        private func release() {
             weights.deallocate()
             docs.deallocate()
             freqs.deallocate()
         }
+
+        deinit { release() }
     }
 
     /// The most postings gathered before the heap starts (16 bytes each: 1 MiB), whatever the index size.
@@ -127,8 +124,8 @@ struct TopScoringSelector {
     private var gatherLimit = 0
     private var heapified = false
 
-    /// A selector for lists keeping up to `maximumCapacity` documents (the writer keeps at most 1024).
-    init(maximumCapacity: Int = 1024) { storage = Storage(maximumCapacity) }
+    /// A selector whose buffers grow to what `reset` asks for (the writer keeps at most 1024 documents a list).
+    init() { storage = Storage(1024) }
 
     /// Starts a list that keeps up to `capacity` documents (0: keeps nothing), gathering its first
     /// `min(gatherUpTo, maximumGather)` postings before selecting among them.
