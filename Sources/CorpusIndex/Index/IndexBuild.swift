@@ -40,7 +40,7 @@ extension IndexBuild {
         public var seconds: Double
     }
 
-    /// Builds `output` from the dumps `reader` reads: the reader's parallel waves parse each chunk and
+    /// Builds `output` from the dumps `reader` reads: the reader's pipeline workers parse each chunk and
     /// `IndexBuilder.process` inverts it on the same worker; chunks are collected in order on this thread.
     public static func build(
         reader: DumpReader, to output: String, options: BuildOptions, progress: BuildProgress? = nil
