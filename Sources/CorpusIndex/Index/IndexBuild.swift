@@ -18,7 +18,9 @@ public enum IndexBuild {
             let builder = try IndexBuilder(directory: staging, options: options)
             try body(builder)
             let result = try builder.finish()
+            var clock = BuildPhaseClock()
             try IndexPublisher.publish(staging: staging, to: output)
+            clock.mark("publish (fsync, rename)")
             return result
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
