@@ -255,6 +255,13 @@ final class IndexTermCursor: TermCursor {
 
     override func maxScore(_ weight: BM25) -> Double { weight.idf * Double(cursor.termMaxWeight) }
 
+    override func probeFrequency(_ target: DocID) -> UInt32 {
+        do { return try cursor.probeFrequency(target) } catch {
+            stop(error)
+            return 0
+        }
+    }
+
     override func topScoringDocuments() -> TopScoringList? {
         do { return try cursor.topScoringDocuments() } catch {
             errors.record(error)

@@ -60,10 +60,7 @@ public struct QueryEngine<S: QuerySource> {
             let set = scorers(for: node, planner: planner)
             if set.scorers.count == node.scoringTerms.count,
                 let outcome = withExtendedLifetime(set, {
-                    collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: capacity) {
-                        let again = scorers(for: node, planner: planner)
-                        return again.scorers.count == set.scorers.count ? again : nil
-                    }
+                    collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: capacity)
                 })
             {
                 if outcome.complete {
@@ -283,6 +280,9 @@ struct Scorer {
     }
     @inline(__always) @discardableResult func next(minimumFrequency minimum: UInt32, upTo limit: DocID) -> DocID {
         ref._withUnsafeGuaranteedRef { $0.next(minimumFrequency: minimum, upTo: limit) }
+    }
+    @inline(__always) func probeFrequency(_ target: DocID) -> UInt32 {
+        ref._withUnsafeGuaranteedRef { $0.probeFrequency(target) }
     }
     @inline(__always) func shallowAdvance(to target: DocID) { ref._withUnsafeGuaranteedRef { $0.shallowAdvance(to: target) } }
     @inline(__always) var blockLastDoc: DocID { ref._withUnsafeGuaranteedRef { $0.blockLastDoc } }

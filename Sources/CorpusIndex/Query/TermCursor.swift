@@ -69,6 +69,11 @@ open class TermCursor: DocCursor {
         weight.score(tf: blockMaxFreq, fieldLength: blockMinFieldLength)
     }
 
+    /// The term's frequency in `target`, 0 if absent. Sources whose terms carry top-scoring documents answer in
+    /// any order of targets (random access: the candidates of the lists are probed best first, not in doc-id
+    /// order) and may move the cursor anywhere; by default the cursor advances, so targets must not decrease.
+    open func probeFrequency(_ target: DocID) -> UInt32 { advance(to: target) == target ? freq : 0 }
+
     /// The term's top-scoring documents, if its postings carry them (`TopScoringDocuments`); nil by default.
     open func topScoringDocuments() -> TopScoringList? { nil }
 

@@ -39,9 +39,7 @@ import Testing
                     let set = engine.scorers(for: node, planner: QueryPlanner(source: source))
                     if set.scorers.count == node.scoringTerms.count,
                         let outcome = withExtendedLifetime(set, {
-                            engine.collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: top) {
-                                engine.scorers(for: node, planner: QueryPlanner(source: source))
-                            }
+                            engine.collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: top)
                         })
                     {
                         if outcome.complete {
@@ -70,6 +68,76 @@ import Testing
         let (complete, handedOver) = try Self.check(fixture, Self.queries)
         #expect(complete > 0, "no query was answered from the lists alone")
         #expect(handedOver > 0, "no query handed over to block-max pruning")
+    }
+
+    /// Pages past the first (`offset`) come out of the same collection: equal to the oracle's slice.
+    @Test func offsetPagesEqualBruteForce() throws {
+        let generator = try DumpGenerator(cables: 900, seed: 31)
+        let fixture = try OnDiskQueryTests.Fixture((0..<900).map { generator.record(at: $0) })
+        for q in ["the AND of AND embassy", "minister AND said", "government OR minister", "the"] {
+            let node = try QueryParser().parse(q)
+            let expected = fixture.oracle.ranking(node)
+            let source = fixture.engine.source.beginQuery()
+            for (top, offset) in [(10, 5), (3, 7), (5, 30), (10, 2000)] {
+                let got = try QueryEngine(source: source).search(node, top: top, offset: offset).hits
+                let want = Array(expected.dropFirst(offset).prefix(top))
+                #expect(got.map(\.doc) == want.map(\.doc), "\(q) top \(top) offset \(offset)")
+            }
+            #expect(throws: Never.self) { try source.endQuery() }
+        }
+    }
+
+    /// Random access into a posting list (`probeFrequency`, the top-scoring lists' probes): in any order, present
+    /// documents give their frequency and absent ones (before the first, between, after the last) 0; on long
+    /// lists (many blocks, skip entries decoded as far as needed) and a single-block list.
+    @Test func probesAnswerInAnyOrder() throws {
+        let records = TestIndexBuilder.records(400, seed: 12)
+        let dir = TestDirectory()
+        try TestIndexBuilder.build(records, directory: dir.path)
+        let field = try IndexReader(path: dir.path).field(.body)
+        var rng = SplitMix64(seed: 5)
+        var probed = 0
+        for term in ["the", "of", "embassy", "minister"] {
+            guard let info = try field.lookup(term) else { continue }
+            var expected: [UInt32: UInt32] = [:]
+            let walk = try field.cursor(info)
+            while walk.doc != PostingCursor.end {
+                expected[walk.doc] = walk.freq
+                try walk.next()
+            }
+            var targets = Array(0..<UInt32(400)) + [UInt32(400), 100_000, .max - 1]
+            for i in stride(from: targets.count - 1, to: 0, by: -1) {
+                targets.swapAt(i, Int(rng.next() % UInt64(i + 1)))
+            }
+            let probe = try field.cursor(info)
+            for t in targets {
+                #expect(try probe.probeFrequency(t) == expected[t] ?? 0, "\(term) doc \(t)")
+            }
+            // Descending, then the same document twice.
+            for t in targets.sorted(by: >).prefix(50) + [targets[0], targets[0]] {
+                #expect(try probe.probeFrequency(t) == expected[t] ?? 0, "\(term) doc \(t)")
+            }
+            probed += 1
+        }
+        #expect(probed >= 3)
+        // A single-block list (at most 128 documents).
+        var found: TermInfo?
+        for ordinal in 0..<field.termCount {
+            let info = try field.termInfo(ordinal: ordinal)
+            if info.documentFrequency > 3 && info.documentFrequency < 128 {
+                found = info
+                break
+            }
+        }
+        let rare = try #require(found)
+        let walk = try field.cursor(rare)
+        var expected: [UInt32: UInt32] = [:]
+        while walk.doc != PostingCursor.end {
+            expected[walk.doc] = walk.freq
+            try walk.next()
+        }
+        let probe = try field.cursor(rare)
+        for t in (0..<UInt32(400)).reversed() { #expect(try probe.probeFrequency(t) == expected[t] ?? 0) }
     }
 
     /// Duplicated cables give exactly equal scores: ties must resolve to the lower doc id on every path.
@@ -152,20 +220,6 @@ import Testing
             try bytes.withUnsafeBytes { raw in
                 _ = try TopScoringList(raw, start: 1, end: raw.count, documentCount: 20) {
                     CorpusIndexError.corrupt(file: "test", section: "DOCS", reason: $0)
-                }
-            }
-        }
-    }
-
-    @Test func quickselectFindsTheNthLargest() {
-        var rng = SplitMix64(seed: 3)
-        for size in [1, 2, 3, 10, 100, 1000] {
-            for _ in 0..<20 {
-                let values = (0..<size).map { _ in Double(rng.next() % 50) }
-                let sorted = values.sorted(by: >)
-                for n in Set([1, size, (size + 1) / 2, min(size, 7)]) {
-                    var copy = values
-                    #expect(QueryEngine<IndexQuerySource>.largest(n, of: &copy) == sorted[n - 1], "size \(size) n \(n)")
                 }
             }
         }
