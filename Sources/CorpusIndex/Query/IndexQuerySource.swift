@@ -216,6 +216,12 @@ final class IndexTermCursor: TermCursor {
         return doc
     }
 
+    override func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: DocID) -> DocID {
+        guard started else { return next() }
+        do { doc = try cursor.next(lengthAtMost: limits, count: count, upTo: limit) } catch { stop(error) }
+        return doc
+    }
+
     /// Whole decoded blocks at a time.
     override func forEachRun(_ body: (UnsafeBufferPointer<DocID>) -> Void) {
         started = true

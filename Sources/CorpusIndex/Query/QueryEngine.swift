@@ -60,7 +60,10 @@ public struct QueryEngine<S: QuerySource> {
             let set = scorers(for: node, planner: planner)
             if set.scorers.count == node.scoringTerms.count,
                 let outcome = withExtendedLifetime(set, {
-                    collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: capacity)
+                    collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: capacity) {
+                        let again = scorers(for: node, planner: planner)
+                        return again.scorers.count == set.scorers.count ? again : nil
+                    }
                 })
             {
                 if outcome.complete {
@@ -283,6 +286,10 @@ struct Scorer {
     }
     @inline(__always) func probeFrequency(_ target: DocID) -> UInt32 {
         ref._withUnsafeGuaranteedRef { $0.probeFrequency(target) }
+    }
+    @inline(__always) @discardableResult
+    func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: DocID) -> DocID {
+        ref._withUnsafeGuaranteedRef { $0.next(lengthAtMost: limits, count: count, upTo: limit) }
     }
     @inline(__always) func shallowAdvance(to target: DocID) { ref._withUnsafeGuaranteedRef { $0.shallowAdvance(to: target) } }
     @inline(__always) var blockLastDoc: DocID { ref._withUnsafeGuaranteedRef { $0.blockLastDoc } }

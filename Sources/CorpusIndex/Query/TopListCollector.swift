@@ -32,10 +32,15 @@ extension QueryEngine {
     /// is passed over only if its bound, with room for rounding, is below the k-th score, and the collector
     /// orders equal scores by doc id whatever the offering order.
     ///
-    /// - Parameter scorers: the query's scorers, over cursors of their own (probed here, in no doc-id order).
+    /// An AND the lists could not decide goes on with `collectBandConjunction` (its floors bound the terms of
+    /// every document outside the lists), on the scorers `fresh` makes, and is then complete too.
+    ///
+    /// - Parameters:
+    ///   - scorers: the query's scorers, over cursors of their own (probed here, in no doc-id order).
+    ///   - fresh: the same scorers over fresh cursors (for an AND's band pass), or nil.
     /// - Returns: nil (nothing done) if some term has no top-scoring documents.
     func collectFromTopLists(
-        _ scorers: [Scorer], conjunctive: Bool, capacity: Int
+        _ scorers: [Scorer], conjunctive: Bool, capacity: Int, fresh: () -> ScorerSet? = { nil }
     ) -> (collector: TopKCollector, complete: Bool)? {
         let m = scorers.count
         guard m > 0, m <= 16 else { return nil }
@@ -53,22 +58,9 @@ extension QueryEngine {
         let floorSum = merged.floorSum
         let parts = UnsafeMutablePointer<Double>.allocate(capacity: m)
         defer { parts.deallocate() }
-        /// Candidate `c`'s exact list contributions into `parts` (-1 for a term whose list lacks it), and their
-        /// bound with the missing terms' floors.
+        let terms = Array(0..<m)
         @inline(__always) func exact(_ c: Int) -> Double {
-            var bound = 0.0
-            let d = merged.docs[c]
-            for t in 0..<m {
-                let i = Int(merged.entries[c &* m &+ t])
-                if i >= 0 {
-                    parts[t] = scorers[t].score(freq: merged.freqs[i], d, source)
-                    bound += parts[t]
-                } else {
-                    parts[t] = -1
-                    bound += floors[t]
-                }
-            }
-            return bound
+            merged.listedParts(c, doc: merged.docs[c], terms: terms, scorers, source, into: parts)
         }
         // Candidates in every list: exact scores without touching the postings.
         for k in 0..<merged.inAllCount {
@@ -85,8 +77,8 @@ extension QueryEngine {
         var taken = 0
         candidates: while let c = heap.top {
             if collector.prunes && merged.bounds[c] * slack <= collector.threshold { break }
-            if taken == firstCount && (!collector.isFull || floorSum > collector.threshold * 1.05) {
-                return (collector, false)
+            if taken >= firstCount && (collector.isFull ? floorSum > collector.threshold * 1.05 : taken >= 4 * firstCount) {
+                break
             }
             heap.pop()
             taken += 1
@@ -113,8 +105,17 @@ extension QueryEngine {
             for t in 0..<m { score += parts[t] }
             collector.offer(ScoredDoc(doc: d, score: score))
         }
-        let complete = collector.isFull && floorSum * slack <= collector.threshold
-        return (collector, complete)
+        if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true) }
+        if conjunctive, let set = fresh() {
+            // The k-th score found is a floor for the band pass (lowered by a hair: that pass may sum a score
+            // in another order, one rounding away).
+            let floor = collector.isFull ? collector.threshold * (1 - 1e-12) : -.infinity
+            let band = withExtendedLifetime(set) {
+                collectBandConjunction(set.scorers, merged, floor: floor, capacity: capacity)
+            }
+            return (band, true)
+        }
+        return (collector, false)
     }
 }
 
@@ -133,9 +134,35 @@ struct TopListCandidates {
     let partial: UnsafeMutablePointer<Int32>
     private(set) var inAllCount = 0
     private(set) var partialCount = 0
+    /// The number of candidates.
+    var count: Int { inAllCount + partialCount }
     /// Per term: idf times its list's floor.
     let floors: [Double]
     let floorSum: Double
+
+    /// Writes into `parts[t]`, for each term `t` of `terms`, its exact contribution to `doc` when candidate `c`
+    /// is in its list (from the listed frequency and the field length), else -1 (and for every term when `c` is
+    /// nil); returns the sum of those contributions and of the other terms' floors: a bound of their part of
+    /// `doc`'s score.
+    @inline(__always)
+    func listedParts(
+        _ c: Int?, doc: DocID, terms: [Int], _ scorers: [Scorer], _ source: some QuerySource,
+        into parts: UnsafeMutablePointer<Double>
+    ) -> Double {
+        let m = scorers.count
+        var bound = 0.0
+        for t in terms {
+            let entry = c.map { Int(entries[$0 &* m &+ t]) } ?? -1
+            if entry >= 0 {
+                parts[t] = scorers[t].score(freq: freqs[entry], doc, source)
+                bound += parts[t]
+            } else {
+                parts[t] = -1
+                bound += floors[t]
+            }
+        }
+        return bound
+    }
 
     init(_ lists: [TopScoringList], _ scorers: [Scorer]) {
         let m = lists.count

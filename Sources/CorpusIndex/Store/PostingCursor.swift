@@ -218,11 +218,28 @@ public final class PostingCursor {
     /// - Returns: the new `doc` (`end` when exhausted).
     @discardableResult
     public func next(minimumFrequency minimum: UInt32, upTo limit: UInt32) throws -> UInt32 {
+        try next { freqBuffer[$0] >= minimum || docBuffer[$0] > limit }
+    }
+
+    /// Moves to the next document whose field length is at most `limits[min(freq, count - 1)]` (a length limit
+    /// per frequency: pruning by score without computing it), or to the first one after `limit`, whichever comes
+    /// first, scanning the decoded blocks without stopping on the documents in between. `count` must be at least
+    /// 1. A keyword field has no lengths: every document passes.
+    /// - Returns: the new `doc` (`end` when exhausted).
+    @discardableResult
+    public func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: UInt32) throws -> UInt32 {
+        let top = UInt32(count - 1)
+        return try next { docBuffer[$0] > limit || fieldLength(docBuffer[$0]) <= limits[Int(min(freqBuffer[$0], top))] }
+    }
+
+    /// Moves to the next document whose index in the decoded block `accept`s, decoding blocks as needed.
+    @inline(__always)
+    private func next(where accept: (Int) -> Bool) throws -> UInt32 {
         guard doc != Self.end else { return doc }
         var i = index + 1
         while true {
             while i < blockDocs {
-                if freqBuffer[i] >= minimum || docBuffer[i] > limit {
+                if accept(i) {
                     index = i
                     doc = docBuffer[i]
                     return doc
@@ -235,8 +252,7 @@ public final class PostingCursor {
                 return doc
             }
             try decode(block: block + 1)
-            if freqBuffer[0] >= minimum || doc > limit { return doc }
-            i = 1
+            i = 0
         }
     }
 

@@ -20,10 +20,13 @@ import Testing
     }()
 
     /// Runs `queries` at several k (1 up to beyond the lists' length) against the oracle, counting how the lists
-    /// served each: (answered alone, handed over with a floor).
-    static func check(_ fixture: OnDiskQueryTests.Fixture, _ queries: [String]) throws -> (complete: Int, handedOver: Int) {
+    /// served each: (answered alone, handed over with a floor, of those an AND answered by the band pass).
+    static func check(_ fixture: OnDiskQueryTests.Fixture, _ queries: [String])
+        throws -> (complete: Int, handedOver: Int, band: Int)
+    {
         var complete = 0
         var handedOver = 0
+        var band = 0
         for q in queries {
             let node = try QueryParser().parse(q)
             let expected = fixture.oracle.ranking(node)
@@ -47,13 +50,28 @@ import Testing
                             #expect(outcome.collector.sorted().map(\.doc) == want.map(\.doc), "alone: \(q) top \(top)")
                         } else {
                             handedOver += 1
+                            // An AND goes on with the band pass over fresh cursors: the exact top k too.
+                            let fresh = withExtendedLifetime(set) {
+                                engine.collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: top) {
+                                    engine.scorers(for: node, planner: QueryPlanner(source: source))
+                                }
+                            }
+                            if conjunctive, let fresh {
+                                #expect(fresh.complete, "\(q) top \(top)")
+                                let hits = fresh.collector.sorted()
+                                #expect(hits.map(\.doc) == want.map(\.doc), "band: \(q) top \(top)")
+                                for (g, w) in zip(hits, want) {
+                                    #expect(abs(g.score - w.score) <= 1e-9 * max(1, w.score), "band: \(q)")
+                                }
+                                band += 1
+                            }
                         }
                     }
                 }
             }
             #expect(throws: Never.self) { try source.endQuery() }
         }
-        return (complete, handedOver)
+        return (complete, handedOver, band)
     }
 
     @Test func earlyStopAndHandOverEqualBruteForce() throws {
@@ -65,9 +83,10 @@ import Testing
         #expect(reader.field(.body).topScoring.listLength == 8)
         // The lists are recomputed from the postings, byte for byte, by verification.
         _ = try reader.verify()
-        let (complete, handedOver) = try Self.check(fixture, Self.queries)
+        let (complete, handedOver, band) = try Self.check(fixture, Self.queries)
         #expect(complete > 0, "no query was answered from the lists alone")
         #expect(handedOver > 0, "no query handed over to block-max pruning")
+        #expect(band > 0, "no AND went on with the band pass")
     }
 
     /// Pages past the first (`offset`) come out of the same collection: equal to the oracle's slice.
@@ -140,13 +159,39 @@ import Testing
         for t in (0..<UInt32(400)).reversed() { #expect(try probe.probeFrequency(t) == expected[t] ?? 0) }
     }
 
+    /// The band pass's length limits never cut a document whose score beats the bar: for any frequency and
+    /// length, a score above `above` means a length within the limit (and the limits are not vacuous).
+    @Test func lengthLimitsKeepEveryDocumentAboveTheBar() {
+        let limits = UnsafeMutablePointer<UInt32>.allocate(capacity: QueryEngine<IndexQuerySource>.lengthLimitCount)
+        defer { limits.deallocate() }
+        var rng = SplitMix64(seed: 9)
+        var cut = 0
+        for _ in 0..<200 {
+            let w = BM25(documentCount: 100_000, documentFrequency: Int(rng.next() % 90_000) + 1,
+                         averageFieldLength: Double(rng.next() % 900 + 20))
+            let above = Double(rng.next() % 1000) / 1000 * w.idf * 2.2 - 0.2
+            QueryEngine<IndexQuerySource>.lengthLimits(w, above: above, into: limits)
+            for _ in 0..<200 {
+                let tf = UInt32(rng.next() % 80) + 1
+                let length = UInt32(rng.next() % 4000)
+                let limit = limits[Int(min(tf, UInt32(QueryEngine<IndexQuerySource>.lengthLimitCount - 1)))]
+                if w.score(tf: tf, fieldLength: length) > above {
+                    #expect(length <= limit, "tf \(tf) length \(length) above \(above)")
+                } else if length > limit {
+                    cut += 1
+                }
+            }
+        }
+        #expect(cut > 1000, "the limits cut nothing")
+    }
+
     /// Duplicated cables give exactly equal scores: ties must resolve to the lower doc id on every path.
     @Test func tiesResolveToTheLowerDocID() throws {
         let generator = try DumpGenerator(cables: 300, seed: 8)
         var records = (0..<300).map { generator.record(at: $0) }
         for i in stride(from: 0, to: 300, by: 3) { records[i].body = records[(i * 7 + 5) % 300].body }
         let fixture = try OnDiskQueryTests.Fixture(records)
-        let (complete, handedOver) = try Self.check(fixture, Self.queries)
+        let (complete, handedOver, _) = try Self.check(fixture, Self.queries)
         #expect(complete + handedOver > 0)
     }
 
