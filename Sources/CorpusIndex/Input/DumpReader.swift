@@ -115,6 +115,8 @@ public final class DumpReader: Sendable {
     ) throws -> ReadSummary {
         let width = max(1, threads)
         // The chunks cut and not collected have indices in collected ..< collected + 2w: disjoint summary slots.
+        // A chunk's slot is written by its worker before `post` and read here after `next`: the pipeline's lock
+        // orders the two (the `DisjointSlots` discipline, with that lock in place of concurrentPerform's barrier).
         let summaries = DisjointSlots<ChunkSummary>(count: 2 * width)
         let producer = ChunkProducer(inputs: inputs, options: options, chunkBytes: chunkBytes, slots: summaries)
         var total = ReadSummary()

@@ -140,6 +140,7 @@ public final class ContainerWriter {
         tail.append(IndexFormat.footerMagic)
         try write(tail.bytes)
         try flush()
+        FileWriteback.start(fd, offset: writebackFrom, count: flushed - writebackFrom)  // the rest, now
         guard fsyncIfNeeded() else { throw CorpusIndexError.io(path: path, errno: errno, operation: "close") }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         return WrittenFile(name: name, size: written, crc32: crc)
