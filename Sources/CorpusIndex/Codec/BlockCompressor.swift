@@ -68,6 +68,21 @@ final class BlockCompressor: @unchecked Sendable {
         compressFramed(transform(input, words: words, contexts: contexts), dictionary: dictionary, into: &out)
     }
 
+    /// Appends the framed compression of the word-coded `coded` (already transformed by a word table), transformed
+    /// by `contexts` first, if given.
+    func compress(coded: UnsafeRawBufferPointer, contexts: ContextTable?, dictionary: [UInt8]?, into out: inout [UInt8]) {
+        compressFramed(rank(coded, contexts: contexts), dictionary: dictionary, into: &out)
+    }
+
+    /// `coded` transformed by `contexts` into `ranked` (valid until the next call), or `coded` itself.
+    private func rank(_ coded: UnsafeRawBufferPointer, contexts: ContextTable?) -> UnsafeRawBufferPointer {
+        guard let contexts else { return coded }
+        let bound = ContextTable.outputBound(coded.count)
+        if bound > ranked.count { Self.grow(&ranked, to: bound) }
+        let m = contexts.encode(coded, into: ranked)
+        return UnsafeRawBufferPointer(rebasing: ranked[0..<m])
+    }
+
     /// Transforms `input` by `words` into `transformed`, then by `contexts` (if given) into `ranked`.
     /// - Returns: the transformed bytes (valid until the next call).
     private func transform(_ input: UnsafeRawBufferPointer, words: WordTable, contexts: ContextTable?)
@@ -76,12 +91,7 @@ final class BlockCompressor: @unchecked Sendable {
         let bound = WordTable.encodedBound(input.count)
         if bound > transformed.count { Self.grow(&transformed, to: bound) }
         let n = words.encode(input, into: transformed)
-        let coded = UnsafeRawBufferPointer(rebasing: transformed[0..<n])
-        guard let contexts else { return coded }
-        let rankedBound = ContextTable.outputBound(n)
-        if rankedBound > ranked.count { Self.grow(&ranked, to: rankedBound) }
-        let m = contexts.encode(coded, into: ranked)
-        return UnsafeRawBufferPointer(rebasing: ranked[0..<m])
+        return rank(UnsafeRawBufferPointer(rebasing: transformed[0..<n]), contexts: contexts)
     }
 
     /// The transform of `input` by `words` and then `contexts`, if given (for choosing a segment's tables and

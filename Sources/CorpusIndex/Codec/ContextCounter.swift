@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Counts, over a segment's word-coded sample blocks, which word follows which context, and chooses the
 /// segment's `ContextTable` from the counts (docs/FORMAT.md, "Context rank transform"):
 /// - an order-1 context (a token) is listed if words follow it at least `minimumOrder1` times, an order-2
@@ -6,8 +8,10 @@
 ///   code), at most 64; a context with an empty list is dropped, and so is an order-2 context whose list equals
 ///   the start of its previous token's order-1 list (it would code the same bytes).
 ///
-/// The result depends only on the blocks' bytes (not on their order of arrival or on threads). Not thread-safe.
-final class ContextCounter {
+/// The result depends only on the blocks' bytes (not on their order of arrival or on threads; counters of
+/// parts of a sample `absorb` each other). Not thread-safe: `@unchecked Sendable` only so that a pool of them
+/// can be handed to `concurrentPerform`, each used by one worker.
+final class ContextCounter: @unchecked Sendable {
     static let minimumOrder1 = 8
     static let minimumOrder2 = 16
     static let minimumSuccessorCount = 2
@@ -15,6 +19,16 @@ final class ContextCounter {
     private var order1: [UInt64] = []
     /// One key per counted word after an order-2 context: `previous << 38 | beforePrevious << 14 | code`.
     private var order2: [UInt64] = []
+    /// The radix sort's buffer (kept, like the key arrays, from one segment to the next: reusing their pages
+    /// avoids faulting in ~100 MB per segment).
+    private var scratch: [UInt64] = []
+    private var spare: [UInt64] = []
+
+    /// Forgets the counts (keeping the buffers) for the next segment.
+    func reset() {
+        order1.removeAll(keepingCapacity: true)
+        order2.removeAll(keepingCapacity: true)
+    }
 
     /// Counts the words of one word-coded block (a valid `WordTable` transform).
     func add(_ input: UnsafeRawBufferPointer) {
@@ -58,6 +72,12 @@ final class ContextCounter {
         }
     }
 
+    /// Adds `other`'s counts to these.
+    func absorb(_ other: ContextCounter) {
+        order1 += other.order1
+        order2 += other.order2
+    }
+
     /// A context's key (`ContextTable.key`) and list.
     private typealias Listed = (key: UInt64, list: [UInt16])
 
@@ -92,8 +112,36 @@ final class ContextCounter {
 
     /// The table the counts choose.
     func table() -> ContextTable {
-        RadixSort.sort(&order1, bits: 38)
-        RadixSort.sort(&order2, bits: 62)
+        // The two sorts in parallel (each ~5 million keys for a 32 MiB sample).
+        var order1 = self.order1
+        var order2 = self.order2
+        self.order1 = []
+        self.order2 = []
+        var scratch1 = scratch
+        var scratch2: [UInt64] = []
+        swap(&scratch2, &spare)
+        withUnsafeMutablePointer(to: &order1) { o1 in
+            withUnsafeMutablePointer(to: &order2) { o2 in
+                withUnsafeMutablePointer(to: &scratch1) { s1 in
+                    withUnsafeMutablePointer(to: &scratch2) { s2 in
+                        let pointers = SortJobs(o1: o1, o2: o2, s1: s1, s2: s2)
+                        DispatchQueue.concurrentPerform(iterations: 2) { job in
+                            if job == 0 {
+                                RadixSort.sort(&pointers.o1.pointee, bits: 38, scratch: &pointers.s1.pointee)
+                            } else {
+                                RadixSort.sort(&pointers.o2.pointee, bits: 62, scratch: &pointers.s2.pointee)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        defer {
+            self.order1 = order1
+            self.order2 = order2
+            scratch = scratch1
+            spare = scratch2
+        }
         let first = Self.contexts(order1, minimum: Self.minimumOrder1) { ContextTable.key(UInt32($0), ContextTable.none) }
         var second = Self.contexts(order2, minimum: Self.minimumOrder2) { $0 }
         // Drop order-2 lists that equal the start of their previous token's order-1 list (`first` is sorted).
@@ -129,14 +177,22 @@ final class ContextCounter {
     }
 }
 
-/// LSD radix sort of `UInt64` keys below `2^bits`, 11 bits a pass, through one scratch array.
+/// The two sorts' arrays, each touched by one job of `concurrentPerform` only.
+private struct SortJobs: @unchecked Sendable {
+    let o1: UnsafeMutablePointer<[UInt64]>
+    let o2: UnsafeMutablePointer<[UInt64]>
+    let s1: UnsafeMutablePointer<[UInt64]>
+    let s2: UnsafeMutablePointer<[UInt64]>
+}
+
+/// LSD radix sort of `UInt64` keys below `2^bits`, 11 bits a pass, through `scratch` (grown as needed).
 enum RadixSort {
-    static func sort(_ keys: inout [UInt64], bits: Int) {
+    static func sort(_ keys: inout [UInt64], bits: Int, scratch: inout [UInt64]) {
         let n = keys.count
         guard n > 1 else { return }
         let digit = 11
         let passes = (bits + digit - 1) / digit
-        var scratch = [UInt64](repeating: 0, count: n)
+        if scratch.count < n { scratch = [UInt64](repeating: 0, count: n) }
         var counts = [Int](repeating: 0, count: passes << digit)
         keys.withUnsafeMutableBufferPointer { keys in
             scratch.withUnsafeMutableBufferPointer { scratch in

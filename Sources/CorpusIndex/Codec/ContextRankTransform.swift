@@ -86,11 +86,11 @@ extension ContextTable {
                     i += 1
                 }
                 let l = lookup.list(previous, beforePrevious)
-                let rank = l >= 0 ? lookup.rank(of: c, in: l) : -1
+                let rank = l != 0 ? lookup.rank(of: c, in: l) : -1
                 if rank >= 0 {
                     out[o] = UInt8(0x80 + rank)
                     o += 1
-                } else if l >= 0 && c < WordTable.oneByteCodes {
+                } else if l != 0 && c < WordTable.oneByteCodes {
                     out[o] = WordTable.escape
                     out[o + 1] = UInt8(c)
                     o += 2
@@ -143,7 +143,7 @@ extension ContextTable {
                         continue
                     }
                     run.end(&previous, &beforePrevious)
-                    guard x < WordTable.oneByteCodes, lookup.list(previous, beforePrevious) >= 0 else { return nil }
+                    guard x < WordTable.oneByteCodes, lookup.list(previous, beforePrevious) != 0 else { return nil }
                     c = Int(x)
                 } else if b >= WordTable.twoByteLead {
                     guard i + 1 < n else { return nil }
@@ -155,10 +155,9 @@ extension ContextTable {
                     c = Int(b) - 0x80
                     i += 1
                     let l = lookup.list(previous, beforePrevious)
-                    if l >= 0 {
-                        let start = Int(lookup.starts[l])
-                        guard c < Int(lookup.starts[l + 1]) - start else { return nil }
-                        c = Int(lookup.codes![start + c])
+                    if l != 0 {
+                        guard let listed = lookup.code(at: c, in: l) else { return nil }
+                        c = listed
                     }
                 }
                 o += Self.putCode(c, out + o)

@@ -27,12 +27,14 @@ public struct ContextTable: Sendable, Equatable {
     /// List `i` is `codes[listStarts[i] ..< listStarts[i + 1]]`.
     let listStarts: [UInt32]
     let codes: [UInt16]
-    /// Open addressing, two `UInt64` per slot: context key + 1 (0 = empty) and list index.
+    /// Open addressing over context keys, two `UInt64` a slot: `key + 1` (0 = empty) and the context's list
+    /// reference (`start << 8 | count`), so that a lookup is one cache line and then the list.
     private let contextSlots: [UInt64]
-    /// For a previous token that is a word code `c`: bit 31 set if some order-2 context has it as its previous
-    /// token, bits 0...30 its order-1 list index + 1 (0: none). Most words look up here, in 64 KB, instead of
-    /// probing `contextSlots`.
-    private let wordContexts: [UInt32]
+    /// `codes` and 3 more zeros, so that `rank` may load 4 codes at a time past a list's end.
+    private let paddedCodes: [UInt16]
+    /// For a previous token that is a word code `c`: its order-1 list reference (0: none), bit 63 set if some
+    /// order-2 context has `c` as its previous token. Most words start here (128 KB) instead of probing.
+    private let wordContexts: [UInt64]
 
     public static func == (a: ContextTable, b: ContextTable) -> Bool {
         a.previous == b.previous && a.beforePrevious == b.beforePrevious && a.listStarts == b.listStarts
@@ -62,15 +64,17 @@ public struct ContextTable: Sendable, Equatable {
         self.beforePrevious = beforePrevious
         self.listStarts = listStarts
         self.codes = codes
+        func reference(_ i: Int) -> UInt64 { UInt64(listStarts[i]) << 8 | UInt64(listStarts[i + 1] - listStarts[i]) }
         var slots = OpenSlots(minimumCount: previous.count)
-        for i in 0..<previous.count { slots.insert(Self.key(previous[i], beforePrevious[i]), UInt64(i)) }
+        for i in 0..<previous.count { slots.insert(Self.key(previous[i], beforePrevious[i]), reference(i)) }
         contextSlots = slots.slots
-        var wordContexts = [UInt32](repeating: 0, count: WordTable.maxWords)
+        paddedCodes = codes + [0, 0, 0]
+        var wordContexts = [UInt64](repeating: 0, count: WordTable.maxWords)
         for i in 0..<previous.count where previous[i] < UInt32(WordTable.maxWords) {
             if beforePrevious[i] == Self.none {
-                wordContexts[Int(previous[i])] |= UInt32(i + 1)
+                wordContexts[Int(previous[i])] |= reference(i)
             } else {
-                wordContexts[Int(previous[i])] |= 1 << 31
+                wordContexts[Int(previous[i])] |= 1 << 63
             }
         }
         self.wordContexts = wordContexts
@@ -90,8 +94,8 @@ public struct ContextTable: Sendable, Equatable {
     public static func outputBound(_ n: Int) -> Int { 2 * n }
 }
 
-/// A power-of-two open-addressing map from `UInt64` keys (below `UInt64.max`) to `UInt64` values, at most half
-/// full, stored as (key + 1, value) pairs in one array. Built once; `find` is a pure lookup.
+/// A power-of-two open-addressing map from `UInt64` keys (below `UInt64.max`) to non-zero `UInt64` values, at
+/// most half full, as (key + 1, value) pairs in one array (0 = empty). Built once; `find` is a pure lookup.
 struct OpenSlots {
     var slots: [UInt64]
     private var shift: UInt64
@@ -114,85 +118,90 @@ struct OpenSlots {
         slots[2 * s + 1] = value
     }
 
-    func find(_ key: UInt64) -> UInt64? {
-        slots.withUnsafeBufferPointer { Self.find(key, in: $0.baseAddress!, mask: $0.count / 2 - 1) }
-    }
-
-    /// The value of `key` in the slots at `base` (`mask` = slot count - 1), if any.
+    /// The value of `key` in the slots at `base` (`mask` = slot count - 1), or 0.
     @inline(__always)
-    static func find(_ key: UInt64, in base: UnsafePointer<UInt64>, mask: Int) -> UInt64? {
+    static func find(_ key: UInt64, in base: UnsafePointer<UInt64>, mask: Int) -> UInt64 {
         let shift = UInt64(64 - (mask + 1).trailingZeroBitCount)
         var s = start(key, shift: shift)
         while true {
             let k = base[2 * s]
             if k == key &+ 1 { return base[2 * s + 1] }
-            if k == 0 { return nil }
+            if k == 0 { return 0 }
             s = (s + 1) & mask
         }
     }
 }
 
 extension ContextTable {
-    /// Runs `body` with the raw lookup state (context slots, list starts, codes).
+    /// Runs `body` with the raw lookup state (context slots, word contexts, codes).
     @inline(__always)
     func withLookup<R>(_ body: (ContextLookup) -> R) -> R {
-        contextSlots.withUnsafeBufferPointer { contexts in
+        contextSlots.withUnsafeBufferPointer { slots in
             wordContexts.withUnsafeBufferPointer { words in
-                listStarts.withUnsafeBufferPointer { starts in
-                    codes.withUnsafeBufferPointer { codes in
-                        body(ContextLookup(
-                            contexts: contexts.baseAddress!, contextMask: contexts.count / 2 - 1,
-                            words: words.baseAddress!, starts: starts.baseAddress!, codes: codes.baseAddress))
-                    }
+                paddedCodes.withUnsafeBufferPointer { codes in
+                    body(ContextLookup(
+                        slots: slots.baseAddress!, mask: slots.count / 2 - 1, words: words.baseAddress!,
+                        codes: codes.baseAddress!))
                 }
             }
         }
     }
 }
 
-/// Raw pointers into a `ContextTable`, valid inside `withLookup`.
+/// Raw pointers into a `ContextTable`, valid inside `withLookup`. A **list reference** is `start << 8 | count`
+/// (`codes[start ..< start + count]`), 0 for none.
 struct ContextLookup {
-    let contexts: UnsafePointer<UInt64>
-    let contextMask: Int
-    let words: UnsafePointer<UInt32>
-    let starts: UnsafePointer<UInt32>
-    let codes: UnsafePointer<UInt16>?
+    let slots: UnsafePointer<UInt64>
+    let mask: Int
+    let words: UnsafePointer<UInt64>
+    /// The codes, padded with 3 zeros.
+    let codes: UnsafePointer<UInt16>
 
-    /// The list of the context (previous, beforePrevious): the order-2 one if listed, else the order-1 one of
-    /// `previous`; -1 if neither (or `previous` is `none`).
+    /// The list reference of the context (previous, beforePrevious): the order-2 list if listed, else the
+    /// order-1 list of `previous`; 0 if neither (or `previous` is `none`).
     @inline(__always)
-    func list(_ previous: UInt32, _ beforePrevious: UInt32) -> Int {
-        guard previous != ContextTable.none else { return -1 }
+    func list(_ previous: UInt32, _ beforePrevious: UInt32) -> UInt64 {
+        guard previous != ContextTable.none else { return 0 }
         if previous < UInt32(WordTable.maxWords) {
             let info = words[Int(previous)]
-            if info >> 31 != 0 && beforePrevious != ContextTable.none,
-                let l = OpenSlots.find(ContextTable.key(previous, beforePrevious), in: contexts, mask: contextMask)
-            {
-                return Int(l)
+            if info >> 63 != 0 && beforePrevious != ContextTable.none {
+                let l = OpenSlots.find(ContextTable.key(previous, beforePrevious), in: slots, mask: mask)
+                if l != 0 { return l }
             }
-            return Int(info & 0x7FFF_FFFF) - 1
+            return info & ~(1 << 63)
         }
-        if beforePrevious != ContextTable.none,
-            let l = OpenSlots.find(ContextTable.key(previous, beforePrevious), in: contexts, mask: contextMask)
-        {
-            return Int(l)
+        if beforePrevious != ContextTable.none {
+            let l = OpenSlots.find(ContextTable.key(previous, beforePrevious), in: slots, mask: mask)
+            if l != 0 { return l }
         }
-        if let l = OpenSlots.find(ContextTable.key(previous, ContextTable.none), in: contexts, mask: contextMask) {
-            return Int(l)
-        }
-        return -1
+        return OpenSlots.find(ContextTable.key(previous, ContextTable.none), in: slots, mask: mask)
     }
 
-    /// The rank of `code` in list `l` (its first position), or -1. A linear scan: a list is at most 64 codes
-    /// (128 bytes, two cache lines), most hits are in its first few, and a hash of (list, code) missed the
-    /// cache on most words.
+    /// The code at `rank` of list `l` (non-zero), or nil past its end.
     @inline(__always)
-    func rank(of code: Int, in l: Int) -> Int {
-        let start = Int(starts[l])
-        let count = Int(starts[l + 1]) - start
-        let list = codes! + start
-        let c = UInt16(truncatingIfNeeded: code)
-        for k in 0..<count where list[k] == c { return k }
+    func code(at rank: Int, in l: UInt64) -> Int? {
+        rank < Int(l & 0xFF) ? Int(codes[Int(l >> 8) + rank]) : nil
+    }
+
+    /// The rank of `code` in list `l` (non-zero; its first position), or -1. A scan 4 codes at a time (SWAR on
+    /// 64-bit loads): a list is at most 64 codes (128 bytes, two cache lines), most hits are in its first few,
+    /// and a hash of (list, code) missed the cache on most words.
+    @inline(__always)
+    func rank(of code: Int, in l: UInt64) -> Int {
+        let count = Int(l & 0xFF)
+        let list = UnsafeRawPointer(codes + Int(l >> 8))
+        let pattern = UInt64(code) &* 0x0001_0001_0001_0001
+        var k = 0
+        while k < count {
+            let x = UInt64(littleEndian: list.loadUnaligned(fromByteOffset: 2 * k, as: UInt64.self)) ^ pattern
+            // The lowest zero 16-bit lane of x (no false positive below the first true one).
+            let zero = (x &- 0x0001_0001_0001_0001) & ~x & 0x8000_8000_8000_8000
+            if zero != 0 {
+                let r = k + zero.trailingZeroBitCount >> 4
+                return r < count ? r : -1
+            }
+            k += 4
+        }
         return -1
     }
 }

@@ -11,8 +11,10 @@ import Dispatch
 /// one reached that size); each segment gets its own table, chosen from its first `wordSampleBytes` of blocks,
 /// which are held until then. The text of a dump drifts (old cables are all capitals, recent ones are not), so
 /// one table per segment follows it. A zlib store also gives each segment a preset deflate dictionary (`DDIC`):
-/// the last 32 KiB of its transformed sample. Segments, tables, dictionaries and the whole file depend only on
-/// the documents. Documents must be added in doc-id order. Not thread-safe itself (it
+/// the last 32 KiB of its transformed sample. With context ranks (zlib's default), each segment also gets a
+/// context table (`DCTX`, `ContextTable`) counted over its first `contextSampleBytes` of blocks, which are held
+/// until then (word-coded and counted `threads` at a time, and not word-coded again). Segments, tables,
+/// dictionaries and the whole file depend only on the documents. Documents must be added in doc-id order. Not thread-safe itself (it
 /// parallelises internally).
 public final class DocStoreWriter {
     static let headerSection = FourCC("DSHD")
@@ -55,6 +57,11 @@ public final class DocStoreWriter {
     /// those chosen so far, kept like the word tables.
     private var contexts: ContextTable?
     private var contextSizes: [Int] = []
+    /// One counter per worker (their buffers are kept from one segment to the next).
+    private let contextCounters: [ContextCounter]
+    /// The word-coded bytes of the pending blocks, when the context table's counting made them (compression
+    /// then skips the word table).
+    private var pendingCoded: [[UInt8]] = []
     private let contextSpill: SpilledColumn<UInt8>?
     /// Whether the pending blocks start a segment whose table is not chosen yet.
     private var choosingTable: Bool
@@ -85,6 +92,7 @@ public final class DocStoreWriter {
         tableSpill = options.wordTable ? try SpilledColumn<UInt8>(path: "\(directory)/documents.words.spill") : nil
         dictionarySpill = options.wordTable && options.compression.usesDictionary
             ? try SpilledColumn<UInt8>(path: "\(directory)/documents.dictionaries.spill") : nil
+        contextCounters = options.contextRanks ? (0..<threads).map { _ in ContextCounter() } : []
         contextSpill = options.contextRanks
             ? try SpilledColumn<UInt8>(path: "\(directory)/documents.contexts.spill") : nil
         out = try ContainerWriter(path: "\(directory)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
@@ -175,12 +183,7 @@ public final class DocStoreWriter {
         table = chosen
         choosingTable = false
         if let contextSpill {
-            let counter = ContextCounter()
-            for block in pending {
-                let coded = block.bytes.withUnsafeBytes { compressors[0].transformed($0, words: chosen) }
-                coded.withUnsafeBytes { counter.add($0) }
-            }
-            let chosenContexts = counter.table()
+            let chosenContexts = countContexts(chosen)
             let serializedContexts = chosenContexts.serialized()
             try serializedContexts.withUnsafeBufferPointer { try contextSpill.append(contentsOf: $0) }
             contextSizes.append(serializedContexts.count)
@@ -192,6 +195,28 @@ public final class DocStoreWriter {
             dictionarySizes.append(chosenDictionary.count)
             dictionary = chosenDictionary
         }
+    }
+
+    /// Word-codes the pending blocks by `words` (into `pendingCoded`) and counts their contexts, `threads` at a
+    /// time (each worker its own counter; the counts do not depend on which worker saw which block).
+    /// - Returns: the context table the counts choose.
+    private func countContexts(_ words: WordTable) -> ContextTable {
+        let work = pending
+        let workers = min(threads, work.count)
+        let slots = DisjointSlots<[UInt8]>(count: work.count)
+        let compressors = compressors
+        let counters = contextCounters
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            counters[w].reset()
+            for i in stride(from: w, to: work.count, by: workers) {
+                let coded = work[i].bytes.withUnsafeBytes { compressors[w].transformed($0, words: words) }
+                coded.withUnsafeBytes { counters[w].add($0) }
+                slots[i] = coded
+            }
+        }
+        pendingCoded = slots.takeAll()
+        for w in 1..<max(workers, 1) { counters[0].absorb(counters[w]) }
+        return counters[0].table()
     }
 
     /// The segment's preset dictionary: the last `maxDictionaryBytes` of its word sample blocks (the first
@@ -213,7 +238,9 @@ public final class DocStoreWriter {
         try chooseTable()
         guard !pending.isEmpty else { return }
         let work = pending
+        let coded = pendingCoded
         pending.removeAll(keepingCapacity: true)
+        pendingCoded.removeAll()
         pendingBytes = 0
         let slots = DisjointSlots<[UInt8]>(count: work.count)
         let workers = min(threads, work.count)
@@ -226,7 +253,13 @@ public final class DocStoreWriter {
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for i in stride(from: w, to: work.count, by: workers) {
                 var packed: [UInt8] = []
-                work[i].bytes.withUnsafeBytes { compressors[w].compress($0, words: words, contexts: contexts, dictionary: dictionary, into: &packed) }
+                if i < coded.count {
+                    coded[i].withUnsafeBytes { compressors[w].compress(coded: $0, contexts: contexts, dictionary: dictionary, into: &packed) }
+                } else {
+                    work[i].bytes.withUnsafeBytes {
+                        compressors[w].compress($0, words: words, contexts: contexts, dictionary: dictionary, into: &packed)
+                    }
+                }
                 slots[i] = packed
             }
         }
