@@ -168,13 +168,19 @@ public enum BitPacking {
         }
     }
 
+    /// Eight values at a time: a run of 8 values takes exactly `b` bytes, so within it every value's byte offset
+    /// and shift are constants once `b` is (the inner loop unrolls into straight-line loads, shifts and masks).
     @inline(__always)
     static func unpackFixed(_ src: UnsafeRawPointer, _ out: UnsafeMutablePointer<UInt32>, _ b: Int) {
         let mask: UInt64 = b == 32 ? 0xFFFF_FFFF : (UInt64(1) << UInt64(b)) - 1
-        for i in 0..<128 {
-            let bit = i &* b
-            let word = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+        for run in 0..<16 {
+            let base = src + run &* b
+            let o = out + run &* 8
+            for j in 0..<8 {
+                let bit = j &* b
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                o[j] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            }
         }
     }
 }

@@ -47,9 +47,10 @@ public struct BuildOptions: Sendable {
     }
 
     /// Input bytes per chunk (one sorted run each). Each of the `threads` workers holds one chunk's records and
-    /// its inverter (arenas of roughly half the chunk's size), the reader keeps a wave of chunks in flight, and
-    /// the document store queues compressed blocks: about 6 chunk sizes per thread in all, so a chunk is the
-    /// budget divided by 8 per thread, between 1 MiB and `ChunkSizing.maximum` (16 MiB).
+    /// its inverter (arenas of roughly half the chunk's size), the reader keeps at most 2 × `threads` chunks cut
+    /// and not yet collected (`ChunkPipeline`), and the document store queues compressed blocks: about 6 chunk
+    /// sizes per thread in all, so a chunk is the budget divided by 8 per thread, between 1 MiB and
+    /// `ChunkSizing.maximum` (16 MiB).
     public var chunkBytes: Int { fixedChunkBytes ?? min(max(memoryBudget / (8 * threads), 1 << 20), ChunkSizing.maximum) }
 
     /// Overrides `chunkBytes` (tests use tiny chunks to force many runs).

@@ -18,7 +18,9 @@ public enum IndexBuild {
             let builder = try IndexBuilder(directory: staging, options: options)
             try body(builder)
             let result = try builder.finish()
+            var clock = BuildPhaseClock()
             try IndexPublisher.publish(staging: staging, to: output)
+            clock.mark("publish (fsync, rename)")
             return result
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
@@ -40,7 +42,7 @@ extension IndexBuild {
         public var seconds: Double
     }
 
-    /// Builds `output` from the dumps `reader` reads: the reader's parallel waves parse each chunk and
+    /// Builds `output` from the dumps `reader` reads: the reader's pipeline workers parse each chunk and
     /// `IndexBuilder.process` inverts it on the same worker; chunks are collected in order on this thread.
     public static func build(
         reader: DumpReader, to output: String, options: BuildOptions, progress: BuildProgress? = nil

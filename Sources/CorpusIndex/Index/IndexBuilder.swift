@@ -164,6 +164,7 @@ public final class IndexBuilder: @unchecked Sendable {
             documentCount: count, storeCompression: options.storeCompression, textFields: textFields,
             keywordFields: keywordFields, files: files)
         try manifest.write(toDirectory: directory)
+        clock.mark("keyword fields wait, manifest")
         let indexBytes = files.filter { $0.name != store.name }.reduce(UInt64(0)) { $0 + $1.size }
         return Result(
             manifest: manifest, runCount: inversion.runCount, runBytes: inversion.runBytes,

@@ -22,26 +22,40 @@ enum PartitionedMerge {
         var bytes: Int
     }
 
-    /// Cuts each field's buckets into consecutive segments of about `total / count` run bytes (at least one per
-    /// non-empty field; a bucket is never split). `bucketBytes[b]` is the bytes of bucket `b` over all runs.
-    static func segments(bucketBytes: [Int], count: Int) -> [Segment] {
+    /// Cuts each field's buckets into consecutive segments (a bucket is never split, at least one segment per
+    /// non-empty field) of about `total / count` run bytes, smaller toward the end: a segment's target is
+    /// `segmentTarget(remaining:)` of the bytes from its start on. The workers take segments in key order, so the
+    /// last ones taken are small and the workers finish close together (guided self-scheduling) instead of one
+    /// merging a big last segment while the others idle. `bucketBytes[b]` is the bytes of bucket `b` over all runs.
+    static func segments(bucketBytes: [Int], count: Int, threads: Int = 1) -> [Segment] {
         let total = max(bucketBytes.reduce(0, +), 1)
-        let target = max(total / max(count, 1), 1)
+        var remaining = total
         var segments: [Segment] = []
         for field in 0..<RunFile.fieldCount {
             let first = field * 256
             var start = first
             var bytes = 0
+            var target = segmentTarget(remaining: remaining, total: total, count: count, threads: threads)
             for bucket in first..<(first + 256) {
                 bytes += bucketBytes[bucket]
                 if bytes >= target || bucket == first + 255 {
                     if bytes > 0 { segments.append(Segment(field: field, buckets: start..<(bucket + 1), bytes: bytes)) }
+                    remaining -= bytes
+                    target = segmentTarget(remaining: remaining, total: total, count: count, threads: threads)
                     start = bucket + 1
                     bytes = 0
                 }
             }
         }
         return segments
+    }
+
+    /// The run bytes a segment starting with `remaining` bytes left (itself included) aims at: `total / count`,
+    /// but at most the share of one of `2 × threads` takers of what is left, and at least a quarter of
+    /// `total / count` (segments have a fixed cost: a part's files, every reader repositioned).
+    static func segmentTarget(remaining: Int, total: Int, count: Int, threads: Int) -> Int {
+        let base = max(total / max(count, 1), 1)
+        return max(min(base, remaining / (2 * max(threads, 1))), max(base / 4, 1))
     }
 
     /// Merges `runs` into `writers` (one per text field, in field order) with `threads` workers.
@@ -60,7 +74,7 @@ enum PartitionedMerge {
                 bucketBytes[b] += Int(reader.bucketStarts[b + 1] - reader.bucketStarts[b])
             }
         }
-        let plan = segments(bucketBytes: bucketBytes, count: threads * segmentsPerThread)
+        let plan = segments(bucketBytes: bucketBytes, count: threads * segmentsPerThread, threads: threads)
         var clock = BuildPhaseClock()
         let shared = SharedMergeState(writers: writers, workers: workers, plan: plan)
         // The workers take segments in key order; this thread appends each finished part as soon as the parts
@@ -111,8 +125,8 @@ enum PartitionedMerge {
         }
         precondition(appended == plan.count, "a segment was neither merged nor failed")
         clock.mark(
-            "merge \(plan.count) segments (busiest worker \(Int(shared.busiestWorkerCPU * 1000)) ms CPU, appending "
-                + "\(Int(appendCPU * 1000)) ms)")
+            "merge \(plan.count) segments (workers \(shared.workerCPU.map { String(Int($0 * 1000)) }.joined(separator: "+")) "
+                + "ms CPU, appending \(Int(appendCPU * 1000)) ms)")
     }
 }
 
@@ -129,7 +143,7 @@ private final class SharedMergeState: @unchecked Sendable {
     private var done: [Bool]
     private var next = 0
     private var workersLeft: Int
-    private var workerCPU: [Double]
+    private var workerCPUSeconds: [Double]
     private(set) var failure: Error?
 
     init(writers: [FieldIndexWriter], workers: [[RunReader]], plan: [PartitionedMerge.Segment]) {
@@ -139,7 +153,7 @@ private final class SharedMergeState: @unchecked Sendable {
         parts = Array(repeating: nil, count: plan.count)
         done = Array(repeating: false, count: plan.count)
         workersLeft = workers.count
-        workerCPU = Array(repeating: 0, count: workers.count)
+        workerCPUSeconds = Array(repeating: 0, count: workers.count)
     }
 
     /// The next segment to merge, `nil` when all are taken or something failed.
@@ -166,7 +180,7 @@ private final class SharedMergeState: @unchecked Sendable {
 
     func finishWorker(_ worker: Int, cpu: Double) {
         condition.lock()
-        workerCPU[worker] = cpu
+        workerCPUSeconds[worker] = cpu
         workersLeft -= 1
         condition.broadcast()
         condition.unlock()
@@ -187,10 +201,11 @@ private final class SharedMergeState: @unchecked Sendable {
         condition.unlock()
     }
 
-    var busiestWorkerCPU: Double {
+    /// Each worker's CPU seconds (after the workers stopped).
+    var workerCPU: [Double] {
         condition.lock()
         defer { condition.unlock() }
-        return workerCPU.max() ?? 0
+        return workerCPUSeconds
     }
 
     /// Deletes every part's files (after the workers stopped).

@@ -30,7 +30,8 @@ public struct DumpChunk: Sendable {
     let storage: Storage
     let skipMalformed: Bool
     let maxReportedErrors: Int
-    /// Where `forEachRecord` leaves its summary for the reader (slot `index % slots.count`, one writer per wave).
+    /// Where `forEachRecord` leaves its summary for the reader (slot `index % slots.count`: the chunks in
+    /// flight have `slots.count` consecutive indices, so one writer per slot).
     let summarySlots: DisjointSlots<ChunkSummary>?
 
     /// Parses the chunk, calling `body` with each well-formed record in input order, and returns the chunk's summary.

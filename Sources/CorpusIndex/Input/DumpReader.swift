@@ -94,94 +94,84 @@ public final class DumpReader: Sendable {
         return total
     }
 
-    /// Reads every record in input order with `threads` workers, in waves of up to `threads` chunks cut at record
-    /// boundaries (about `chunkBytes` each; boundaries depend only on the input and `chunkBytes`). Waves are
-    /// pipelined: at most two waves (2 × `threads` chunks) are in memory, one being parsed while the calling thread
-    /// collects the previous one and cuts the next. With `threads == 1` nothing overlaps: each chunk is cut, worked
-    /// and collected in turn on the calling thread, so one thread means one core (`--threads 1` on a shared machine).
+    /// Reads every record in input order with `threads` workers, in chunks cut at record boundaries (about
+    /// `chunkBytes` each; boundaries depend only on the input and `chunkBytes`). The pipeline is continuous
+    /// (`ChunkPipeline`): a worker cuts (or decompresses) the next chunk as soon as it is free and works it, while
+    /// the calling thread collects the results in chunk order; at most 2 × `threads` chunks are cut and not yet
+    /// collected (in memory), so a slow chunk never leaves the other workers idle at a barrier. With `threads == 1`
+    /// nothing overlaps: each chunk is cut, worked and collected in turn on the calling thread, so one thread
+    /// means one core (`--threads 1` on a shared machine).
     ///
     /// `work` runs on worker threads, concurrently for different chunks, and must iterate its chunk once with
     /// `chunk.forEachRecord`. `collect` runs on the calling thread in chunk order with `work`'s result, the chunk's
     /// summary (global record numbers in its errors) and the 0-based global index of the chunk's first delivered
-    /// record. The first error in chunk order stops the read: a malformed record's error names the file, byte offset
-    /// and global record number.
+    /// record. The first error in chunk order stops the read (a read error found while cutting a chunk is thrown
+    /// only after the chunks before it were collected): a malformed record's error names the file, byte offset
+    /// and global record number. No `work` is running when this returns or throws.
     public func processInParallel<R: Sendable>(
         threads: Int, chunkBytes: Int = 16 << 20,
         work: @Sendable (DumpChunk) throws -> R,
         collect: (R, ChunkSummary, _ firstRecordIndex: Int) throws -> Void
     ) throws -> ReadSummary {
         let width = max(1, threads)
-        // Two waves are in flight at most (one running, one being collected): their chunk indices differ modulo 2w.
+        // The chunks cut and not collected have indices in collected ..< collected + 2w: disjoint summary slots.
+        // A chunk's slot is written by its worker before `post` and read here after `next`: the pipeline's lock
+        // orders the two (the `DisjointSlots` discipline, with that lock in place of concurrentPerform's barrier).
         let summaries = DisjointSlots<ChunkSummary>(count: 2 * width)
         let producer = ChunkProducer(inputs: inputs, options: options, chunkBytes: chunkBytes, slots: summaries)
         var total = ReadSummary()
         var numbered = 0  // records + skipped before the next chunk to collect
+        var index = 0  // the next chunk to collect
 
-        func nextWave() throws -> [DumpChunk] {
-            var wave: [DumpChunk] = []
-            while wave.count < width, let chunk = try producer.nextChunk() { wave.append(chunk) }
-            return wave
-        }
-
-        func collectWave(_ chunks: [DumpChunk], _ results: DisjointSlots<Result<R, Error>>) throws {
-            for (i, chunk) in chunks.enumerated() {
-                let value: R
-                switch results[i]! {
-                case let .success(v): value = v
-                case let .failure(error as CorpusIndexError): throw error.rebasingRecord(by: numbered)
-                case let .failure(error): throw error
-                }
-                let slot = chunk.index % summaries.count
-                var summary = summaries[slot] ?? ChunkSummary()
-                summaries[slot] = nil
-                summary.bytes = chunk.byteCount
-                summary.errors = summary.errors.map { $0.rebasingRecord(by: numbered) }
-                let first = total.records
-                total.add(summary, maxErrors: options.maxReportedErrors)
-                numbered += summary.records + summary.skipped
-                try collect(value, summary, first)
-                options.progress?(total.bytes)
+        func collectNext(_ result: Result<R, Error>, byteCount: Int) throws {
+            let value: R
+            switch result {
+            case let .success(v): value = v
+            case let .failure(error as CorpusIndexError): throw error.rebasingRecord(by: numbered)
+            case let .failure(error): throw error
             }
+            let slot = index % summaries.count
+            var summary = summaries[slot] ?? ChunkSummary()
+            summaries[slot] = nil
+            index += 1
+            summary.bytes = byteCount
+            summary.errors = summary.errors.map { $0.rebasingRecord(by: numbered) }
+            let first = total.records
+            total.add(summary, maxErrors: options.maxReportedErrors)
+            numbered += summary.records + summary.skipped
+            try collect(value, summary, first)
+            options.progress?(total.bytes)
         }
 
         if width == 1 {
             while let chunk = try producer.nextChunk() {
-                let results = DisjointSlots<Result<R, Error>>(count: 1)
-                results[0] = Result { try work(chunk) }
-                try collectWave([chunk], results)
+                try collectNext(Result { try work(chunk) }, byteCount: chunk.byteCount)
             }
             return total
         }
 
-        // Pipelined waves: while the workers parse wave k+1, this thread collects wave k and then cuts (or
-        // decompresses) wave k+2. Errors surface in chunk order: a read error found while cutting a later wave is
-        // thrown only after the earlier chunks were collected.
         return try withoutActuallyEscaping(work) { work in
+            let pipeline = ChunkPipeline<R>(producer: producer, depth: summaries.count)
             let group = DispatchGroup()
-            defer { group.wait() }  // never return or throw while a wave still runs
-            func start(_ chunks: [DumpChunk]) -> DisjointSlots<Result<R, Error>> {
-                let results = DisjointSlots<Result<R, Error>>(count: chunks.count)
-                DispatchQueue.global().async(group: group) {
-                    DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-                        results[i] = Result { try work(chunks[i]) }
+            DispatchQueue.global().async(group: group) {
+                DispatchQueue.concurrentPerform(iterations: width) { _ in
+                    while let chunk = pipeline.nextChunk() {
+                        pipeline.post(Result { try work(chunk) }, index: chunk.index, byteCount: chunk.byteCount)
                     }
                 }
-                return results
             }
-            var current = try nextWave()
-            guard !current.isEmpty else { return total }
-            var results = start(current)
-            while true {
-                var readError: Error? = nil
-                var next: [DumpChunk] = []
-                do { next = try nextWave() } catch { readError = error }
+            defer {  // never return or throw while a worker still runs
+                pipeline.stop()
                 group.wait()
-                let nextResults = next.isEmpty ? nil : start(next)
-                try collectWave(current, results)
-                if let readError { throw readError }
-                guard let nextResults else { return total }
-                current = next
-                results = nextResults
+            }
+            while true {
+                switch pipeline.next() {
+                case let .chunk(result, byteCount):
+                    try collectNext(result, byteCount: byteCount)  // reads the summary slot first
+                    pipeline.markCollected()
+                case .end: return total
+                case let .readFailed(error): throw error
+                }
             }
         }
     }

@@ -216,6 +216,12 @@ final class IndexTermCursor: TermCursor {
         return doc
     }
 
+    override func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: DocID) -> DocID {
+        guard started else { return next() }
+        do { doc = try cursor.next(lengthAtMost: limits, count: count, upTo: limit) } catch { stop(error) }
+        return doc
+    }
+
     /// Whole decoded blocks at a time.
     override func forEachRun(_ body: (UnsafeBufferPointer<DocID>) -> Void) {
         started = true
@@ -254,6 +260,13 @@ final class IndexTermCursor: TermCursor {
     override func blockMaxScore(_ weight: BM25) -> Double { weight.idf * Double(cursor.blockMaxWeight) }
 
     override func maxScore(_ weight: BM25) -> Double { weight.idf * Double(cursor.termMaxWeight) }
+
+    override func probeFrequency(_ target: DocID) -> UInt32 {
+        do { return try cursor.probeFrequency(target) } catch {
+            stop(error)
+            return 0
+        }
+    }
 
     override func topScoringDocuments() -> TopScoringList? {
         do { return try cursor.topScoringDocuments() } catch {

@@ -284,6 +284,13 @@ struct Scorer {
     @inline(__always) @discardableResult func next(minimumFrequency minimum: UInt32, upTo limit: DocID) -> DocID {
         ref._withUnsafeGuaranteedRef { $0.next(minimumFrequency: minimum, upTo: limit) }
     }
+    @inline(__always) func probeFrequency(_ target: DocID) -> UInt32 {
+        ref._withUnsafeGuaranteedRef { $0.probeFrequency(target) }
+    }
+    @inline(__always) @discardableResult
+    func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: DocID) -> DocID {
+        ref._withUnsafeGuaranteedRef { $0.next(lengthAtMost: limits, count: count, upTo: limit) }
+    }
     @inline(__always) func shallowAdvance(to target: DocID) { ref._withUnsafeGuaranteedRef { $0.shallowAdvance(to: target) } }
     @inline(__always) var blockLastDoc: DocID { ref._withUnsafeGuaranteedRef { $0.blockLastDoc } }
     @inline(__always) var blockMaxFreq: UInt32 { ref._withUnsafeGuaranteedRef { $0.blockMaxFreq } }

@@ -53,6 +53,12 @@ open class TermCursor: DocCursor {
         return d
     }
 
+    /// Moves to the next document whose field length is at most `limits[min(freq, count - 1)]` (`count >= 1`), or
+    /// to the first document after `limit`, whichever comes first; returns it. A prefilter: by default simply the
+    /// next document (callers check each document they get); on-disk postings scan their decoded blocks with the
+    /// field's lengths instead.
+    open func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: DocID) -> DocID { next() }
+
     /// Moves the block bounds (not the cursor) to the block holding the first document `>= target`.
     open func shallowAdvance(to target: DocID) { fatalError("TermCursor.shallowAdvance is abstract") }
     /// The largest frequency in the current bound block (0 past the last block).
@@ -68,6 +74,11 @@ open class TermCursor: DocCursor {
     open func blockMaxScore(_ weight: BM25) -> Double {
         weight.score(tf: blockMaxFreq, fieldLength: blockMinFieldLength)
     }
+
+    /// The term's frequency in `target`, 0 if absent. Sources whose terms carry top-scoring documents answer in
+    /// any order of targets (random access: the candidates of the lists are probed best first, not in doc-id
+    /// order) and may move the cursor anywhere; by default the cursor advances, so targets must not decrease.
+    open func probeFrequency(_ target: DocID) -> UInt32 { advance(to: target) == target ? freq : 0 }
 
     /// The term's top-scoring documents, if its postings carry them (`TopScoringDocuments`); nil by default.
     open func topScoringDocuments() -> TopScoringList? { nil }

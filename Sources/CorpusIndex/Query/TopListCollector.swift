@@ -16,23 +16,31 @@ extension QueryEngine {
     /// Top-k of a term, an AND of terms or an OR of terms from the terms' top-scoring documents
     /// (`TopScoringList`: Fagin's threshold algorithm over precomputed champion lists), when every term has them.
     ///
-    /// Every document of a term's list comes with its frequency and a bound of its score; every document of the
-    /// term's postings outside the list scores at most the list's floor. The candidates are the documents of
-    /// the lists. Those in every list are scored exactly from the lists alone (frequency and field length); the
-    /// others, in doc-id order, only while their bound (their known bounds plus, for each other term, the smaller
-    /// of its floor and its block maximum where the document would be) can still beat the k-th score, by probing the missing terms' cursors (one skip and one block decode each; an
-    /// AND drops a candidate a term does not contain). A document in no list scores at most the sum of the
-    /// floors: once that cannot beat the k-th score, the collector holds the exact top k (`complete`). Otherwise
-    /// its k-th score is a floor for the usual algorithm. Scores are summed in scorer order, as `score(_:_:)`
-    /// does. Ties are safe: a candidate is passed over only if its bound, with room for rounding, is below the
-    /// k-th score, and the collector orders equal scores by doc id whatever the offering order.
+    /// Every document of a term's list comes with its frequency and a bound of its contribution; every document
+    /// of the term's postings outside the list contributes at most the list's floor. The candidates are the
+    /// documents of the lists. Those in every list are scored from the lists alone (frequency and field length).
+    /// The others are taken best bound first (their list bounds plus, per missing term, its floor): their list
+    /// contributions are made exact, then each missing term is probed in turn, largest floor first (random
+    /// access into its postings, `probeFrequency`): an absent term drops the candidate from an AND, and a
+    /// candidate whose bound, with the contributions found so far, can no longer beat the k-th score is dropped
+    /// before its other probes. Once the best bound left cannot beat the k-th score, every candidate is settled.
+    /// A document in no list scores at most the sum of the floors: once that cannot beat the k-th score either,
+    /// the collector holds the exact top k (`complete`). Otherwise its k-th score is a floor for the usual
+    /// algorithm — handed over to early when, after the strongest candidates, the k-th score is clearly (5 %)
+    /// below the sum of the floors: the lists would rarely decide, and the rest of their candidates would be
+    /// probed for nothing. Scores are summed in scorer order, as `score(_:_:)` does. Ties are safe: a candidate
+    /// is passed over only if its bound, with room for rounding, is below the k-th score, and the collector
+    /// orders equal scores by doc id whatever the offering order.
+    ///
+    /// An AND the lists could not decide goes on with `collectBandConjunction` (its floors bound the terms of
+    /// every document outside the lists), on the scorers `fresh` makes, and is then complete too.
     ///
     /// - Parameters:
-    ///   - scorers: the query's scorers, over cursors of their own (advanced here).
-    ///   - secondProbes: the same scorers over fresh cursors, for the second sweep.
+    ///   - scorers: the query's scorers, over cursors of their own (probed here, in no doc-id order).
+    ///   - fresh: the same scorers over fresh cursors (for an AND's band pass), or nil.
     /// - Returns: nil (nothing done) if some term has no top-scoring documents.
     func collectFromTopLists(
-        _ scorers: [Scorer], conjunctive: Bool, capacity: Int, secondProbes: () -> ScorerSet?
+        _ scorers: [Scorer], conjunctive: Bool, capacity: Int, fresh: () -> ScorerSet? = { nil }
     ) -> (collector: TopKCollector, complete: Bool)? {
         let m = scorers.count
         guard m > 0, m <= 16 else { return nil }
@@ -42,136 +50,240 @@ extension QueryEngine {
             guard let list = s.topScoringDocuments() else { return nil }
             lists.append(list)
         }
+        let merged = TopListCandidates(lists, scorers)
+        defer { merged.release() }
         var collector = TopKCollector(capacity: capacity)
-        let idf = scorers.map(\.weight.idf)
-        var floors = [Double](repeating: 0, count: m)
-        var floorSum = 0.0
-        for t in 0..<m {
-            floors[t] = idf[t] * lists[t].floor
-            floorSum += floors[t]
-        }
         let slack = Self.slack
-        // Merge the lists by doc id into candidates: per candidate its doc, bound, and per term its frequency
-        // in the list (0: not in the term's list).
-        var docs: [DocID] = []
-        var bounds: [Double] = []
-        var freqs: [UInt32] = []
-        var inAll: [Bool] = []
+        let floors = merged.floors
+        let floorSum = merged.floorSum
+        let parts = UnsafeMutablePointer<Double>.allocate(capacity: m)
+        defer { parts.deallocate() }
+        let terms = Array(0..<m)
+        @inline(__always) func exact(_ c: Int) -> Double {
+            merged.listedParts(c, doc: merged.docs[c], terms: terms, scorers, source, into: parts)
+        }
+        // Candidates in every list: exact scores without touching the postings.
+        for k in 0..<merged.inAllCount {
+            let c = Int(merged.inAll[k])
+            _ = exact(c)
+            var score = 0.0
+            for t in 0..<m { score += parts[t] }
+            collector.offer(ScoredDoc(doc: merged.docs[c], score: score))
+        }
+        // The others, best bound first.
+        var heap = BoundHeap(merged.partial, count: merged.partialCount, bounds: merged.bounds)
+        let order = (0..<m).sorted { floors[$0] > floors[$1] }
+        let firstCount = max(4 * capacity, 64)
+        var taken = 0
+        candidates: while let c = heap.top {
+            if collector.prunes && merged.bounds[c] * slack <= collector.threshold { break }
+            if taken >= firstCount && (collector.isFull ? floorSum > collector.threshold * 1.05 : taken >= 4 * firstCount) {
+                break
+            }
+            heap.pop()
+            taken += 1
+            let d = merged.docs[c]
+            var bound = exact(c)
+            for t in order where parts[t] < 0 {
+                if collector.prunes && bound * slack <= collector.threshold {
+                    collector.countRejected()
+                    continue candidates
+                }
+                let f = scorers[t].probeFrequency(d)
+                if f == 0 && conjunctive {
+                    collector.countRejected()
+                    continue candidates
+                }
+                parts[t] = f > 0 ? scorers[t].score(freq: f, d, source) : 0
+                bound += parts[t] - floors[t]
+            }
+            if collector.prunes && bound * slack <= collector.threshold {
+                collector.countRejected()
+                continue
+            }
+            var score = 0.0
+            for t in 0..<m { score += parts[t] }
+            collector.offer(ScoredDoc(doc: d, score: score))
+        }
+        if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true) }
+        if conjunctive, let set = fresh() {
+            // The k-th score found is a floor for the band pass (lowered by a hair: that pass may sum a score
+            // in another order, one rounding away).
+            let floor = collector.isFull ? collector.threshold * (1 - 1e-12) : -.infinity
+            let band = withExtendedLifetime(set) {
+                collectBandConjunction(set.scorers, merged, floor: floor, capacity: capacity)
+            }
+            return (band, true)
+        }
+        return (collector, false)
+    }
+}
+
+/// The candidates of `collectFromTopLists`: the documents of some terms' top-scoring lists, merged by doc id, in
+/// buffers of its own (`release` frees them). Per candidate: its doc, its bound (each list's bound of its
+/// contribution, or the list's floor where the list lacks it), and per term its entry in the flattened lists
+/// (-1: not in that list). Candidates in every list and the others are listed apart, in doc-id order.
+struct TopListCandidates {
+    let docs: UnsafeMutablePointer<DocID>
+    let bounds: UnsafeMutablePointer<Double>
+    /// Per candidate and term (`c * m + t`): the entry in the flattened lists, or -1.
+    let entries: UnsafeMutablePointer<Int32>
+    /// The flattened lists' frequencies, by entry.
+    let freqs: UnsafeMutablePointer<UInt32>
+    let inAll: UnsafeMutablePointer<Int32>
+    let partial: UnsafeMutablePointer<Int32>
+    private(set) var inAllCount = 0
+    private(set) var partialCount = 0
+    /// The number of candidates.
+    var count: Int { inAllCount + partialCount }
+    /// Per term: idf times its list's floor.
+    let floors: [Double]
+    let floorSum: Double
+
+    /// Writes into `parts[t]`, for each term `t` of `terms`, its exact contribution to `doc` when candidate `c`
+    /// is in its list (from the listed frequency and the field length), else -1 (and for every term when `c` is
+    /// nil); returns the sum of those contributions and of the other terms' floors: a bound of their part of
+    /// `doc`'s score.
+    @inline(__always)
+    func listedParts(
+        _ c: Int?, doc: DocID, terms: [Int], _ scorers: [Scorer], _ source: some QuerySource,
+        into parts: UnsafeMutablePointer<Double>
+    ) -> Double {
+        let m = scorers.count
+        var bound = 0.0
+        for t in terms {
+            let entry = c.map { Int(entries[$0 &* m &+ t]) } ?? -1
+            if entry >= 0 {
+                parts[t] = scorers[t].score(freq: freqs[entry], doc, source)
+                bound += parts[t]
+            } else {
+                parts[t] = -1
+                bound += floors[t]
+            }
+        }
+        return bound
+    }
+
+    init(_ lists: [TopScoringList], _ scorers: [Scorer]) {
+        let m = lists.count
         let total = lists.reduce(0) { $0 + $1.docs.count }
-        docs.reserveCapacity(total)
-        bounds.reserveCapacity(total)
-        freqs.reserveCapacity(total * m)
-        inAll.reserveCapacity(total)
-        var at = [Int](repeating: 0, count: m)
+        floors = (0..<m).map { scorers[$0].weight.idf * lists[$0].floor }
+        floorSum = floors.reduce(0, +)
+        docs = .allocate(capacity: total)
+        bounds = .allocate(capacity: total)
+        entries = .allocate(capacity: total * m)
+        freqs = .allocate(capacity: total)
+        inAll = .allocate(capacity: total)
+        partial = .allocate(capacity: total)
+        // The lists flattened, each followed by a sentinel doc (so the merge needs no end checks), with their
+        // contribution bounds.
+        let flatDocs = UnsafeMutablePointer<DocID>.allocate(capacity: total + m)
+        let flatBounds = UnsafeMutablePointer<Double>.allocate(capacity: total)
+        let at = UnsafeMutablePointer<Int>.allocate(capacity: m)
+        defer {
+            flatDocs.deallocate()
+            flatBounds.deallocate()
+            at.deallocate()
+        }
+        var offset = 0
+        for t in 0..<m {
+            let list = lists[t]
+            let idf = scorers[t].weight.idf
+            at[t] = offset + t
+            for i in 0..<list.docs.count {
+                flatDocs[offset + t + i] = list.docs[i]
+                flatBounds[offset + i] = idf * list.weightBounds[i]
+                freqs[offset + i] = list.freqs[i]
+            }
+            offset += list.docs.count
+            flatDocs[offset + t] = noMoreDocs
+        }
+        var c = 0
         while true {
             var d = noMoreDocs
-            for t in 0..<m where at[t] < lists[t].docs.count && lists[t].docs[at[t]] < d { d = lists[t].docs[at[t]] }
+            for t in 0..<m where flatDocs[at[t]] < d { d = flatDocs[at[t]] }
             if d == noMoreDocs { break }
             var bound = 0.0
             var all = true
             for t in 0..<m {
                 let i = at[t]
-                if i < lists[t].docs.count && lists[t].docs[i] == d {
-                    bound += idf[t] * lists[t].weightBounds[i]
-                    freqs.append(lists[t].freqs[i])
+                if flatDocs[i] == d {
+                    let entry = i - t
+                    bound += flatBounds[entry]
+                    entries[c &* m &+ t] = Int32(entry)
                     at[t] = i + 1
                 } else {
                     bound += floors[t]
-                    freqs.append(0)
+                    entries[c &* m &+ t] = -1
                     all = false
                 }
             }
-            docs.append(d)
-            bounds.append(bound)
-            inAll.append(all)
-        }
-        // Documents in every list: exact scores without touching the postings.
-        for c in docs.indices where inAll[c] {
-            let d = docs[c]
-            var score = 0.0
-            for t in 0..<m { score += scorers[t].score(freq: freqs[c * m + t], d, source) }
-            collector.offer(ScoredDoc(doc: d, score: score))
-        }
-        // The others in two sweeps in doc-id order (probing cursors only move forward): first those with the
-        // largest bounds, which raise the k-th score quickly, then the rest while they can still win.
-        var partial: [Int] = []
-        partial.reserveCapacity(docs.count)
-        for c in docs.indices where !inAll[c] { partial.append(c) }
-        let firstCount = max(4 * capacity, 64)
-        var cut = -Double.infinity
-        if partial.count > firstCount {
-            var values = partial.map { bounds[$0] }
-            cut = Self.largest(firstCount, of: &values)
-        }
-        func sweep(_ probes: [Scorer], first: Bool) {
-            candidates: for c in partial where (bounds[c] >= cut) == first {
-                let d = docs[c]
-                if collector.prunes {
-                    let theta = collector.threshold
-                    var bound = bounds[c]
-                    if bound * slack > theta {
-                        // Tighter, still without decoding: a missing term's block maximum where `d` would be.
-                        for t in 0..<m where freqs[c * m + t] == 0 {
-                            probes[t].shallowAdvance(to: d)
-                            let blockMax = probes[t].blockMaxScore
-                            if blockMax < floors[t] { bound += blockMax - floors[t] }
-                        }
-                    }
-                    if bound * slack <= theta {
-                        collector.countRejected()
-                        continue
-                    }
-                }
-                var score = 0.0
-                for t in 0..<m {
-                    let f = freqs[c * m + t]
-                    if f > 0 {
-                        score += scorers[t].score(freq: f, d, source)
-                    } else if probes[t].advance(to: d) == d {
-                        score += probes[t].currentScore(d, source)
-                    } else if conjunctive {
-                        continue candidates
-                    }
-                }
-                collector.offer(ScoredDoc(doc: d, score: score))
+            docs[c] = d
+            bounds[c] = bound
+            if all {
+                inAll[inAllCount] = Int32(c)
+                inAllCount += 1
+            } else {
+                partial[partialCount] = Int32(c)
+                partialCount += 1
             }
+            c += 1
         }
-        sweep(scorers, first: true)
-        // If after the strongest candidates the k-th score is clearly (5 %) below the sum of the floors, the
-        // second sweep (weaker candidates, nearly all probed against that threshold) would rarely lift it above:
-        // hand over to block-max pruning with this floor instead. Within 5 % it usually does, and costs less.
-        let hopeless = !collector.isFull || floorSum > collector.threshold * 1.05
-        if cut > -Double.infinity && !hopeless {
-            guard let second = secondProbes() else { return nil }
-            withExtendedLifetime(second) { sweep(second.scorers, first: false) }
-        }
-        let complete = collector.isFull && floorSum * slack <= collector.threshold
-        return (collector, complete)
+    }
+
+    func release() {
+        docs.deallocate()
+        bounds.deallocate()
+        entries.deallocate()
+        freqs.deallocate()
+        inAll.deallocate()
+        partial.deallocate()
     }
 }
 
-extension QueryEngine {
-    /// The `n`-th largest of `values` (1-based; `values` non-empty, `n <= values.count`), reordering them
-    /// (quickselect).
-    static func largest(_ n: Int, of values: inout [Double]) -> Double {
-        var low = 0
-        var high = values.count - 1
-        let target = n - 1
-        while low < high {
-            let pivot = values[(low + high) >> 1]
-            var i = low
-            var j = high
-            while i <= j {
-                while values[i] > pivot { i += 1 }
-                while values[j] < pivot { j -= 1 }
-                if i <= j {
-                    values.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
-            }
-            if target <= j { high = j } else if target >= i { low = i } else { break }
+/// A binary max-heap, in place over `items[0..<count]` (candidate indexes), ordered by `bounds` (ties: the
+/// lower index first, so the order is deterministic). Not thread-safe.
+struct BoundHeap {
+    private let items: UnsafeMutablePointer<Int32>
+    private var count: Int
+    private let bounds: UnsafePointer<Double>
+
+    init(_ items: UnsafeMutablePointer<Int32>, count: Int, bounds: UnsafeMutablePointer<Double>) {
+        self.items = items
+        self.count = count
+        self.bounds = UnsafePointer(bounds)
+        for i in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    }
+
+    /// The candidate with the largest bound, or nil when empty.
+    var top: Int? { count == 0 ? nil : Int(items[0]) }
+
+    @inline(__always) private func above(_ a: Int32, _ b: Int32) -> Bool {
+        let (x, y) = (bounds[Int(a)], bounds[Int(b)])
+        return x > y || (x == y && a < b)
+    }
+
+    /// Removes the top.
+    mutating func pop() {
+        count -= 1
+        guard count > 0 else { return }
+        items[0] = items[count]
+        siftDown(0)
+    }
+
+    private func siftDown(_ start: Int) {
+        var i = start
+        let n = count
+        let moving = items[i]
+        while true {
+            let l = 2 * i + 1
+            if l >= n { break }
+            var c = l
+            if l + 1 < n && above(items[l + 1], items[l]) { c = l + 1 }
+            guard above(items[c], moving) else { break }
+            items[i] = items[c]
+            i = c
         }
-        return values[target]
+        items[i] = moving
     }
 }

@@ -7,7 +7,8 @@ import Darwin
 /// Streams one index file to disk: header, 8-byte-aligned sections written one after another, a section table
 /// and the checksummed footer (docs/FORMAT.md, "File container").
 ///
-/// Memory is bounded by a 1 MiB write buffer; the CRC-32 is computed as bytes go out. The file is created as
+/// Memory is bounded by a 1 MiB write buffer; the CRC-32 is computed as bytes go out. Every 8 MiB written, the
+/// kernel is asked to start writing them to disk (`FileWriteback`), so the final `fsync` has little left to do. The file is created as
 /// `<path>` (truncating); on error it is left incomplete (callers build into a temporary directory). Not
 /// thread-safe: one writer per thread.
 public final class ContainerWriter {
@@ -21,6 +22,9 @@ public final class ContainerWriter {
     private var sections: [(name: FourCC, offset: UInt64, length: UInt64)] = []
     private var openSection: (name: FourCC, offset: UInt64)?
     private static let bufferLimit = 1 << 20
+    /// Bytes handed to the kernel, and the offset from which their writeback has not been started yet.
+    private var flushed: UInt64 = 0
+    private var writebackFrom: UInt64 = 0
 
     /// Creates the file and writes the header.
     /// - Throws: `CorpusIndexError.io` if the file cannot be created.
@@ -104,6 +108,11 @@ public final class ContainerWriter {
             }
             done += n
         }
+        flushed += UInt64(bytes.count)
+        if flushed - writebackFrom >= FileWriteback.stride {
+            FileWriteback.start(fd, offset: writebackFrom, count: flushed - writebackFrom)
+            writebackFrom = flushed
+        }
     }
 
     /// Writes the section table and footer, closes the file.
@@ -131,6 +140,7 @@ public final class ContainerWriter {
         tail.append(IndexFormat.footerMagic)
         try write(tail.bytes)
         try flush()
+        FileWriteback.start(fd, offset: writebackFrom, count: flushed - writebackFrom)  // the rest, now
         guard fsyncIfNeeded() else { throw CorpusIndexError.io(path: path, errno: errno, operation: "close") }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         return WrittenFile(name: name, size: written, crc32: crc)

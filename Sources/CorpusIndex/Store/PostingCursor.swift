@@ -218,11 +218,28 @@ public final class PostingCursor {
     /// - Returns: the new `doc` (`end` when exhausted).
     @discardableResult
     public func next(minimumFrequency minimum: UInt32, upTo limit: UInt32) throws -> UInt32 {
+        try next { freqBuffer[$0] >= minimum || docBuffer[$0] > limit }
+    }
+
+    /// Moves to the next document whose field length is at most `limits[min(freq, count - 1)]` (a length limit
+    /// per frequency: pruning by score without computing it), or to the first one after `limit`, whichever comes
+    /// first, scanning the decoded blocks without stopping on the documents in between. `count` must be at least
+    /// 1. A keyword field has no lengths: every document passes.
+    /// - Returns: the new `doc` (`end` when exhausted).
+    @discardableResult
+    public func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: UInt32) throws -> UInt32 {
+        let top = UInt32(count - 1)
+        return try next { docBuffer[$0] > limit || fieldLength(docBuffer[$0]) <= limits[Int(min(freqBuffer[$0], top))] }
+    }
+
+    /// Moves to the next document whose index in the decoded block `accept`s, decoding blocks as needed.
+    @inline(__always)
+    private func next(where accept: (Int) -> Bool) throws -> UInt32 {
         guard doc != Self.end else { return doc }
         var i = index + 1
         while true {
             while i < blockDocs {
-                if freqBuffer[i] >= minimum || docBuffer[i] > limit {
+                if accept(i) {
                     index = i
                     doc = docBuffer[i]
                     return doc
@@ -235,8 +252,7 @@ public final class PostingCursor {
                 return doc
             }
             try decode(block: block + 1)
-            if freqBuffer[0] >= minimum || doc > limit { return doc }
-            i = 1
+            i = 0
         }
     }
 
@@ -362,6 +378,42 @@ public final class PostingCursor {
         return blockCount == 1 ? docBuffer[blockDocs - 1] : skipLast[shallow]
     }
 
+    // MARK: - Random access
+
+    /// The frequency of `target` in the list, 0 if the list does not hold it; targets may come in any order
+    /// (random access, for probing scattered documents such as the candidates of top-scoring documents). The
+    /// block that would hold `target` is found on the skip table (decoded as far as needed, then a binary search)
+    /// and decoded, unless it is the current one; it becomes the cursor's current block, so a cursor used for
+    /// probing is not walked afterwards.
+    public func probeFrequency(_ target: UInt32) throws -> UInt32 {
+        if blockCount > 1 && !(block >= 0 && target <= docBuffer[blockDocs - 1] && (block == 0 || target > skipLast[block - 1])) {
+            while skipDecoded < blockCount && skipLast[skipDecoded - 1] < target {
+                try decodeSkipEntries(through: skipDecoded)
+            }
+            guard skipLast[skipDecoded - 1] >= target else { return 0 }
+            var low = 0
+            var high = skipDecoded - 1
+            while low < high {
+                let mid = (low + high) >> 1
+                if skipLast[mid] < target { low = mid + 1 } else { high = mid }
+            }
+            try decode(block: low)
+        }
+        return Self.find(target, docs: docBuffer, freqs: freqBuffer, count: blockDocs)
+    }
+
+    /// The frequency of `target` among the `count` increasing `docs`, 0 if absent (binary search).
+    @inline(__always)
+    private static func find(_ target: UInt32, docs: UnsafePointer<UInt32>, freqs: UnsafePointer<UInt32>, count: Int) -> UInt32 {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) >> 1
+            if docs[mid] < target { low = mid + 1 } else { high = mid }
+        }
+        return low < count && docs[low] == target ? freqs[low] : 0
+    }
+
     // MARK: - Decoding
 
     /// The field length of `doc` (0 past the column: its positions are then rejected).
@@ -431,13 +483,20 @@ public final class PostingCursor {
                 let afterFreqs = PatchedBlock.decode(region, at: afterDocs, count: n, into: freqBuffer)
             else { throw corrupt("block \(b) is truncated or malformed") }
             consumedEnd = start + afterFreqs
+            // The deltas are checked before they are summed, in loops without a carried dependency (vectorised):
+            // none is 0 but a list's very first, and their total stays below the document count, so the running
+            // sum below cannot wrap in 32 bits.
+            // (d - 1) & ~d has its top bit set exactly when d is 0.
+            var zeros: UInt32 = b == 0 ? 0 : (docBuffer[0] &- 1) & ~docBuffer[0]
+            for i in 1..<n { zeros |= (docBuffer[i] &- 1) & ~docBuffer[i] }
+            for i in 0..<n { sum &+= UInt64(docBuffer[i]) }
+            zeroDelta = zeros >> 31 != 0
+            var running = base
             for i in 0..<n {
-                let d = docBuffer[i]
-                zeroDelta = zeroDelta || (d == 0 && (i > 0 || b > 0))
-                sum &+= UInt64(d)
-                docBuffer[i] = UInt32(truncatingIfNeeded: sum)
-                freqBuffer[i] &+= 1
+                running &+= docBuffer[i]
+                docBuffer[i] = running
             }
+            for i in 0..<n { freqBuffer[i] &+= 1 }
         } else {
             var offset = 0
             for i in 0..<n {

@@ -114,8 +114,8 @@ import Testing
         for b in 0..<RunFile.bucketCount where random.next() % 3 != 0 { bytes[b] = Int(random.next() % 10_000) }
         bytes[0 * 256 + 116] = 400_000  // one huge bucket (a "t" in the body)
         bytes[2 * 256 + 7] = 0
-        for count in [1, 2, 5, 16, 64, 10_000] {
-            let segments = PartitionedMerge.segments(bucketBytes: bytes, count: count)
+        for (count, threads) in [(1, 1), (2, 1), (5, 2), (16, 2), (16, 1), (64, 8), (10_000, 2)] {
+            let segments = PartitionedMerge.segments(bucketBytes: bytes, count: count, threads: threads)
             var next = 0
             for segment in segments {
                 #expect(segment.buckets.lowerBound >= next)
@@ -126,14 +126,29 @@ import Testing
                 next = segment.buckets.upperBound
             }
             #expect(bytes[next...].allSatisfy { $0 == 0 })
-            #expect(segments.count <= count + RunFile.fieldCount)
-            let target = bytes.reduce(0, +) / count
-            // Every segment but a field's last reaches the target; none passes it by more than one bucket.
-            for (segment, following) in zip(segments, segments.dropFirst()) where following.field == segment.field {
-                #expect(segment.bytes >= target)
-                #expect(segment.bytes - bytes[segment.buckets.upperBound - 1] < max(target, 1))
+            let total = bytes.reduce(0, +)
+            let base = total / count
+            #expect(segments.count <= 4 * count + RunFile.fieldCount)
+            // Every segment but a field's last reaches its target, which is total / count until the bytes left
+            // get below 2 × threads of it, then shrinks down to a quarter of it; none passes its target by more
+            // than one bucket.
+            var remaining = total
+            for (segment, following) in zip(segments, segments.dropFirst()) {
+                let target = PartitionedMerge.segmentTarget(remaining: remaining, total: total, count: count, threads: threads)
+                #expect(target <= max(base, 1) && target >= max(base / 4, 1))
+                #expect(target == max(base / 4, 1) || target == max(base, 1) || target == remaining / (2 * threads))
+                if following.field == segment.field {
+                    #expect(segment.bytes >= target)
+                    #expect(segment.bytes - bytes[segment.buckets.upperBound - 1] < target)
+                }
+                remaining -= segment.bytes
             }
         }
+        // The tail shrinks: with 2 threads the last segments of a long field are smaller than the first ones.
+        let flat = [Int](repeating: 1_000, count: 256) + [Int](repeating: 0, count: RunFile.bucketCount - 256)
+        let guided = PartitionedMerge.segments(bucketBytes: flat, count: 16, threads: 2)
+        #expect(guided.first!.bytes == 16_000 && guided.last!.bytes <= 4_000)
+        #expect(zip(guided, guided.dropFirst()).allSatisfy { $0.bytes >= $1.bytes || $1.buckets.upperBound == 256 })
     }
 
     /// A failing worker stops the merge, the error comes out and no part file is left behind.

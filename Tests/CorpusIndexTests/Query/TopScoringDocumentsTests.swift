@@ -20,10 +20,13 @@ import Testing
     }()
 
     /// Runs `queries` at several k (1 up to beyond the lists' length) against the oracle, counting how the lists
-    /// served each: (answered alone, handed over with a floor).
-    static func check(_ fixture: OnDiskQueryTests.Fixture, _ queries: [String]) throws -> (complete: Int, handedOver: Int) {
+    /// served each: (answered alone, handed over with a floor, of those an AND answered by the band pass).
+    static func check(_ fixture: OnDiskQueryTests.Fixture, _ queries: [String])
+        throws -> (complete: Int, handedOver: Int, band: Int)
+    {
         var complete = 0
         var handedOver = 0
+        var band = 0
         for q in queries {
             let node = try QueryParser().parse(q)
             let expected = fixture.oracle.ranking(node)
@@ -39,9 +42,7 @@ import Testing
                     let set = engine.scorers(for: node, planner: QueryPlanner(source: source))
                     if set.scorers.count == node.scoringTerms.count,
                         let outcome = withExtendedLifetime(set, {
-                            engine.collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: top) {
-                                engine.scorers(for: node, planner: QueryPlanner(source: source))
-                            }
+                            engine.collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: top)
                         })
                     {
                         if outcome.complete {
@@ -49,13 +50,28 @@ import Testing
                             #expect(outcome.collector.sorted().map(\.doc) == want.map(\.doc), "alone: \(q) top \(top)")
                         } else {
                             handedOver += 1
+                            // An AND goes on with the band pass over fresh cursors: the exact top k too.
+                            let fresh = withExtendedLifetime(set) {
+                                engine.collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: top) {
+                                    engine.scorers(for: node, planner: QueryPlanner(source: source))
+                                }
+                            }
+                            if conjunctive, let fresh {
+                                #expect(fresh.complete, "\(q) top \(top)")
+                                let hits = fresh.collector.sorted()
+                                #expect(hits.map(\.doc) == want.map(\.doc), "band: \(q) top \(top)")
+                                for (g, w) in zip(hits, want) {
+                                    #expect(abs(g.score - w.score) <= 1e-9 * max(1, w.score), "band: \(q)")
+                                }
+                                band += 1
+                            }
                         }
                     }
                 }
             }
             #expect(throws: Never.self) { try source.endQuery() }
         }
-        return (complete, handedOver)
+        return (complete, handedOver, band)
     }
 
     @Test func earlyStopAndHandOverEqualBruteForce() throws {
@@ -67,9 +83,106 @@ import Testing
         #expect(reader.field(.body).topScoring.listLength == 8)
         // The lists are recomputed from the postings, byte for byte, by verification.
         _ = try reader.verify()
-        let (complete, handedOver) = try Self.check(fixture, Self.queries)
+        let (complete, handedOver, band) = try Self.check(fixture, Self.queries)
         #expect(complete > 0, "no query was answered from the lists alone")
         #expect(handedOver > 0, "no query handed over to block-max pruning")
+        #expect(band > 0, "no AND went on with the band pass")
+    }
+
+    /// Pages past the first (`offset`) come out of the same collection: equal to the oracle's slice.
+    @Test func offsetPagesEqualBruteForce() throws {
+        let generator = try DumpGenerator(cables: 900, seed: 31)
+        let fixture = try OnDiskQueryTests.Fixture((0..<900).map { generator.record(at: $0) })
+        for q in ["the AND of AND embassy", "minister AND said", "government OR minister", "the"] {
+            let node = try QueryParser().parse(q)
+            let expected = fixture.oracle.ranking(node)
+            let source = fixture.engine.source.beginQuery()
+            for (top, offset) in [(10, 5), (3, 7), (5, 30), (10, 2000)] {
+                let got = try QueryEngine(source: source).search(node, top: top, offset: offset).hits
+                let want = Array(expected.dropFirst(offset).prefix(top))
+                #expect(got.map(\.doc) == want.map(\.doc), "\(q) top \(top) offset \(offset)")
+            }
+            #expect(throws: Never.self) { try source.endQuery() }
+        }
+    }
+
+    /// Random access into a posting list (`probeFrequency`, the top-scoring lists' probes): in any order, present
+    /// documents give their frequency and absent ones (before the first, between, after the last) 0; on long
+    /// lists (many blocks, skip entries decoded as far as needed) and a single-block list.
+    @Test func probesAnswerInAnyOrder() throws {
+        let records = TestIndexBuilder.records(400, seed: 12)
+        let dir = TestDirectory()
+        try TestIndexBuilder.build(records, directory: dir.path)
+        let field = try IndexReader(path: dir.path).field(.body)
+        var rng = SplitMix64(seed: 5)
+        var probed = 0
+        for term in ["the", "of", "embassy", "minister"] {
+            guard let info = try field.lookup(term) else { continue }
+            var expected: [UInt32: UInt32] = [:]
+            let walk = try field.cursor(info)
+            while walk.doc != PostingCursor.end {
+                expected[walk.doc] = walk.freq
+                try walk.next()
+            }
+            var targets = Array(0..<UInt32(400)) + [UInt32(400), 100_000, .max - 1]
+            for i in stride(from: targets.count - 1, to: 0, by: -1) {
+                targets.swapAt(i, Int(rng.next() % UInt64(i + 1)))
+            }
+            let probe = try field.cursor(info)
+            for t in targets {
+                #expect(try probe.probeFrequency(t) == expected[t] ?? 0, "\(term) doc \(t)")
+            }
+            // Descending, then the same document twice.
+            for t in targets.sorted(by: >).prefix(50) + [targets[0], targets[0]] {
+                #expect(try probe.probeFrequency(t) == expected[t] ?? 0, "\(term) doc \(t)")
+            }
+            probed += 1
+        }
+        #expect(probed >= 3)
+        // A single-block list (at most 128 documents).
+        var found: TermInfo?
+        for ordinal in 0..<field.termCount {
+            let info = try field.termInfo(ordinal: ordinal)
+            if info.documentFrequency > 3 && info.documentFrequency < 128 {
+                found = info
+                break
+            }
+        }
+        let rare = try #require(found)
+        let walk = try field.cursor(rare)
+        var expected: [UInt32: UInt32] = [:]
+        while walk.doc != PostingCursor.end {
+            expected[walk.doc] = walk.freq
+            try walk.next()
+        }
+        let probe = try field.cursor(rare)
+        for t in (0..<UInt32(400)).reversed() { #expect(try probe.probeFrequency(t) == expected[t] ?? 0) }
+    }
+
+    /// The band pass's length limits never cut a document whose score beats the bar: for any frequency and
+    /// length, a score above `above` means a length within the limit (and the limits are not vacuous).
+    @Test func lengthLimitsKeepEveryDocumentAboveTheBar() {
+        let limits = UnsafeMutablePointer<UInt32>.allocate(capacity: QueryEngine<IndexQuerySource>.lengthLimitCount)
+        defer { limits.deallocate() }
+        var rng = SplitMix64(seed: 9)
+        var cut = 0
+        for _ in 0..<200 {
+            let w = BM25(documentCount: 100_000, documentFrequency: Int(rng.next() % 90_000) + 1,
+                         averageFieldLength: Double(rng.next() % 900 + 20))
+            let above = Double(rng.next() % 1000) / 1000 * w.idf * 2.2 - 0.2
+            QueryEngine<IndexQuerySource>.lengthLimits(w, above: above, into: limits)
+            for _ in 0..<200 {
+                let tf = UInt32(rng.next() % 80) + 1
+                let length = UInt32(rng.next() % 4000)
+                let limit = limits[Int(min(tf, UInt32(QueryEngine<IndexQuerySource>.lengthLimitCount - 1)))]
+                if w.score(tf: tf, fieldLength: length) > above {
+                    #expect(length <= limit, "tf \(tf) length \(length) above \(above)")
+                } else if length > limit {
+                    cut += 1
+                }
+            }
+        }
+        #expect(cut > 1000, "the limits cut nothing")
     }
 
     /// Duplicated cables give exactly equal scores: ties must resolve to the lower doc id on every path.
@@ -78,7 +191,7 @@ import Testing
         var records = (0..<300).map { generator.record(at: $0) }
         for i in stride(from: 0, to: 300, by: 3) { records[i].body = records[(i * 7 + 5) % 300].body }
         let fixture = try OnDiskQueryTests.Fixture(records)
-        let (complete, handedOver) = try Self.check(fixture, Self.queries)
+        let (complete, handedOver, _) = try Self.check(fixture, Self.queries)
         #expect(complete + handedOver > 0)
     }
 
@@ -152,20 +265,6 @@ import Testing
             try bytes.withUnsafeBytes { raw in
                 _ = try TopScoringList(raw, start: 1, end: raw.count, documentCount: 20) {
                     CorpusIndexError.corrupt(file: "test", section: "DOCS", reason: $0)
-                }
-            }
-        }
-    }
-
-    @Test func quickselectFindsTheNthLargest() {
-        var rng = SplitMix64(seed: 3)
-        for size in [1, 2, 3, 10, 100, 1000] {
-            for _ in 0..<20 {
-                let values = (0..<size).map { _ in Double(rng.next() % 50) }
-                let sorted = values.sorted(by: >)
-                for n in Set([1, size, (size + 1) / 2, min(size, 7)]) {
-                    var copy = values
-                    #expect(QueryEngine<IndexQuerySource>.largest(n, of: &copy) == sorted[n - 1], "size \(size) n \(n)")
                 }
             }
         }

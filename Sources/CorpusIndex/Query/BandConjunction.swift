@@ -1,0 +1,119 @@
+extension QueryEngine {
+    /// Top-k of an AND of terms that all carry top-scoring documents, once the lists could not prove the top k
+    /// alone: one pass over the rarest term's postings (the lead) in which each other term is bounded by what
+    /// its list says rather than by its block maxima.
+    ///
+    /// A document in no list (`merged`) gets at most its floor from each term, so next to the lead's own exact
+    /// score the others add at most the sum of their floors: unless the lead's contribution beats the k-th score
+    /// minus that sum — a narrow band just below the lead's floor when the lists nearly decided — the document is
+    /// dropped without probing the other terms. The lead's postings are scanned for such documents on their
+    /// decoded frequencies and the field's lengths alone (a length limit per frequency, `lengthLimits`), never
+    /// stopping on the others. A candidate of the lists gets its listed terms' exact contributions instead of
+    /// their floors. The other terms are probed only for the documents still in the running, largest floor
+    /// first, each probe refining the bound (an overshooting probe moves the lead past the documents it rules
+    /// out). Every match of the AND is in the lead's postings, so with `floor` a score the k-th best reaches (the
+    /// lists' k-th), the result is the exact top k; scores are summed in scorer order, as `score(_:_:)` does.
+    ///
+    /// - Parameters:
+    ///   - scorers: the terms' scorers over fresh cursors (walked forward here).
+    ///   - merged: the documents of the terms' top-scoring lists, with their entries, in doc-id order.
+    func collectBandConjunction(
+        _ scorers: [Scorer], _ merged: TopListCandidates, floor: Double, capacity: Int
+    ) -> TopKCollector {
+        var collector = TopKCollector(capacity: capacity, floor: floor)
+        let m = scorers.count
+        guard m > 0 else { return collector }
+        let slack = Self.slack
+        let floors = merged.floors
+        var lead = 0
+        for t in 1..<m where scorers[t].cursor.documentFrequency < scorers[lead].cursor.documentFrequency { lead = t }
+        let others = (0..<m).filter { $0 != lead }.sorted { floors[$0] > floors[$1] }
+        let othersFloor = others.reduce(0.0) { $0 + floors[$1] }
+        let leader = scorers[lead]
+        let parts = UnsafeMutablePointer<Double>.allocate(capacity: m)
+        let limits = UnsafeMutablePointer<UInt32>.allocate(capacity: Self.lengthLimitCount)
+        defer {
+            parts.deallocate()
+            limits.deallocate()
+        }
+        var limitsTheta = -Double.infinity
+        // The next candidate of the lists after the lead's document.
+        var c = 0
+        var nextCandidate = merged.count > 0 ? merged.docs[0] : noMoreDocs
+        var d = leader.next()
+        documents: while d != noMoreDocs {
+            while nextCandidate < d {
+                c += 1
+                nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
+            }
+            let theta = collector.threshold
+            let candidate = d == nextCandidate
+            // The lead's exact contribution; the others' from the lists, or their floors.
+            parts[lead] = leader.currentScore(d, source)
+            var bound = parts[lead]
+                + merged.listedParts(candidate ? c : nil, doc: d, terms: others, scorers, source, into: parts)
+            var viable = true
+            if collector.prunes && bound * slack <= theta { viable = false }
+            var t = 0
+            while viable && t < others.count {
+                let o = others[t]
+                t += 1
+                if parts[o] >= 0 { continue }
+                let e = scorers[o].advance(to: d)
+                if e != d {
+                    // Not in term o's postings: neither is any lead document before `e`.
+                    d = e == noMoreDocs ? noMoreDocs : leader.advance(to: e)
+                    continue documents
+                }
+                parts[o] = scorers[o].currentScore(d, source)
+                bound += parts[o] - floors[o]
+                if collector.prunes && bound * slack <= theta { viable = false }
+            }
+            if viable {
+                var score = 0.0
+                for t in 0..<m { score += parts[t] }
+                collector.offer(ScoredDoc(doc: d, score: score))
+            } else {
+                collector.countRejected()
+            }
+            // On to the next document that is a candidate or whose lead contribution could reach the band.
+            guard collector.prunes else {
+                d = leader.next()
+                continue
+            }
+            let now = collector.threshold
+            if limitsTheta == -.infinity || now - limitsTheta > 1e-3 * abs(now) {
+                Self.lengthLimits(leader.weight, above: now / slack - othersFloor, into: limits)
+                limitsTheta = now
+            }
+            while nextCandidate <= d {
+                c += 1
+                nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
+            }
+            d = leader.next(lengthAtMost: limits, count: Self.lengthLimitCount, upTo: nextCandidate &- 1)
+        }
+        return collector
+    }
+
+    /// Entries of a `lengthLimits` table: frequencies from `lengthLimitCount - 1` on share the last (no limit).
+    static var lengthLimitCount: Int { 64 }
+
+    /// Per frequency `tf` (1 ..< `lengthLimitCount - 1`), the largest field length at which the term's score
+    /// could still exceed `above`, with two tokens to spare for rounding (a prefilter: what passes is scored
+    /// exactly); no limit for the last entry, or when `above` is not positive.
+    static func lengthLimits(_ w: BM25, above: Double, into limits: UnsafeMutablePointer<UInt32>) {
+        let n = lengthLimitCount
+        limits[0] = 0
+        limits[n - 1] = .max
+        for tf in 1..<(n - 1) {
+            guard above > 0 else {
+                limits[tf] = .max
+                continue
+            }
+            // score = scale·tf / (tf + lengthFree + perLength·len) > above  ⇔  len < (scale·tf/above − tf − lengthFree) / perLength
+            let t = Double(tf)
+            let length = (w.scale * t / above - t - w.lengthFree) / w.perLength + 2
+            limits[tf] = length <= 0 ? 0 : (length >= Double(UInt32.max) ? .max : UInt32(length))
+        }
+    }
+}
