@@ -24,6 +24,8 @@ final class BlockCompressor: @unchecked Sendable {
     private var primedDictionary: [UInt8] = []
     private var output: UnsafeMutableRawBufferPointer
     private var transformed: UnsafeMutableRawBufferPointer
+    /// The context rank transform's output (with a `ContextTable`).
+    private var ranked: UnsafeMutableRawBufferPointer
 
     init(_ compression: StoreCompression, level: Int? = nil) {
         self.compression = compression
@@ -32,6 +34,7 @@ final class BlockCompressor: @unchecked Sendable {
         self.level = level
         output = .allocate(byteCount: 1 << 17, alignment: 16)
         transformed = .allocate(byteCount: 0, alignment: 16)
+        ranked = .allocate(byteCount: 0, alignment: 16)
         switch compression {
         case .lz4:
             lz4State = .allocate(byteCount: Int(LZ4_sizeofState()), alignment: 16)
@@ -52,29 +55,49 @@ final class BlockCompressor: @unchecked Sendable {
         if primedReady { deflateEnd(&primed) }
         output.deallocate()
         transformed.deallocate()
+        ranked.deallocate()
     }
 
-    /// Appends the framed compression of `input` (transformed by `words` first, if given) to `out`; zlib
-    /// compresses against the preset `dictionary` if one is given (ignored by LZ4).
+    /// Appends the framed compression of `input` (transformed by `words` first, if given, then by `contexts`, if
+    /// given) to `out`; zlib compresses against the preset `dictionary` if one is given (ignored by LZ4).
     func compress(
-        _ input: UnsafeRawBufferPointer, words: WordTable? = nil, dictionary: [UInt8]? = nil, into out: inout [UInt8]
+        _ input: UnsafeRawBufferPointer, words: WordTable? = nil, contexts: ContextTable? = nil,
+        dictionary: [UInt8]? = nil, into out: inout [UInt8]
     ) {
         guard let words else { return compressFramed(input, dictionary: dictionary, into: &out) }
-        let n = transform(input, words: words)
-        compressFramed(UnsafeRawBufferPointer(rebasing: transformed[0..<n]), dictionary: dictionary, into: &out)
+        compressFramed(transform(input, words: words, contexts: contexts), dictionary: dictionary, into: &out)
     }
 
-    /// Transforms `input` by `words` into `transformed`. - Returns: the transformed length.
-    private func transform(_ input: UnsafeRawBufferPointer, words: WordTable) -> Int {
+    /// Appends the framed compression of the word-coded `coded` (already transformed by a word table), transformed
+    /// by `contexts` first, if given.
+    func compress(coded: UnsafeRawBufferPointer, contexts: ContextTable?, dictionary: [UInt8]?, into out: inout [UInt8]) {
+        compressFramed(rank(coded, contexts: contexts), dictionary: dictionary, into: &out)
+    }
+
+    /// `coded` transformed by `contexts` into `ranked` (valid until the next call), or `coded` itself.
+    private func rank(_ coded: UnsafeRawBufferPointer, contexts: ContextTable?) -> UnsafeRawBufferPointer {
+        guard let contexts else { return coded }
+        let bound = ContextTable.outputBound(coded.count)
+        if bound > ranked.count { Self.grow(&ranked, to: bound) }
+        let m = contexts.encode(coded, into: ranked)
+        return UnsafeRawBufferPointer(rebasing: ranked[0..<m])
+    }
+
+    /// Transforms `input` by `words` into `transformed`, then by `contexts` (if given) into `ranked`.
+    /// - Returns: the transformed bytes (valid until the next call).
+    private func transform(_ input: UnsafeRawBufferPointer, words: WordTable, contexts: ContextTable?)
+        -> UnsafeRawBufferPointer
+    {
         let bound = WordTable.encodedBound(input.count)
         if bound > transformed.count { Self.grow(&transformed, to: bound) }
-        return words.encode(input, into: transformed)
+        let n = words.encode(input, into: transformed)
+        return rank(UnsafeRawBufferPointer(rebasing: transformed[0..<n]), contexts: contexts)
     }
 
-    /// The word-table transform of `input` (for choosing a segment's dictionary).
-    func transformed(_ input: UnsafeRawBufferPointer, words: WordTable) -> [UInt8] {
-        let n = transform(input, words: words)
-        return Array(UnsafeRawBufferPointer(rebasing: transformed[0..<n]))
+    /// The transform of `input` by `words` and then `contexts`, if given (for choosing a segment's tables and
+    /// dictionary).
+    func transformed(_ input: UnsafeRawBufferPointer, words: WordTable, contexts: ContextTable? = nil) -> [UInt8] {
+        Array(transform(input, words: words, contexts: contexts))
     }
 
     private func compressFramed(_ input: UnsafeRawBufferPointer, dictionary: [UInt8]?, into out: inout [UInt8]) {

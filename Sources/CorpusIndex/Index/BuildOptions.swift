@@ -17,10 +17,14 @@ public struct BuildOptions: Sendable {
     public var storeLevel: Int?
     /// Whether document-store blocks go through a word table (`WordTable`) before compression.
     public var storeWordTable: Bool
+    /// Whether word-coded blocks are then context-ranked (`ContextTable`; nil: for zlib only).
+    public var storeContextRanks: Bool?
 
     /// How the document store is written (docs/FORMAT.md, "Document store").
     public var storeOptions: DocStoreOptions {
-        DocStoreOptions(compression: storeCompression, level: storeLevel, wordTable: storeWordTable)
+        DocStoreOptions(
+            compression: storeCompression, level: storeLevel, wordTable: storeWordTable,
+            contextRanks: storeWordTable ? storeContextRanks : false)
     }
 
     /// The default budget: sized for the full Cablegate dump on a 2-core, 24 GiB machine (peak well under 1.5 GB).
@@ -30,7 +34,8 @@ public struct BuildOptions: Sendable {
 
     public init(
         threads: Int = 2, memoryBudget: Int = BuildOptions.defaultMemoryBudget,
-        storeCompression: StoreCompression = .lz4, storeLevel: Int? = nil, storeWordTable: Bool = true
+        storeCompression: StoreCompression = .lz4, storeLevel: Int? = nil, storeWordTable: Bool = true,
+        storeContextRanks: Bool? = nil
     ) {
         precondition(storeLevel.map(storeCompression.levels.contains) ?? true, "store level out of range")
         self.threads = max(threads, 1)
@@ -38,6 +43,7 @@ public struct BuildOptions: Sendable {
         self.storeCompression = storeCompression
         self.storeLevel = storeLevel
         self.storeWordTable = storeWordTable
+        self.storeContextRanks = storeContextRanks
     }
 
     /// Input bytes per chunk (one sorted run each). Each of the `threads` workers holds one chunk's records and

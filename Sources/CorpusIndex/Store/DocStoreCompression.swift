@@ -69,6 +69,10 @@ public struct DocStoreOptions: Sendable, Equatable {
     public var level: Int
     /// Replace frequent words with one- or two-byte codes before compressing (a `DWRD` section holds the table).
     public var wordTable: Bool
+    /// Then replace each word that follows a listed context by its rank in the context's list (`ContextTable`;
+    /// a `DCTX` section holds the tables). Only with `wordTable`; the default for `zlib`, where deflate's
+    /// byte-wise Huffman codes gain most from it.
+    public var contextRanks: Bool
     /// The target uncompressed block size in bytes.
     public var blockSize: Int
 
@@ -78,9 +82,10 @@ public struct DocStoreOptions: Sendable, Equatable {
 
     /// Options with `level` defaulting to the codec's default.
     /// - Precondition: `level` in `compression.levels`, `blockSize` in 1...64 MiB.
+    /// - Precondition: `contextRanks` only with `wordTable` (nil: `wordTable && compression == .zlib`).
     public init(
         compression: StoreCompression = .lz4, level: Int? = nil, wordTable: Bool = true,
-        blockSize: Int = DocStoreOptions.defaultBlockSize
+        blockSize: Int = DocStoreOptions.defaultBlockSize, contextRanks: Bool? = nil
     ) {
         let level = level ?? compression.defaultLevel
         precondition(compression.levels.contains(level), "level \(level) not in \(compression.levels)")
@@ -89,10 +94,15 @@ public struct DocStoreOptions: Sendable, Equatable {
         self.level = level
         self.wordTable = wordTable
         self.blockSize = blockSize
+        self.contextRanks = contextRanks ?? (wordTable && compression == .zlib)
+        precondition(!self.contextRanks || wordTable, "context ranks need word tables")
     }
+
+    /// The `DSHD.transform` code: 0 none, 1 word tables, 2 word tables and context ranks.
+    var transformCode: UInt32 { contextRanks ? 2 : wordTable ? 1 : 0 }
 
     /// A short description, e.g. `lz4hc-2+words`.
     public var label: String {
-        (compression == .lz4 ? "lz4" : "\(compression.rawValue)-\(level)") + (wordTable ? "+words" : "")
+        (compression == .lz4 ? "lz4" : "\(compression.rawValue)-\(level)") + (wordTable ? "+words" : "") + (contextRanks ? "+contexts" : "")
     }
 }

@@ -24,6 +24,11 @@ public final class DocStoreReader: @unchecked Sendable {
     private let dictionaryBytes: UnsafeRawBufferPointer
     /// The word tables parsed so far.
     private let parsedTables: Mutex<[WordTable?]>
+    /// Each segment's context table in DCTX (stores with context ranks; else empty), one per word table.
+    private let contextRanges: [Range<Int>]
+    private let contextBytes: UnsafeRawBufferPointer
+    /// The context tables parsed so far.
+    private let parsedContexts: Mutex<[ContextTable?]>
     /// The number of blocks.
     public let blockCount: Int
     let file: ContainerFile
@@ -53,15 +58,15 @@ public final class DocStoreReader: @unchecked Sendable {
         guard compression.levels.contains(Int(level)) else {
             throw header.corrupt("level \(level) is not a \(compression.rawValue) level (\(compression.levels))")
         }
-        guard transform <= 1 else { throw header.corrupt("unknown transform code \(transform)") }
+        guard transform <= 2 else { throw header.corrupt("unknown transform code \(transform)") }
         let hasWords = file.sections.contains { $0.name == DocStoreWriter.wordsSection }
-        guard hasWords == (transform == 1) else {
+        guard hasWords == (transform >= 1) else {
             throw header.corrupt("transform \(transform) but the DWRD section is \(hasWords ? "present" : "missing")")
         }
         wordTableBytes = hasWords ? try file.section(DocStoreWriter.wordsSection) : UnsafeRawBufferPointer(start: nil, count: 0)
         wordTableRanges = hasWords ? try Self.tableRanges(wordTableBytes, file: file.name, section: "DWRD") : []
         let hasDictionaries = file.sections.contains { $0.name == DocStoreWriter.dictionariesSection }
-        guard hasDictionaries == (transform == 1 && compression.usesDictionary) else {
+        guard hasDictionaries == (transform >= 1 && compression.usesDictionary) else {
             throw header.corrupt(
                 "\(compression.rawValue) with transform \(transform) but the DDIC section is \(hasDictionaries ? "present" : "missing")")
         }
@@ -81,11 +86,25 @@ public final class DocStoreReader: @unchecked Sendable {
             }
         }
         parsedTables = Mutex([WordTable?](repeating: nil, count: wordTableRanges.count))
+        let hasContexts = file.sections.contains { $0.name == DocStoreWriter.contextsSection }
+        guard hasContexts == (transform == 2) else {
+            throw header.corrupt("transform \(transform) but the DCTX section is \(hasContexts ? "present" : "missing")")
+        }
+        contextBytes = hasContexts
+            ? try file.section(DocStoreWriter.contextsSection) : UnsafeRawBufferPointer(start: nil, count: 0)
+        contextRanges = hasContexts ? try Self.tableRanges(contextBytes, file: file.name, section: "DCTX") : []
+        guard !hasContexts || contextRanges.count == wordTableRanges.count else {
+            throw CorpusIndexError.corrupt(
+                file: file.name, section: "DCTX",
+                reason: "\(contextRanges.count) context tables for \(wordTableRanges.count) word tables")
+        }
+        parsedContexts = Mutex([ContextTable?](repeating: nil, count: contextRanges.count))
         guard documents <= UInt64(UInt32.max), blockCount <= documents,
             UInt64(index.count) == blockCount * UInt64(DocStoreWriter.indexEntrySize), (blockCount == 0) == (documents == 0)
         else { throw header.corrupt("\(documents) documents in \(blockCount) blocks do not fit the block index") }
         options = DocStoreOptions(
-            compression: compression, level: Int(level), wordTable: transform == 1, blockSize: Int(blockSize))
+            compression: compression, level: Int(level), wordTable: transform >= 1, blockSize: Int(blockSize),
+            contextRanks: transform == 2)
         documentCount = Int(documents)
         self.blockCount = Int(blockCount)
         maxBlockBytes = Int(blockSize)
@@ -157,7 +176,17 @@ public final class DocStoreReader: @unchecked Sendable {
         return table
     }
 
-    /// The byte ranges of the pieces of a DWRD or DDIC section (`u32 count`, `count` u32 offsets, the pieces):
+    /// Context table `t` (0..<wordTableCount, with context ranks), parsed on first use.
+    /// - Throws: `.corrupt` naming the file and `DCTX table t` if its bytes are not a table.
+    func contextTable(_ t: Int) throws -> ContextTable {
+        if let table = parsedContexts.withLock({ $0[t] }) { return table }
+        let table = try ContextTable.parse(
+            UnsafeRawBufferPointer(rebasing: contextBytes[contextRanges[t]]), file: file.name, section: "DCTX table \(t)")
+        parsedContexts.withLock { $0[t] = table }
+        return table
+    }
+
+    /// The byte ranges of the pieces of a DWRD, DDIC or DCTX section (`u32 count`, `count` u32 offsets, the pieces):
     /// offsets must start right after the offsets, increase, and stay inside the section.
     private static func tableRanges(_ section: UnsafeRawBufferPointer, file: String, section name: String) throws
         -> [Range<Int>]
@@ -172,7 +201,7 @@ public final class DocStoreReader: @unchecked Sendable {
         for (i, start) in starts.enumerated() {
             let end = i + 1 < n ? starts[i + 1] : section.count
             guard start <= end, end <= section.count, i > 0 || start == r.offset else {
-                throw r.corrupt("\(name == "DDIC" ? "dictionary" : "word table") \(i) offset \(start) is out of order or outside the section")
+                throw r.corrupt("\(name == "DDIC" ? "dictionary" : name == "DCTX" ? "context table" : "word table") \(i) offset \(start) is out of order or outside the section")
             }
             ranges.append(start..<end)
         }
@@ -227,6 +256,7 @@ public final class DocStoreReader: @unchecked Sendable {
                 file: file.name, section: "DIDX", reason: "block \(b) names word table \(table) of \(wordTableCount)")
         }
         let words = try wordTable(table)
+        if options.contextRanks { out = try undoContextRanks(out, table: table, block: b) }
         // A code expands to at most 32 bytes.
         var plain: [UInt8] = []
         let decoded = out.withUnsafeBytes { words.decode($0, into: &plain, maxOutput: min(Int(Int32.max), out.count &* 32)) }
@@ -235,6 +265,22 @@ public final class DocStoreReader: @unchecked Sendable {
                 file: file.name, section: "DBLK", reason: "block \(b) is not a valid word-table transform (DWRD)")
         }
         return plain
+    }
+
+    /// The word-coded bytes of block `b`'s context-ranked bytes `ranked`, by context table `table`.
+    private func undoContextRanks(_ ranked: [UInt8], table: Int, block b: Int) throws -> [UInt8] {
+        let contexts = try contextTable(table)
+        var failed = false
+        let coded = [UInt8](unsafeUninitializedCapacity: ContextTable.outputBound(ranked.count)) { buffer, count in
+            let written = ranked.withUnsafeBytes { contexts.decode($0, into: UnsafeMutableRawBufferPointer(buffer)) }
+            failed = written == nil
+            count = written ?? 0
+        }
+        guard !failed else {
+            throw CorpusIndexError.corrupt(
+                file: file.name, section: "DBLK", reason: "block \(b) is not a valid context rank transform (DCTX)")
+        }
+        return coded
     }
 
     /// Turns a block's four streams (per-document part lengths, metadata, headers, bodies) back into one
@@ -339,6 +385,7 @@ public final class DocStoreReader: @unchecked Sendable {
     /// Decodes every document of every block, calling `check` with each (verify). - Returns: documents decoded.
     func verifyAll(_ check: (_ doc: UInt32, _ record: CableRecord) throws -> Void = { _, _ in }) throws -> Int {
         for t in 0..<wordTableCount { _ = try wordTable(t) }  // every table, used or not
+        for t in 0..<contextRanges.count { _ = try contextTable(t) }
         var decoded = 0
         for b in 0..<blockCount {
             let (bytes, documents) = try decompress(block: b)

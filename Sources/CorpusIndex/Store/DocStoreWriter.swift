@@ -11,8 +11,10 @@ import Dispatch
 /// one reached that size); each segment gets its own table, chosen from its first `wordSampleBytes` of blocks,
 /// which are held until then. The text of a dump drifts (old cables are all capitals, recent ones are not), so
 /// one table per segment follows it. A zlib store also gives each segment a preset deflate dictionary (`DDIC`):
-/// the last 32 KiB of its transformed sample. Segments, tables, dictionaries and the whole file depend only on
-/// the documents. Documents must be added in doc-id order. Not thread-safe itself (it
+/// the last 32 KiB of its transformed sample. With context ranks (zlib's default), each segment also gets a
+/// context table (`DCTX`, `ContextTable`) counted over its first `contextSampleBytes` of blocks, which are held
+/// until then (word-coded and counted `threads` at a time, and not word-coded again). Segments, tables,
+/// dictionaries and the whole file depend only on the documents. Documents must be added in doc-id order. Not thread-safe itself (it
 /// parallelises internally).
 public final class DocStoreWriter {
     static let headerSection = FourCC("DSHD")
@@ -20,6 +22,7 @@ public final class DocStoreWriter {
     static let indexSection = FourCC("DIDX")
     static let wordsSection = FourCC("DWRD")
     static let dictionariesSection = FourCC("DDIC")
+    static let contextsSection = FourCC("DCTX")
     /// The largest preset dictionary: deflate's window.
     static let maxDictionaryBytes = 32 << 10
     static let indexEntrySize = 16
@@ -30,6 +33,9 @@ public final class DocStoreWriter {
     var wordSampleBytes = 4 << 20
     /// Block payload bytes per word-table segment (a table of ~130 KB per 64 MiB costs 0.2%). Tests lower both.
     var wordSegmentBytes = 64 << 20
+    /// With context ranks, block payload bytes a context table is chosen from: the segment's first whole blocks
+    /// reaching 32 MiB (held until then: half a segment gains most of a whole one's 0.2 points more).
+    var contextSampleBytes = 32 << 20
 
     private let out: ContainerWriter
     public let options: DocStoreOptions
@@ -47,6 +53,16 @@ public final class DocStoreWriter {
     private var dictionary: [UInt8]?
     private var dictionarySizes: [Int] = []
     private let dictionarySpill: SpilledColumn<UInt8>?
+    /// The current segment's context table (`DCTX`, with context ranks), and the sizes and spilled bytes of
+    /// those chosen so far, kept like the word tables.
+    private var contexts: ContextTable?
+    private var contextSizes: [Int] = []
+    /// One counter per worker (their buffers are kept from one segment to the next).
+    private let contextCounters: [ContextCounter]
+    /// The word-coded bytes of the pending blocks, when the context table's counting made them (compression
+    /// then skips the word table).
+    private var pendingCoded: [[UInt8]] = []
+    private let contextSpill: SpilledColumn<UInt8>?
     /// Whether the pending blocks start a segment whose table is not chosen yet.
     private var choosingTable: Bool
     /// Payload bytes of the current segment's blocks.
@@ -76,6 +92,9 @@ public final class DocStoreWriter {
         tableSpill = options.wordTable ? try SpilledColumn<UInt8>(path: "\(directory)/documents.words.spill") : nil
         dictionarySpill = options.wordTable && options.compression.usesDictionary
             ? try SpilledColumn<UInt8>(path: "\(directory)/documents.dictionaries.spill") : nil
+        contextCounters = options.contextRanks ? (0..<threads).map { _ in ContextCounter() } : []
+        contextSpill = options.contextRanks
+            ? try SpilledColumn<UInt8>(path: "\(directory)/documents.contexts.spill") : nil
         out = try ContainerWriter(path: "\(directory)/\(IndexFiles.documentStore)", kind: FileKind.documentStore)
         try out.beginSection(Self.blocksSection)
     }
@@ -140,37 +159,75 @@ public final class DocStoreWriter {
         metadata.removeAll(keepingCapacity: true)
         headers.removeAll(keepingCapacity: true)
         bodies.removeAll(keepingCapacity: true)
-        if choosingTable ? pendingBytes >= wordSampleBytes : pending.count >= 8 * threads { try flushPending() }
+        let sampleBytes = options.contextRanks ? max(contextSampleBytes, wordSampleBytes) : wordSampleBytes
+        if choosingTable ? pendingBytes >= sampleBytes : pending.count >= 8 * threads { try flushPending() }
     }
 
-    /// Chooses the segment's word table from the pending blocks (the segment's first blocks).
+    /// Chooses the segment's word table from the pending blocks (the segment's first blocks) reaching
+    /// `wordSampleBytes`, its context table from all of them, and its dictionary.
     private func chooseTable() throws {
         guard choosingTable, !pending.isEmpty, let tableSpill else { return }
+        var wordSample = 0
+        var sampleBytes = 0
+        while wordSample < pending.count && sampleBytes < wordSampleBytes {
+            sampleBytes += pending[wordSample].bytes.count
+            wordSample += 1
+        }
         var sample: [UInt8] = []
-        sample.reserveCapacity(pendingBytes)
-        for block in pending { sample += block.bytes }
+        sample.reserveCapacity(sampleBytes)
+        for block in pending[..<wordSample] { sample += block.bytes }
         let chosen = sample.withUnsafeBytes { WordTable.build(sample: $0) }
         let serialized = chosen.serialized()
         try serialized.withUnsafeBufferPointer { try tableSpill.append(contentsOf: $0) }
         tableSizes.append(serialized.count)
         table = chosen
         choosingTable = false
+        if let contextSpill {
+            let chosenContexts = countContexts(chosen)
+            let serializedContexts = chosenContexts.serialized()
+            try serializedContexts.withUnsafeBufferPointer { try contextSpill.append(contentsOf: $0) }
+            contextSizes.append(serializedContexts.count)
+            contexts = chosenContexts
+        }
         if let dictionarySpill {
-            let chosenDictionary = chooseDictionary(chosen)
+            let chosenDictionary = chooseDictionary(chosen, wordSample: wordSample)
             try chosenDictionary.withUnsafeBufferPointer { try dictionarySpill.append(contentsOf: $0) }
             dictionarySizes.append(chosenDictionary.count)
             dictionary = chosenDictionary
         }
     }
 
-    /// The segment's preset dictionary: the last `maxDictionaryBytes` of its sample blocks (the pending ones),
-    /// transformed by its word table `words`. Deflate then starts every block with a full window of the
-    /// segment's text instead of an empty one (docs/FORMAT.md, "Document store").
-    private func chooseDictionary(_ words: WordTable) -> [UInt8] {
+    /// Word-codes the pending blocks by `words` (into `pendingCoded`) and counts their contexts, `threads` at a
+    /// time (each worker its own counter; the counts do not depend on which worker saw which block).
+    /// - Returns: the context table the counts choose.
+    private func countContexts(_ words: WordTable) -> ContextTable {
+        let work = pending
+        let workers = min(threads, work.count)
+        let slots = DisjointSlots<[UInt8]>(count: work.count)
+        let compressors = compressors
+        let counters = contextCounters
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            counters[w].reset()
+            for i in stride(from: w, to: work.count, by: workers) {
+                let coded = work[i].bytes.withUnsafeBytes { compressors[w].transformed($0, words: words) }
+                coded.withUnsafeBytes { counters[w].add($0) }
+                slots[i] = coded
+            }
+        }
+        pendingCoded = slots.takeAll()
+        for w in 1..<max(workers, 1) { counters[0].absorb(counters[w]) }
+        return counters[0].table()
+    }
+
+    /// The segment's preset dictionary: the last `maxDictionaryBytes` of its word sample blocks (the first
+    /// `wordSample` pending ones), transformed by its word table `words` (and context table). Deflate then starts
+    /// every block with a full window of the segment's text instead of an empty one (docs/FORMAT.md, "Document
+    /// store").
+    private func chooseDictionary(_ words: WordTable, wordSample: Int) -> [UInt8] {
         var pieces: [[UInt8]] = []
         var total = 0
-        for block in pending.reversed() where total < Self.maxDictionaryBytes {
-            let piece = block.bytes.withUnsafeBytes { compressors[0].transformed($0, words: words) }
+        for block in pending[..<wordSample].reversed() where total < Self.maxDictionaryBytes {
+            let piece = block.bytes.withUnsafeBytes { compressors[0].transformed($0, words: words, contexts: contexts) }
             total += piece.count
             pieces.append(piece)
         }
@@ -181,19 +238,28 @@ public final class DocStoreWriter {
         try chooseTable()
         guard !pending.isEmpty else { return }
         let work = pending
+        let coded = pendingCoded
         pending.removeAll(keepingCapacity: true)
+        pendingCoded.removeAll()
         pendingBytes = 0
         let slots = DisjointSlots<[UInt8]>(count: work.count)
         let workers = min(threads, work.count)
         let compressors = compressors
         let words = self.table
         let dictionary = self.dictionary
+        let contexts = self.contexts
         let table = UInt32(max(tableSizes.count - 1, 0))
         // Worker w compresses blocks w, w + workers, ... with its own compressor (reused state and buffers).
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for i in stride(from: w, to: work.count, by: workers) {
                 var packed: [UInt8] = []
-                work[i].bytes.withUnsafeBytes { compressors[w].compress($0, words: words, dictionary: dictionary, into: &packed) }
+                if i < coded.count {
+                    coded[i].withUnsafeBytes { compressors[w].compress(coded: $0, contexts: contexts, dictionary: dictionary, into: &packed) }
+                } else {
+                    work[i].bytes.withUnsafeBytes {
+                        compressors[w].compress($0, words: words, contexts: contexts, dictionary: dictionary, into: &packed)
+                    }
+                }
                 slots[i] = packed
             }
         }
@@ -214,18 +280,19 @@ public final class DocStoreWriter {
         try out.writeSection(Self.indexSection, index.bytes)
         if let tableSpill { try writeSpilled(Self.wordsSection, sizes: tableSizes, spill: tableSpill) }
         if let dictionarySpill { try writeSpilled(Self.dictionariesSection, sizes: dictionarySizes, spill: dictionarySpill) }
+        if let contextSpill { try writeSpilled(Self.contextsSection, sizes: contextSizes, spill: contextSpill) }
         var header = ByteWriter(capacity: Self.headerSize)
         header.append(UInt64(count))
         header.append(UInt64(blockCount))
         header.append(options.compression.code)
         header.append(UInt32(blockSize))
         header.append(UInt32(options.level))
-        header.append(UInt32(options.wordTable ? 1 : 0))
+        header.append(options.transformCode)
         try out.writeSection(Self.headerSection, header.bytes)
         return try out.finish()
     }
 
-    /// Writes a `DWRD` or `DDIC` section: `u32 count`, `count` u32 section offsets, then the pieces (sizes
+    /// Writes a `DWRD`, `DDIC` or `DCTX` section: `u32 count`, `count` u32 section offsets, then the pieces (sizes
     /// `sizes`) streamed back from `spill`, which is then removed.
     private func writeSpilled(_ section: FourCC, sizes: [Int], spill: SpilledColumn<UInt8>) throws {
         var head = ByteWriter()

@@ -11,7 +11,8 @@ struct DocStoreModeTests {
         DocStoreOptions(compression: .lz4, wordTable: false), DocStoreOptions(compression: .lz4),
         DocStoreOptions(compression: .lz4hc, level: 2), DocStoreOptions(compression: .lz4hc, level: 9, wordTable: false),
         DocStoreOptions(compression: .zlib, level: 1), DocStoreOptions(compression: .zlib, level: 6, wordTable: false),
-        DocStoreOptions(compression: .zlib, level: 9),
+        DocStoreOptions(compression: .zlib, level: 9), DocStoreOptions(compression: .zlib, contextRanks: false),
+        DocStoreOptions(compression: .lz4, contextRanks: true),
     ]
 
     static func document(_ i: Int, body: [UInt8], header: [UInt8] = []) -> CableRecord {
@@ -277,11 +278,78 @@ struct DocStoreModeTests {
         }
     }
 
+    /// Context tables per segment (zlib's default): each segment's table is chosen from its first blocks, the
+    /// file is the same whatever the thread count, and every document reads back.
+    @Test func contextTablesPerSegment() throws {
+        let records = TestIndexBuilder.records(1200, seed: 4)
+        var checksums: [UInt32] = []
+        var sizes: [UInt64] = []
+        for (threads, ranks) in [(1, true), (2, true), (2, false)] {
+            let dir = TestDirectory()
+            let writer = try DocStoreWriter(
+                directory: dir.path, options: DocStoreOptions(compression: .zlib, blockSize: 2048, contextRanks: ranks),
+                threads: threads)
+            writer.wordSampleBytes = 8 << 10
+            writer.contextSampleBytes = 32 << 10
+            writer.wordSegmentBytes = 64 << 10
+            for r in records { try writer.add(r) }
+            let written = try writer.finish()
+            if ranks { checksums.append(written.crc32) }
+            sizes.append(written.size)
+            let path = "\(dir.path)/\(IndexFiles.documentStore)"
+            let reader = try DocStoreReader(path: path)
+            #expect(reader.options.contextRanks == ranks)
+            #expect(reader.wordTableCount > 5)
+            #expect(try reader.verifyAll() == records.count)
+            for d in stride(from: 0, to: records.count, by: 31) { #expect(try reader.document(UInt32(d)) == records[d]) }
+            let file = try ContainerFile(path: path, kind: FileKind.documentStore)
+            #expect(file.sections.contains { $0.name == DocStoreWriter.contextsSection } == ranks)
+            if ranks {
+                let contexts = try file.section(DocStoreWriter.contextsSection)
+                #expect(Int(contexts.loadUnaligned(as: UInt32.self)) == reader.wordTableCount)
+                #expect(try (0..<reader.wordTableCount).allSatisfy { try reader.contextTable($0).count > 0 })
+            }
+        }
+        #expect(checksums[0] == checksums[1])
+        // (These records are random words, with no word-to-word structure: sizes are compared on real text in
+        // ContextTableTests and on the full-size dump in docs/FORMAT.md.)
+        #expect(sizes[1] != sizes[2])
+    }
+
+    /// A damaged context table: with the checksums recomputed, `verify` names "DCTX table 0" (a table that no
+    /// longer inflates) or "DCTX" (a bad table count); a rank past its list names the block.
+    @Test func damagedContextTableIsCorrupt() throws {
+        let dir = TestDirectory()
+        try TestIndexBuilder.build(TestIndexBuilder.records(300, seed: 2), directory: dir.path, compression: .zlib, blockSize: 4096)
+        _ = try IndexReader(path: dir.path).verify()
+        let damages: [(section: String, damage: (inout [UInt8], Range<Int>) -> Void)] = [
+            ("DCTX table 0", { bytes, dctx in bytes[dctx.lowerBound + 8 + 8 + 4] ^= 0x55 }),  // inside the zlib stream
+            ("DCTX table 0", { bytes, dctx in bytes[dctx.lowerBound + 8] &+= 1 }),  // the inflated length
+            ("DCTX", { bytes, dctx in bytes[dctx.lowerBound] &+= 1 }),  // one table more than word tables
+            ("DCTX", { bytes, dctx in bytes[dctx.lowerBound + 4] = 0xFF }),  // the first offset out of place
+        ]
+        for (section, damage) in damages {
+            let copy = TestDirectory()
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+                try FileManager.default.copyItem(atPath: "\(dir.path)/\(name)", toPath: "\(copy.path)/\(name)")
+            }
+            try StructuralCorruptionTests.rewrite(copy.path, IndexFiles.documentStore) { bytes, layout in
+                damage(&bytes, layout.sections.first { $0.name == DocStoreWriter.contextsSection }!.range)
+            }
+            #expect {
+                _ = try IndexReader(path: copy.path).verify()
+            } throws: { error in
+                guard case .corrupt(let f, let s, _) = error as? CorpusIndexError else { return false }
+                return f == IndexFiles.documentStore && s.hasPrefix(section)
+            }
+        }
+    }
+
     /// Header fields that do not fit: an unknown level or transform, or a transform without its DWRD section.
     @Test func inconsistentHeaderIsCorrupt() throws {
         let dir = TestDirectory()
         try TestIndexBuilder.build(TestIndexBuilder.records(50, seed: 2), directory: dir.path)
-        for (field, value) in [(24, UInt8(13)), (28, UInt8(2)), (28, UInt8(0)), (16, UInt8(2))] {
+        for (field, value) in [(24, UInt8(13)), (28, UInt8(2)), (28, UInt8(3)), (28, UInt8(0)), (16, UInt8(2))] {
             let copy = TestDirectory()
             for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
                 try FileManager.default.copyItem(atPath: "\(dir.path)/\(name)", toPath: "\(copy.path)/\(name)")
