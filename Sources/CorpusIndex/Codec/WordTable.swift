@@ -80,17 +80,20 @@ public struct WordTable: Sendable, Equatable {
     /// Chooses the words that save the most in `sample` (deterministic: ties go to the smaller byte string).
     /// The 64 one-byte codes go to the words with the largest `count * (length - 1)`; the two-byte codes to the
     /// remaining words seen at least twice with the largest `count * (length - 2)` (two-letter words gain nothing
-    /// from a two-byte code).
+    /// from a two-byte code). `length` counts the trailing space.
     public static func build(sample: UnsafeRawBufferPointer) -> WordTable {
-        let candidates = WordCounter.count(sample)
-        let first = candidates.map { ($0.word, $0.count, $0.count * ($0.word.count - 1)) }
-            .sorted { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0.lexicographicallyPrecedes($1.0) }
-        let one = first.prefix(oneByteCodes).map(\.0)
-        let rest = first.dropFirst(oneByteCodes).filter { $0.1 >= 2 && $0.0.count >= 3 }
-            .map { ($0.0, $0.1 * ($0.0.count - 2)) }
-            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.lexicographicallyPrecedes($1.0) }
-            .prefix(maxWords - oneByteCodes).map(\.0)
-        return WordTable(words: (one + rest).map { Array($0) })
+        let counted = WordCounter.count(sample)
+        return counted.bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress!
+            let candidates = counted.words
+            let one = WordCounter.top(oneByteCodes, of: candidates, base: base) { $0.count * ($0.length - 1) }
+            let chosen = Set(one)
+            let remaining = candidates.filter { !chosen.contains($0) && $0.count >= 2 && $0.length >= 3 }
+            let rest = WordCounter.top(maxWords - oneByteCodes, of: remaining, base: base) {
+                $0.count * ($0.length - 2)
+            }
+            return WordTable(words: (one + rest).map { Array(UnsafeRawBufferPointer(start: base + $0.offset, count: $0.length)) })
+        }
     }
 
     /// The code of the word `word` (letters and an optional trailing space), if it is in the table.
@@ -304,100 +307,154 @@ public struct WordTable: Sendable, Equatable {
     }
 
     public static func == (a: WordTable, b: WordTable) -> Bool { a.arena == b.arena && a.ends == b.ends }
-
-    static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
-    @inline(__always) static func hashStep(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    @inline(__always) static func hashFinish(_ h: UInt64) -> UInt64 { (h ^ (h >> 29)) &* 0xbf58_476d_1ce4_e5b9 }
-
-    /// FNV-1a over the bytes, then a mixing step (the slot uses the low bits, the tag the top 16).
-    @inline(__always)
-    static func hash(_ word: UnsafeRawBufferPointer) -> UInt64 {
-        var h = hashSeed
-        for b in word { h = hashStep(h, b) }
-        return hashFinish(h)
-    }
 }
 
 /// Counts the maximal runs of 2...32 ASCII letters of a sample, each with its following space if there is one (for
-/// `WordTable.build`): an open-addressing table of 8-byte slots (offset + 1 into the sample, length, count) on one
-/// raw buffer, grown at half full, so counting allocates only the table and one copy of the sample.
+/// `WordTable.build`), and picks the best of them.
+///
+/// Counting scans 8 bytes at a time with `WordEncoder.letterMask` and looks each run up in an open-addressing
+/// table of 16-byte slots (the word's first 8 bytes, then offset + 1 into the sample, length and count), grown at
+/// half full: a word of up to 8 bytes (most) is matched in the slot alone, without reading the sample again.
+/// Counting allocates only the table and one zero-padded copy of the sample (a zero byte ends any run and is not
+/// a space, so the 8-byte loads never need a bounds check).
 enum WordCounter {
-    /// One slot: `offset + 1` (0 = empty) in the low 32 bits, the length in the next 8, the count in the top 24
-    /// (saturating: a 4 MiB sample holds at most 2^21 words).
-    private typealias Slot = UInt64
+    /// A counted word: `length` bytes (letters and an optional trailing space) at `offset` of the sample copy,
+    /// seen `count` times (saturating at 2^24 - 1: a 4 MiB sample holds at most 2^21 words).
+    struct Word: Hashable {
+        var packed: UInt64
+        var offset: Int { Int(truncatingIfNeeded: packed & 0xFFFF_FFFF) - 1 }
+        var length: Int { Int(truncatingIfNeeded: (packed >> 32) & 0xFF) }
+        var count: Int { Int(truncatingIfNeeded: packed >> 40) }
+    }
 
-    static func count(_ sample: UnsafeRawBufferPointer) -> [(word: ArraySlice<UInt8>, count: Int)] {
+    /// Zero bytes after the sample copy: more than the longest run scanned past a position (a word's 33 bytes
+    /// and an 8-byte load).
+    static let padding = 64
+
+    static func count(_ sample: UnsafeRawBufferPointer) -> (bytes: [UInt8], words: [Word]) {
         precondition(sample.count < Int(UInt32.max), "WordCounter: a slot holds 32-bit offsets")
-        let bytes = Array(sample)
+        let n = sample.count
+        let bytes = [UInt8](unsafeUninitializedCapacity: n + padding) { buffer, initialized in
+            if n > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: sample.baseAddress!, byteCount: n) }
+            (buffer.baseAddress! + n).initialize(repeating: 0, count: padding)
+            initialized = n + padding
+        }
         var capacity = 1 << 14
-        var table = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
-        table.initialize(repeating: 0, count: capacity)
+        var table = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * capacity)
+        table.initialize(repeating: 0, count: 2 * capacity)
         defer { table.deallocate() }
         var used = 0
-        bytes.withUnsafeBufferPointer { p in
-            guard let start = p.baseAddress else { return }
-            let base = UnsafeRawPointer(start)
+        bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress!
+            @inline(__always) func load(_ i: Int) -> UInt64 { WordEncoder.load(base + i) }
+            /// The first 8 bytes of the `length` bytes at `i`, zero-padded, and the hash of the word.
+            @inline(__always) func key(_ i: Int, _ length: Int) -> (UInt64, UInt64) {
+                let first = length >= 8 ? load(i) : load(i) & (~0 >> (64 - 8 * UInt64(length)))
+                let last = length > 8 ? load(i + length - 8) : 0
+                return (first, EncoderSlots.hash(first: first, last: last, length: length))
+            }
             /// The slot holding the word at `i` of `length` bytes, or the empty slot where it goes.
             @inline(__always)
-            func slot(of i: Int, _ length: Int, _ h: UInt64, in table: UnsafeMutablePointer<Slot>, mask: Int) -> Int {
-                var s = Int(truncatingIfNeeded: h) & mask
+            func slot(_ i: Int, _ length: Int, _ first: UInt64, _ h: UInt64, _ table: UnsafeMutablePointer<UInt64>, _ mask: Int) -> Int {
+                var s = Int(truncatingIfNeeded: h >> 32) & mask
                 while true {
-                    let v = table[s]
-                    if v == 0 { return s }
-                    if Int(truncatingIfNeeded: (v >> 32) & 0xFF) == length,
-                       sameBytes(base + (Int(truncatingIfNeeded: v & 0xFFFF_FFFF) - 1), base + i, length) {
+                    let meta = table[2 * s + 1]
+                    if meta == 0 { return s }
+                    if table[2 * s] == first && Int(truncatingIfNeeded: (meta >> 32) & 0xFF) == length
+                        && (length <= 8 || sameBytes(base + Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) - 1 + 8, base + i + 8, length - 8))
+                    {
                         return s
                     }
                     s = (s &+ 1) & mask
                 }
             }
             var i = 0
-            let n = p.count
             while i < n {
-                guard isASCIILetter(start[i]) else { i &+= 1; continue }
-                var h = WordTable.hashSeed
-                var j = i
-                while j < n && isASCIILetter(start[j]) { h = WordTable.hashStep(h, start[j]); j &+= 1 }
-                var length = j &- i
-                guard length >= 2 && length <= 32 else { i = j; continue }
-                // A word followed by a space is counted with it (the encoder tries it first).
-                if j < n && start[j] == WordTable.space {
-                    h = WordTable.hashStep(h, WordTable.space)
-                    length &+= 1
-                    j &+= 1
+                let letters = WordEncoder.letterMask(load(i))
+                if letters == 0 {
+                    i &+= 8
+                    continue
                 }
-                let hash = WordTable.hashFinish(h)
-                var s = slot(of: i, length, hash, in: table, mask: capacity - 1)
-                if table[s] == 0 {
+                i &+= letters.trailingZeroBitCount >> 3
+                // A maximal letter run starts at i (the byte before is not a letter): find its length.
+                var length = 0
+                while true {
+                    let stop = ~WordEncoder.letterMask(load(i &+ length)) & WordEncoder.high
+                    if stop != 0 {
+                        length &+= stop.trailingZeroBitCount >> 3
+                        break
+                    }
+                    length &+= 8
+                }
+                guard WordTable.wordLengths.contains(length) else {
+                    i &+= length
+                    continue
+                }
+                // A word followed by a space is counted with it (the encoder tries it first).
+                if raw[i &+ length] == WordTable.space { length &+= 1 }
+                let (first, h) = key(i, length)
+                var s = slot(i, length, first, h, table, capacity - 1)
+                if table[2 * s + 1] == 0 {
                     if 2 * (used + 1) > capacity {
                         let old = table, oldCapacity = capacity
                         capacity *= 2
-                        table = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
-                        table.initialize(repeating: 0, count: capacity)
-                        for k in 0..<oldCapacity where old[k] != 0 {
-                            let o = Int(truncatingIfNeeded: old[k] & 0xFFFF_FFFF) - 1
-                            let l = Int(truncatingIfNeeded: (old[k] >> 32) & 0xFF)
-                            let rehash = WordTable.hash(UnsafeRawBufferPointer(start: base + o, count: l))
-                            table[slot(of: o, l, rehash, in: table, mask: capacity - 1)] = old[k]
+                        table = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * capacity)
+                        table.initialize(repeating: 0, count: 2 * capacity)
+                        for k in 0..<oldCapacity where old[2 * k + 1] != 0 {
+                            let meta = old[2 * k + 1]
+                            let o = Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) - 1
+                            let l = Int(truncatingIfNeeded: (meta >> 32) & 0xFF)
+                            let (f, rehash) = key(o, l)
+                            let t = slot(o, l, f, rehash, table, capacity - 1)
+                            table[2 * t] = f
+                            table[2 * t + 1] = meta
                         }
                         old.deallocate()
-                        s = slot(of: i, length, hash, in: table, mask: capacity - 1)
+                        s = slot(i, length, first, h, table, capacity - 1)
                     }
-                    table[s] = Slot(i + 1) | Slot(length) << 32
+                    table[2 * s] = first
+                    table[2 * s + 1] = UInt64(i + 1) | UInt64(length) << 32
                     used += 1
                 }
-                if table[s] >> 40 < 0xFF_FFFF { table[s] &+= 1 << 40 }
-                i = j
+                if table[2 * s + 1] >> 40 < 0xFF_FFFF { table[2 * s + 1] &+= 1 << 40 }
+                i &+= length
             }
         }
-        var result: [(word: ArraySlice<UInt8>, count: Int)] = []
-        result.reserveCapacity(used)
-        for k in 0..<capacity where table[k] != 0 {
-            let o = Int(truncatingIfNeeded: table[k] & 0xFFFF_FFFF) - 1
-            let l = Int(truncatingIfNeeded: (table[k] >> 32) & 0xFF)
-            result.append((bytes[o..<(o + l)], Int(truncatingIfNeeded: table[k] >> 40)))
+        var words: [Word] = []
+        words.reserveCapacity(used)
+        for k in 0..<capacity where table[2 * k + 1] != 0 { words.append(Word(packed: table[2 * k + 1])) }
+        return (bytes, words)
+    }
+
+    /// The `k` best of `words` (distinct words of the sample copy at `base`) in order: the largest `score`
+    /// first, ties to the smaller byte string (`lexicographicallyPrecedes`). Sorts integer keys, then only the
+    /// chosen words and those tied with the last of them by their bytes.
+    static func top(_ k: Int, of words: [Word], base: UnsafeRawPointer, score: (Word) -> Int) -> [Word] {
+        guard k > 0, !words.isEmpty else { return [] }
+        // score (< 2^24 * 33) above the word's index.
+        var keys = words.indices.map { UInt64(score(words[$0])) << 32 | UInt64($0) }
+        keys.sort(by: >)
+        if keys.count > k {
+            let last = keys[k - 1] >> 32
+            var end = k
+            while end < keys.count && keys[end] >> 32 == last { end += 1 }
+            keys.removeSubrange(end...)
         }
-        return result
+        keys.sort { a, b in
+            a >> 32 != b >> 32 ? a > b : precedes(words[Int(a & 0xFFFF_FFFF)], words[Int(b & 0xFFFF_FFFF)], base)
+        }
+        return keys.prefix(k).map { words[Int($0 & 0xFFFF_FFFF)] }
+    }
+
+    /// Whether word `a`'s bytes come before word `b`'s (a proper prefix first).
+    static func precedes(_ a: Word, _ b: Word, _ base: UnsafeRawPointer) -> Bool {
+        let pa = base + a.offset, pb = base + b.offset
+        let la = a.length, lb = b.length
+        for j in 0..<min(la, lb) {
+            let x = pa.load(fromByteOffset: j, as: UInt8.self), y = pb.load(fromByteOffset: j, as: UInt8.self)
+            if x != y { return x < y }
+        }
+        return la < lb
     }
 }
 

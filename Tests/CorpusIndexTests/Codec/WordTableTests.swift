@@ -163,4 +163,56 @@ struct WordEncoderReferenceTests {
             #expect(encoded[0..<n].withUnsafeBytes { table.decode($0, into: &decoded, maxOutput: 1 << 20) } && decoded == input)
         }
     }
+
+    /// `WordTable.build` as specified, the slow obvious way: count every maximal run of 2...32 ASCII letters
+    /// (with its following space if any) in a dictionary, sort all of them by each score.
+    static func referenceBuild(_ sample: [UInt8]) -> WordTable {
+        var counts: [[UInt8]: Int] = [:]
+        var i = 0
+        while i < sample.count {
+            guard isASCIILetter(sample[i]) else {
+                i += 1
+                continue
+            }
+            var j = i
+            while j < sample.count && isASCIILetter(sample[j]) { j += 1 }
+            if WordTable.wordLengths.contains(j - i) {
+                if j < sample.count && sample[j] == 0x20 { j += 1 }
+                counts[Array(sample[i..<j]), default: 0] += 1
+            }
+            i = j
+        }
+        let first = counts.map { ($0.key, $0.value, $0.value * ($0.key.count - 1)) }
+            .sorted { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0.lexicographicallyPrecedes($1.0) }
+        let one = first.prefix(WordTable.oneByteCodes).map(\.0)
+        let rest = first.dropFirst(WordTable.oneByteCodes).filter { $0.1 >= 2 && $0.0.count >= 3 }
+            .map { ($0.0, $0.1 * ($0.0.count - 2)) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.lexicographicallyPrecedes($1.0) }
+            .prefix(WordTable.maxWords - WordTable.oneByteCodes).map(\.0)
+        return WordTable(words: one + rest)
+    }
+
+    @Test("build chooses exactly the specified words", arguments: [0, 1, 3, 200, 30_000, 1_000_000])
+    func buildMatchesReference(length: Int) throws {
+        var rng = SplitMix64(seed: UInt64(length) &* 31 &+ 5)
+        // Many short words (ties), long runs (> 32 letters: not words), words at the very end, UTF-8 and 0x00.
+        var vocabulary: [[UInt8]] = []
+        for k in 0..<25_000 {
+            let n = 1 + Int(rng.next() % (k < 100 ? 40 : 9))
+            vocabulary.append((0..<n).map { _ in (rng.next() % 2 == 0 ? 0x41 : 0x61) + UInt8(rng.next() % 26) })
+        }
+        let separators: [[UInt8]] = [[0x20], [0x20], [0x20], [0x2E, 0x20], [0x0A], [0xC3, 0xA9], [0x31], [0xFF], [0]]
+        var sample: [UInt8] = []
+        while sample.count < length {
+            // Skewed: low indices are frequent.
+            let r = Int(rng.next() % UInt64(vocabulary.count))
+            sample += vocabulary[rng.next() % 3 == 0 ? r % 300 : r]
+            sample += separators[Int(rng.next() % UInt64(separators.count))]
+        }
+        sample = Array(sample.prefix(length))
+        let built = sample.withUnsafeBytes { WordTable.build(sample: $0) }
+        let expected = Self.referenceBuild(sample)
+        #expect(built == expected)
+        if length >= 1_000_000 { #expect(built.count == WordTable.maxWords) }
+    }
 }
