@@ -51,7 +51,12 @@ extension QueryEngine {
             // The lead's exact contribution; the others' from the lists, or their floors.
             parts[lead] = leader.currentScore(d, source)
             var bound = parts[lead]
-                + merged.listedParts(candidate ? c : nil, doc: d, terms: others, scorers, source, into: parts)
+            if candidate {
+                bound += merged.listedParts(c, doc: d, terms: others, scorers, source, into: parts)
+            } else {
+                bound += othersFloor
+                for t in others { parts[t] = -1 }
+            }
             var viable = true
             if collector.prunes && bound * slack <= theta { viable = false }
             var t = 0

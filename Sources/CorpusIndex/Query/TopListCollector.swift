@@ -141,18 +141,17 @@ struct TopListCandidates {
     let floorSum: Double
 
     /// Writes into `parts[t]`, for each term `t` of `terms`, its exact contribution to `doc` when candidate `c`
-    /// is in its list (from the listed frequency and the field length), else -1 (and for every term when `c` is
-    /// nil); returns the sum of those contributions and of the other terms' floors: a bound of their part of
-    /// `doc`'s score.
+    /// is in its list (from the listed frequency and the field length), else -1; returns the sum of those
+    /// contributions and of the other terms' floors: a bound of their part of `doc`'s score.
     @inline(__always)
     func listedParts(
-        _ c: Int?, doc: DocID, terms: [Int], _ scorers: [Scorer], _ source: some QuerySource,
+        _ c: Int, doc: DocID, terms: [Int], _ scorers: [Scorer], _ source: some QuerySource,
         into parts: UnsafeMutablePointer<Double>
     ) -> Double {
         let m = scorers.count
         var bound = 0.0
         for t in terms {
-            let entry = c.map { Int(entries[$0 &* m &+ t]) } ?? -1
+            let entry = Int(entries[c &* m &+ t])
             if entry >= 0 {
                 parts[t] = scorers[t].score(freq: freqs[entry], doc, source)
                 bound += parts[t]

@@ -483,18 +483,11 @@ public final class PostingCursor {
                 let afterFreqs = PatchedBlock.decode(region, at: afterDocs, count: n, into: freqBuffer)
             else { throw corrupt("block \(b) is truncated or malformed") }
             consumedEnd = start + afterFreqs
-            // The deltas are checked before they are summed, in loops without a carried dependency (vectorised):
-            // none is 0 but a list's very first, and their total stays below the document count, so the running
-            // sum below cannot wrap in 32 bits.
-            // (d - 1) & ~d has its top bit set exactly when d is 0.
-            var zeros: UInt32 = b == 0 ? 0 : (docBuffer[0] &- 1) & ~docBuffer[0]
-            for i in 1..<n { zeros |= (docBuffer[i] &- 1) & ~docBuffer[i] }
-            for i in 0..<n { sum &+= UInt64(docBuffer[i]) }
-            zeroDelta = zeros >> 31 != 0
-            var running = base
-            for i in 0..<n {
-                running &+= docBuffer[i]
-                docBuffer[i] = running
+            // Gaps checked and summed in one vectorisable pass; only a list's very first gap may be 0.
+            if let total = Delta.decodeIncreasing(docBuffer, count: n, base: base, firstMayBeZero: b == 0) {
+                sum = total
+            } else {
+                zeroDelta = true
             }
             for i in 0..<n { freqBuffer[i] &+= 1 }
         } else {

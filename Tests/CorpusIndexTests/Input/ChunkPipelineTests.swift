@@ -78,6 +78,35 @@ import Testing
         }
     }
 
+    /// No barrier: while chunk 0 is still being worked, the other worker goes on with chunks 1, 2 and 3 (the
+    /// in-flight bound is 2 × threads = 4). Chunk 0 waits until chunk 3 has started; with waves of two chunks it
+    /// would wait in vain (the semaphore's timeout only keeps a regression from hanging the suite).
+    @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2))
+    func aSlowChunkDoesNotHoldBackTheNextOnes() throws {
+        let csv = try ReaderFixtures.repeatedCSV(copies: 1)  // 12 rows
+        let dir = try ReaderFixtures.temporaryDirectory()
+        defer { ReaderFixtures.remove(dir) }
+        try ReaderFixtures.write(csv, to: dir + "/s.csv")
+        let reader = try DumpReader(paths: [dir + "/s.csv"])
+        let thirdStarted = DispatchSemaphore(value: 0)
+        let overtaken = Mutex(false)
+        var collected: [Int] = []
+        _ = try reader.processInParallel(
+            threads: 2, chunkBytes: 1,
+            work: { chunk -> Int in
+                if chunk.index == 3 { thirdStarted.signal() }
+                if chunk.index == 0 {
+                    let result = thirdStarted.wait(timeout: .now() + 30)
+                    overtaken.withLock { $0 = result == .success }
+                }
+                _ = try chunk.forEachRecord { _ in }
+                return chunk.index
+            },
+            collect: { index, _, _ in collected.append(index) })
+        #expect(overtaken.withLock { $0 }, "chunk 3 did not start while chunk 0 was being worked")
+        #expect(collected == Array(0..<12))
+    }
+
     /// Chunks 5 and 9 fail; chunk 9 fails first in time (chunk 5 is slow), yet chunk 5's error surfaces, after
     /// exactly the chunks before it were collected.
     @Test func firstErrorInChunkOrderWinsOverAnEarlierFailureInTime() throws {
