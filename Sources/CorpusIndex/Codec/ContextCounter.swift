@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Counts, over a segment's word-coded sample blocks, which word follows which context, and chooses the
 /// segment's `ContextTable` from the counts (docs/FORMAT.md, "Context rank transform"):
 /// - an order-1 context (a token) is listed if words follow it at least `minimumOrder1` times, an order-2
@@ -9,7 +7,7 @@ import Dispatch
 ///   the start of its previous token's order-1 list (it would code the same bytes).
 ///
 /// The result depends only on the blocks' bytes (not on their order of arrival or on threads; counters of
-/// parts of a sample `absorb` each other). Not thread-safe: `@unchecked Sendable` only so that a pool of them
+/// parts of a sample are merged by `table(of:)`). Not thread-safe: `@unchecked Sendable` only so that a pool of them
 /// can be handed to `concurrentPerform`, each used by one worker.
 final class ContextCounter: @unchecked Sendable {
     static let minimumOrder1 = 8
@@ -22,7 +20,6 @@ final class ContextCounter: @unchecked Sendable {
     /// The radix sort's buffer (kept, like the key arrays, from one segment to the next: reusing their pages
     /// avoids faulting in ~100 MB per segment).
     private var scratch: [UInt64] = []
-    private var spare: [UInt64] = []
 
     /// Forgets the counts (keeping the buffers) for the next segment.
     func reset() {
@@ -72,78 +69,92 @@ final class ContextCounter: @unchecked Sendable {
         }
     }
 
-    /// Adds `other`'s counts to these.
-    func absorb(_ other: ContextCounter) {
-        order1 += other.order1
-        order2 += other.order2
+    /// Sorts this counter's keys (call before `table(of:)`; each counter may sort on its own thread).
+    func sort() {
+        RadixSort.sort(&order1, bits: 38, scratch: &scratch)
+        RadixSort.sort(&order2, bits: 62, scratch: &scratch)
     }
 
     /// A context's key (`ContextTable.key`) and list.
     private typealias Listed = (key: UInt64, list: [UInt16])
 
-    /// The contexts of sorted `keys` (`context << 14 | code`) followed by at least `minimum` words, with their
-    /// lists, in key order; `contextKey` maps a key's context bits to `ContextTable.key`.
-    private static func contexts(_ keys: [UInt64], minimum: Int, contextKey: (UInt64) -> UInt64) -> [Listed] {
+    /// Groups a sorted stream of keys (`context << 14 | code`) into listed contexts.
+    private struct Grouper {
+        let minimum: Int
         var out: [Listed] = []
         var ranked: [(count: Int, code: UInt16)] = []
-        var start = 0
-        while start < keys.count {
-            let context = keys[start] >> 14
-            var end = start + 1
-            while end < keys.count && keys[end] >> 14 == context { end += 1 }
-            if end - start >= minimum {
-                ranked.removeAll(keepingCapacity: true)
-                var i = start
-                while i < end {
-                    var j = i + 1
-                    while j < end && keys[j] == keys[i] { j += 1 }
-                    if j - i >= minimumSuccessorCount { ranked.append((j - i, UInt16(keys[i] & 0x3FFF))) }
-                    i = j
-                }
-                if !ranked.isEmpty {
-                    ranked.sort { $0.count != $1.count ? $0.count > $1.count : $0.code < $1.code }
-                    out.append((contextKey(context), ranked.prefix(ContextTable.maxRanks).map(\.code)))
-                }
+        var context = UInt64.max
+        var total = 0
+        var key = UInt64.max
+        var run = 0
+
+        init(minimum: Int) { self.minimum = minimum }
+
+        @inline(__always)
+        mutating func add(_ k: UInt64, contextKey: (UInt64) -> UInt64) {
+            if k == key {
+                run += 1
+                total += 1
+                return
             }
-            start = end
+            endRun()
+            if k >> 14 != context { endContext(contextKey) }
+            context = k >> 14
+            key = k
+            run = 1
+            total += 1
         }
-        return out
+
+        mutating func endRun() {
+            if run >= ContextCounter.minimumSuccessorCount { ranked.append((run, UInt16(key & 0x3FFF))) }
+            run = 0
+        }
+
+        mutating func endContext(_ contextKey: (UInt64) -> UInt64) {
+            if total >= minimum && !ranked.isEmpty {
+                ranked.sort { $0.count != $1.count ? $0.count > $1.count : $0.code < $1.code }
+                out.append((contextKey(context), ranked.prefix(ContextTable.maxRanks).map(\.code)))
+            }
+            ranked.removeAll(keepingCapacity: true)
+            total = 0
+        }
     }
 
-    /// The table the counts choose.
-    func table() -> ContextTable {
-        // The two sorts in parallel (each ~5 million keys for a 32 MiB sample).
-        var order1 = self.order1
-        var order2 = self.order2
-        self.order1 = []
-        self.order2 = []
-        var scratch1 = scratch
-        var scratch2: [UInt64] = []
-        swap(&scratch2, &spare)
-        withUnsafeMutablePointer(to: &order1) { o1 in
-            withUnsafeMutablePointer(to: &order2) { o2 in
-                withUnsafeMutablePointer(to: &scratch1) { s1 in
-                    withUnsafeMutablePointer(to: &scratch2) { s2 in
-                        let pointers = SortJobs(o1: o1, o2: o2, s1: s1, s2: s2)
-                        DispatchQueue.concurrentPerform(iterations: 2) { job in
-                            if job == 0 {
-                                RadixSort.sort(&pointers.o1.pointee, bits: 38, scratch: &pointers.s1.pointee)
-                            } else {
-                                RadixSort.sort(&pointers.o2.pointee, bits: 62, scratch: &pointers.s2.pointee)
-                            }
-                        }
-                    }
+    /// The contexts of the sorted key arrays `arrays` (merged: their union, in order) followed by at least
+    /// `minimum` words, with their lists, in key order; `contextKey` maps a key's context bits to
+    /// `ContextTable.key`.
+    private static func contexts(_ arrays: [[UInt64]], minimum: Int, contextKey: (UInt64) -> UInt64) -> [Listed] {
+        var grouper = Grouper(minimum: minimum)
+        var cursors = [Int](repeating: 0, count: arrays.count)
+        while true {
+            // The smallest head of the arrays (a linear scan: there is one array per build thread).
+            var best = -1
+            var smallest = UInt64.max
+            for a in 0..<arrays.count where cursors[a] < arrays[a].count && arrays[a][cursors[a]] <= smallest {
+                if best < 0 || arrays[a][cursors[a]] < smallest {
+                    best = a
+                    smallest = arrays[a][cursors[a]]
                 }
             }
+            guard best >= 0 else { break }
+            cursors[best] += 1
+            grouper.add(smallest, contextKey: contextKey)
         }
-        defer {
-            self.order1 = order1
-            self.order2 = order2
-            scratch = scratch1
-            spare = scratch2
-        }
-        let first = Self.contexts(order1, minimum: Self.minimumOrder1) { ContextTable.key(UInt32($0), ContextTable.none) }
-        var second = Self.contexts(order2, minimum: Self.minimumOrder2) { $0 }
+        grouper.endRun()
+        grouper.endContext(contextKey)
+        return grouper.out
+    }
+
+    /// The table these counts choose (sorts them first).
+    func table() -> ContextTable {
+        sort()
+        return Self.table(of: [self])
+    }
+
+    /// The table chosen by the counts of `counters` together (each sorted).
+    static func table(of counters: [ContextCounter]) -> ContextTable {
+        let first = contexts(counters.map(\.order1), minimum: minimumOrder1) { ContextTable.key(UInt32($0), ContextTable.none) }
+        var second = contexts(counters.map(\.order2), minimum: minimumOrder2) { $0 }
         // Drop order-2 lists that equal the start of their previous token's order-1 list (`first` is sorted).
         second.removeAll { context in
             var lo = 0
@@ -175,14 +186,6 @@ final class ContextCounter: @unchecked Sendable {
             previous: merged.map { UInt32($0.key >> 24) }, beforePrevious: merged.map { UInt32($0.key & 0xFF_FFFF) },
             lists: merged.map { ArraySlice($0.list) })
     }
-}
-
-/// The two sorts' arrays, each touched by one job of `concurrentPerform` only.
-private struct SortJobs: @unchecked Sendable {
-    let o1: UnsafeMutablePointer<[UInt64]>
-    let o2: UnsafeMutablePointer<[UInt64]>
-    let s1: UnsafeMutablePointer<[UInt64]>
-    let s2: UnsafeMutablePointer<[UInt64]>
 }
 
 /// LSD radix sort of `UInt64` keys below `2^bits`, 11 bits a pass, through `scratch` (grown as needed).

@@ -26,7 +26,9 @@ extension ContextTable {
     ///   0xDF_FFFF other than `none`, a list length outside 1...64, or a word code of 16,192 or more.
     public static func parse(_ bytes: UnsafeRawBufferPointer, file: String, section: String) throws -> ContextTable {
         var inflated: [UInt8] = []
-        guard let used = ZlibBlock.decompress(bytes, at: 0, into: &inflated, maxOutput: maxInflatedBytes),
+        // Deflate expands at most ~1032x: a larger stated length is corrupt (and never allocated).
+        let limit = min(maxInflatedBytes, bytes.count &* 1032 &+ 1024)
+        guard let used = ZlibBlock.decompress(bytes, at: 0, into: &inflated, maxOutput: limit),
             used == bytes.count
         else {
             throw CorpusIndexError.corrupt(file: file, section: section, reason: "the context table does not inflate")

@@ -45,7 +45,8 @@ enum EncoderSlots {
         return v
     }
 
-    /// The slots of the words in `arena` (word `i` ending at `ends[i]`, all valid words) and the slot shift.
+    /// The slots of the words in `arena` (word `i` after its length byte, ending at `ends[i]`, all valid words)
+    /// and the slot shift.
     static func build(arena: UnsafeRawBufferPointer, ends: [UInt32]) -> (slots: [UInt64], shift: UInt64) {
         var capacity = 64
         var bits: UInt64 = 6
@@ -60,6 +61,7 @@ enum EncoderSlots {
             var start = 0
             for (code, end) in ends.enumerated() {
                 let end = Int(end)
+                start += 1  // the word's length byte
                 let withSpace = arena[end - 1] == WordTable.space
                 let length = end - start - (withSpace ? 1 : 0)
                 let first = loadPrefix(base + start, length)

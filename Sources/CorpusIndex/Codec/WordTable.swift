@@ -34,9 +34,10 @@ public struct WordTable: Sendable, Equatable {
     static let twoByteLead: UInt8 = 0xC0
     static let escape: UInt8 = 0xFF
 
-    /// The words in code order, back to back.
+    /// The words in code order, each after its length byte: exactly the serialized table after its word count,
+    /// so that parsing a stored table is one pass over the lengths and one copy.
     private let arena: [UInt8]
-    /// `ends[i]` is the arena offset just past word `i` (word `i` starts at `ends[i - 1]`, or 0).
+    /// `ends[i]` is the arena offset just past word `i` (word `i` starts at `start(i)`).
     private let ends: [UInt32]
     /// The encoder's open-addressing hash of the words' letter runs (`EncoderSlots`), empty for a decode-only
     /// table.
@@ -48,7 +49,13 @@ public struct WordTable: Sendable, Equatable {
     public var count: Int { ends.count }
 
     /// Word `i`'s bytes.
-    public func word(_ i: Int) -> ArraySlice<UInt8> { arena[(i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i])] }
+    public func word(_ i: Int) -> ArraySlice<UInt8> { arena[Self.start(i, ends)..<Int(ends[i])] }
+
+    /// The arena offset of word `i`'s first byte (after its length byte).
+    @inline(__always)
+    static func start<E: RandomAccessCollection<UInt32>>(_ i: Int, _ ends: E) -> Int where E.Index == Int {
+        (i == 0 ? 0 : Int(ends[i - 1])) + 1
+    }
 
     /// A table of `words` in code order. - Precondition: at most `maxWords` words, each 2...32 ASCII letters and an optional
     ///   trailing space.
@@ -58,13 +65,15 @@ public struct WordTable: Sendable, Equatable {
         var ends: [UInt32] = []
         for w in words {
             precondition(Self.isWord(w), "not a word")
+            arena.append(UInt8(w.count))
             arena += w
             ends.append(UInt32(arena.count))
         }
         self.init(arena: arena, ends: ends)
     }
 
-    /// A table of the words `arena` holds, word `i` ending at `ends[i]` (already checked); without the hash
+    /// A table of the words `arena` holds (each after its length byte), word `i` ending at `ends[i]` (already
+    /// checked); without the hash
     /// (`forEncoding` false) it can only decode, and opening a store stays cheap.
     private init(arena: [UInt8], ends: [UInt32], forEncoding: Bool = true) {
         self.arena = arena
@@ -180,7 +189,7 @@ public struct WordTable: Sendable, Equatable {
                             } else {
                                 i += 1
                             }
-                            let start = c == 0 ? 0 : Int(ends[c - 1])
+                            let start = Self.start(c, ends)
                             let count = Int(ends[c]) - start
                             UnsafeMutableRawPointer(o).copyMemory(from: words.baseAddress! + start, byteCount: count)
                             o += count
@@ -223,7 +232,7 @@ public struct WordTable: Sendable, Equatable {
                     i += 1
                 }
                 guard c < ends.count else { return nil }
-                length += Int(ends[c]) - (c == 0 ? 0 : Int(ends[c - 1]))
+                length += Int(ends[c]) - Self.start(c, ends)
             }
             return length
         }
@@ -231,67 +240,57 @@ public struct WordTable: Sendable, Equatable {
 
     /// The serialized table: `u32 wordCount`, then per word `u8 length` and its letters.
     public func serialized() -> [UInt8] {
-        var w = ByteWriter(capacity: 4 + arena.count + count)
+        var w = ByteWriter(capacity: 4 + arena.count)
         w.append(UInt32(count))
-        for i in 0..<count {
-            let word = word(i)
-            w.append(UInt8(word.count))
-            w.append(contentsOf: word)
-        }
+        w.append(contentsOf: arena)
         return w.bytes
     }
 
     /// Parses one serialized table (exactly the bytes of `bytes`).
-    /// - Throws: `.corrupt` naming `file` and `section` for a bad count, length or a byte that is not an ASCII
-    ///   letter, or bytes left over.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, file: String, section: String = "DWRD", forEncoding: Bool = true)
-        throws -> WordTable
-    {
+    /// - Parameter checkLetters: also check that every word is ASCII letters with an optional trailing space
+    ///   (`verify` does; decoding never depends on it, so opening a store for reading skips it).
+    /// - Throws: `.corrupt` naming `file` and `section` for a bad count or length, a word that is not letters
+    ///   (when checked), or bytes left over.
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, file: String, section: String = "DWRD", forEncoding: Bool = true,
+        checkLetters: Bool = true
+    ) throws -> WordTable {
         var r = ByteReader(bytes, file: file, section: section)
-        let table = try parse(&r, forEncoding: forEncoding)
+        let table = try parse(&r, forEncoding: forEncoding, checkLetters: checkLetters)
         guard r.isAtEnd else { throw r.corrupt("\(r.remaining) bytes after the last word") }
         return table
     }
 
-    /// Parses one table (`u32 wordCount`, then per word `u8 length` and its letters) at `r`: one checking pass
-    /// over the raw bytes for the word ends, then one copy per word into an arena of the exact size (a `show`
-    /// parses the table of each segment it touches, so this stays a tight loop).
-    static func parse(_ r: inout ByteReader, forEncoding: Bool = true) throws -> WordTable {
+    /// Parses one table (`u32 wordCount`, then per word `u8 length` and its letters) at `r`: one pass over the
+    /// length bytes for the word ends (and, if asked, the letters), then one copy of the words, which keep the
+    /// serialized layout (a `show` parses the table of each segment it touches, so this stays a tight loop).
+    static func parse(_ r: inout ByteReader, forEncoding: Bool = true, checkLetters: Bool = true) throws -> WordTable {
         let n = Int(try r.read(UInt32.self))
         guard n <= maxWords else { throw r.corrupt("\(n) words, at most \(maxWords)") }
         let start = r.offset
         let bytes = UnsafeRawBufferPointer(rebasing: r.buffer[start...])
+        let shortest = wordLengths.lowerBound, longest = wordLengths.upperBound + 1  // letters + optional space
         var ends = [UInt32](repeating: 0, count: n)
-        var total = 0
         var at = 0
-        for i in 0..<n {
-            guard at < bytes.count, bytes.count - (at + 1) >= Int(bytes[at]) else {
-                r.offset = start + at
-                throw r.corrupt("word \(i) cut short")
+        try ends.withUnsafeMutableBufferPointer { ends in
+            for i in 0..<n {
+                let length = at < bytes.count ? Int(bytes[at]) : 0
+                guard at < bytes.count, length >= shortest, length <= longest, bytes.count - (at + 1) >= length else {
+                    r.offset = start + at
+                    throw r.corrupt(at < bytes.count ? "word \(i) (\(length) bytes) is cut short or not 2...33 bytes" : "word \(i) cut short")
+                }
+                if checkLetters && !isWordBytes(UnsafeRawBufferPointer(rebasing: bytes[(at + 1)..<(at + 1 + length)])) {
+                    r.offset = start + at
+                    throw r.corrupt("word \(i) (\(length) bytes) is not 2...32 ASCII letters and an optional space")
+                }
+                at += 1 + length
+                ends[i] = UInt32(truncatingIfNeeded: at)
             }
-            let length = Int(bytes[at])
-            guard isWordBytes(UnsafeRawBufferPointer(rebasing: bytes[(at + 1)..<(at + 1 + length)])) else {
-                r.offset = start + at
-                throw r.corrupt("word \(i) (\(length) bytes) is not 2...32 ASCII letters and an optional space")
-            }
-            at += 1 + length
-            total &+= length
-            ends[i] = UInt32(truncatingIfNeeded: total)
         }
         r.offset = start + at
-        let source = UnsafeRawBufferPointer(rebasing: bytes[..<at])
-        let arena = [UInt8](unsafeUninitializedCapacity: total) { out, count in
-            let destination = UnsafeMutableRawBufferPointer(out)
-            var from = 0
-            var to = 0
-            for _ in 0..<n {  // lengths were checked above: every copy is in bounds
-                let length = Int(source[from])
-                UnsafeMutableRawBufferPointer(rebasing: destination[to..<(to + length)])
-                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[(from + 1)..<(from + 1 + length)]))
-                from += 1 + length
-                to += length
-            }
-            count = total
+        let arena = [UInt8](unsafeUninitializedCapacity: at) { out, count in
+            if at > 0 { UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<at])) }
+            count = at
         }
         return WordTable(arena: arena, ends: ends, forEncoding: forEncoding)
     }

@@ -171,7 +171,7 @@ public final class DocStoreReader: @unchecked Sendable {
         if let table = parsedTables.withLock({ $0[t] }) { return table }
         let table = try WordTable.parse(
             UnsafeRawBufferPointer(rebasing: wordTableBytes[wordTableRanges[t]]), file: file.name,
-            section: "DWRD table \(t)", forEncoding: false)
+            section: "DWRD table \(t)", forEncoding: false, checkLetters: false)
         parsedTables.withLock { $0[t] = table }
         return table
     }
@@ -384,7 +384,11 @@ public final class DocStoreReader: @unchecked Sendable {
 
     /// Decodes every document of every block, calling `check` with each (verify). - Returns: documents decoded.
     func verifyAll(_ check: (_ doc: UInt32, _ record: CableRecord) throws -> Void = { _, _ in }) throws -> Int {
-        for t in 0..<wordTableCount { _ = try wordTable(t) }  // every table, used or not
+        for t in 0..<wordTableCount {  // every table, used or not, letters included
+            _ = try WordTable.parse(
+                UnsafeRawBufferPointer(rebasing: wordTableBytes[wordTableRanges[t]]), file: file.name,
+                section: "DWRD table \(t)", forEncoding: false, checkLetters: true)
+        }
         for t in 0..<contextRanges.count { _ = try contextTable(t) }
         var decoded = 0
         for b in 0..<blockCount {

@@ -198,7 +198,7 @@ public final class DocStoreWriter {
     }
 
     /// Word-codes the pending blocks by `words` (into `pendingCoded`) and counts their contexts, `threads` at a
-    /// time (each worker its own counter; the counts do not depend on which worker saw which block).
+    /// time (each worker its own counter and sort; the table does not depend on which worker saw which block).
     /// - Returns: the context table the counts choose.
     private func countContexts(_ words: WordTable) -> ContextTable {
         let work = pending
@@ -215,8 +215,9 @@ public final class DocStoreWriter {
             }
         }
         pendingCoded = slots.takeAll()
-        for w in 1..<max(workers, 1) { counters[0].absorb(counters[w]) }
-        return counters[0].table()
+        // Each worker sorts its own keys; the table merges the sorted arrays (no copy of all the keys).
+        DispatchQueue.concurrentPerform(iterations: workers) { w in counters[w].sort() }
+        return ContextCounter.table(of: Array(counters[0..<workers]))
     }
 
     /// The segment's preset dictionary: the last `maxDictionaryBytes` of its word sample blocks (the first

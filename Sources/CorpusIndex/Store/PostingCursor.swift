@@ -483,26 +483,12 @@ public final class PostingCursor {
                 let afterFreqs = PatchedBlock.decode(region, at: afterDocs, count: n, into: freqBuffer)
             else { throw corrupt("block \(b) is truncated or malformed") }
             consumedEnd = start + afterFreqs
-            // The deltas are checked before they are summed, in a loop without a carried dependency (vectorised):
-            // none is 0 but a list's very first ((d - 1) & ~d has its top bit set exactly when d is 0), and their
-            // total stays below the document count. Below 2^25 each (their bits ORed), 128 of them cannot wrap a
-            // 32-bit sum, so the running sum gives the total; otherwise it is summed in 64 bits first.
-            var zeros: UInt32 = b == 0 ? 0 : (docBuffer[0] &- 1) & ~docBuffer[0]
-            var bits = docBuffer[0]
-            for i in 1..<n {
-                zeros |= (docBuffer[i] &- 1) & ~docBuffer[i]
-                bits |= docBuffer[i]
+            // Gaps checked and summed in one vectorisable pass; only a list's very first gap may be 0.
+            if let total = Delta.decodeIncreasing(docBuffer, count: n, base: base, firstMayBeZero: b == 0) {
+                sum = total
+            } else {
+                zeroDelta = true
             }
-            zeroDelta = zeros >> 31 != 0
-            if bits >> 25 != 0 {
-                for i in 0..<n { sum &+= UInt64(docBuffer[i]) }
-            }
-            var running = base
-            for i in 0..<n {
-                running &+= docBuffer[i]
-                docBuffer[i] = running
-            }
-            if bits >> 25 == 0 { sum = UInt64(base) + UInt64(running &- base) }
             for i in 0..<n { freqBuffer[i] &+= 1 }
         } else {
             var offset = 0

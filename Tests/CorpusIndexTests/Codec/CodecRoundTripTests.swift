@@ -177,6 +177,53 @@ struct CodecRoundTripTests {
         #expect(back == values)
     }
 
+    @Test(
+        "checked gap decoding equals a 64-bit running sum, large gaps (2^25 and up, wrapping 32 bits) included",
+        arguments: [0, 24, 25, 26, 31, 32])
+    func increasingGaps(bits: Int) {
+        var rng = SplitMix64(seed: UInt64(bits) &+ 500)
+        for count in [1, 2, 7, 127, 128] {
+            for firstMayBeZero in [false, true] {
+                let base = UInt32(rng.next() % 1000)
+                let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(max(bits, 1))) - 1
+                var gaps = (0..<count).map { _ in UInt32(max(1, rng.next() & mask)) }
+                if bits > 0 { gaps[count / 2] = UInt32(mask) }  // the widest gap, somewhere
+                if firstMayBeZero { gaps[0] = 0 }
+                var expected: [UInt32] = []
+                var wide = UInt64(base)
+                for g in gaps {
+                    wide += UInt64(g)
+                    expected.append(UInt32(truncatingIfNeeded: wide))
+                }
+                var values = gaps
+                let total = values.withUnsafeMutableBufferPointer {
+                    Delta.decodeIncreasing($0.baseAddress!, count: count, base: base, firstMayBeZero: firstMayBeZero)
+                }
+                #expect(total == wide, "bits \(bits), count \(count)")
+                #expect(values == expected)
+            }
+        }
+    }
+
+    @Test("a zero gap is rejected anywhere in a block; the first only when it must be above 0")
+    func zeroGapsAreRejected() {
+        for position in [0, 1, 63, 127] {
+            for large in [false, true] {
+                var gaps = [UInt32](repeating: large ? 1 << 26 : 3, count: 128)
+                gaps[position] = 0
+                let total = gaps.withUnsafeMutableBufferPointer {
+                    Delta.decodeIncreasing($0.baseAddress!, count: 128, base: 5, firstMayBeZero: false)
+                }
+                #expect(total == nil, "zero gap at \(position)")
+                var again = gaps
+                let allowed = again.withUnsafeMutableBufferPointer {
+                    Delta.decodeIncreasing($0.baseAddress!, count: 128, base: 5, firstMayBeZero: true)
+                }
+                #expect((allowed != nil) == (position == 0), "zero gap at \(position), first may be 0")
+            }
+        }
+    }
+
     @Test func corruptCompressedBlocksAreRejected() {
         let text = [UInt8]((0..<5000).map { UInt8(($0 * 31) % 251) })
         for codec in ["lz4", "zlib"] {

@@ -163,6 +163,7 @@ struct ContextTableTests {
             framed(columns(2, [3, 3], [1, none], [1, 2], [7, 8])),  // cut short
             framed(columns(1_000_000, [3], [1], [1], [7])),  // a count beyond the bytes
             Array(framed(good).dropLast()),  // a cut-off zlib stream
+            { var f = framed(good); f[3] = 0x7F; return f }(),  // a stated length far beyond what deflate expands to
             [1, 2, 3],
             [],
         ]
