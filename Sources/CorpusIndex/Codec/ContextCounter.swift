@@ -53,7 +53,7 @@ final class ContextCounter: @unchecked Sendable {
             var c = Int(b) - 0x80
             if b >= WordTable.twoByteLead {
                 precondition(i + 1 < n, "a cut-off two-byte code in word-coded input")
-                c = WordTable.oneByteCodes + (Int(b - WordTable.twoByteLead) << 8) + Int(src[i + 1])
+                c = WordTable.twoByteCode(lead: b, next: src[i + 1])
                 i += 2
             } else {
                 i += 1

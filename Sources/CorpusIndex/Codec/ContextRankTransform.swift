@@ -30,17 +30,15 @@ extension ContextTable {
         }
     }
 
-    /// Writes code `c`'s word-table bytes (one byte `0x80 + c` below 64, else two) at `out`. - Returns: bytes.
+    /// Writes code `c`'s word-table bytes (the encoder's `EncoderSlots.variant(ofCode:)`: one byte `0x80 + c`
+    /// below 64, else two) at `out`. - Returns: bytes.
     @inline(__always)
     static func putCode(_ c: Int, _ out: UnsafeMutablePointer<UInt8>) -> Int {
-        if c < WordTable.oneByteCodes {
-            out[0] = UInt8(0x80 + c)
-            return 1
-        }
-        let x = c - WordTable.oneByteCodes
-        out[0] = WordTable.twoByteLead + UInt8(x >> 8)
-        out[1] = UInt8(x & 0xFF)
-        return 2
+        let variant = EncoderSlots.variant(ofCode: c)
+        let count = Int(variant >> 16)
+        out[0] = UInt8(truncatingIfNeeded: variant)
+        if count == 2 { out[1] = UInt8(truncatingIfNeeded: variant >> 8) }
+        return count
     }
 
     /// Writes the transform of the word-coded `input` (a valid `WordTable` transform: what `WordTable.encode`
@@ -80,7 +78,7 @@ extension ContextTable {
                 var c = Int(b) - 0x80
                 if b >= WordTable.twoByteLead {
                     precondition(i + 1 < n, "a cut-off two-byte code in word-coded input")
-                    c = WordTable.oneByteCodes + (Int(b - WordTable.twoByteLead) << 8) + Int(src[i + 1])
+                    c = WordTable.twoByteCode(lead: b, next: src[i + 1])
                     i += 2
                 } else {
                     i += 1
@@ -148,7 +146,7 @@ extension ContextTable {
                 } else if b >= WordTable.twoByteLead {
                     guard i + 1 < n else { return nil }
                     run.end(&previous, &beforePrevious)
-                    c = WordTable.oneByteCodes + (Int(b - WordTable.twoByteLead) << 8) + Int(src[i + 1])
+                    c = WordTable.twoByteCode(lead: b, next: src[i + 1])
                     i += 2
                 } else {
                     run.end(&previous, &beforePrevious)

@@ -21,6 +21,7 @@ enum EncoderSlots {
     }
 
     /// The variant (bytes and byte count) of code `c`.
+    @inline(__always)
     static func variant(ofCode c: Int) -> UInt64 {
         if c < WordTable.oneByteCodes { return 1 << 16 | UInt64(0x80 + c) }
         let x = c - WordTable.oneByteCodes

@@ -34,6 +34,12 @@ public struct WordTable: Sendable, Equatable {
     static let twoByteLead: UInt8 = 0xC0
     static let escape: UInt8 = 0xFF
 
+    /// The word code of the two-byte code `lead` (`0xC0...0xFE`) `next`.
+    @inline(__always)
+    static func twoByteCode(lead: UInt8, next: UInt8) -> Int {
+        oneByteCodes + (Int(lead - twoByteLead) << 8) + Int(next)
+    }
+
     /// The words in code order, each after its length byte: exactly the serialized table after its word count,
     /// so that parsing a stored table is one pass over the lengths and one copy.
     private let arena: [UInt8]
@@ -184,7 +190,7 @@ public struct WordTable: Sendable, Equatable {
                         } else {
                             var c = Int(b) - 0x80
                             if b >= Self.twoByteLead {
-                                c = Self.oneByteCodes + (Int(b - Self.twoByteLead) << 8) + Int(input[i + 1])
+                                c = Self.twoByteCode(lead: b, next: input[i + 1])
                                 i += 2
                             } else {
                                 i += 1
@@ -226,7 +232,7 @@ public struct WordTable: Sendable, Equatable {
                 var c = Int(b) - 0x80
                 if b >= Self.twoByteLead {
                     guard i + 1 < n else { return nil }
-                    c = Self.oneByteCodes + (Int(b - Self.twoByteLead) << 8) + Int(input[i + 1])
+                    c = Self.twoByteCode(lead: b, next: input[i + 1])
                     i += 2
                 } else {
                     i += 1

@@ -165,13 +165,14 @@ public final class DocStoreReader: @unchecked Sendable {
         UInt32(littleEndian: index.loadUnaligned(fromByteOffset: block * DocStoreWriter.indexEntrySize, as: UInt32.self))
     }
 
-    /// Word table `t` (0..<wordTableCount), parsed on first use.
+    /// Word table `t` (0..<wordTableCount), parsed on first use; `checkLetters` (verify) parses it again with
+    /// every word's letters checked.
     /// - Throws: `.corrupt` naming the file and `DWRD table t` if its bytes are not a table.
-    public func wordTable(_ t: Int) throws -> WordTable {
-        if let table = parsedTables.withLock({ $0[t] }) { return table }
+    public func wordTable(_ t: Int, checkLetters: Bool = false) throws -> WordTable {
+        if !checkLetters, let table = parsedTables.withLock({ $0[t] }) { return table }
         let table = try WordTable.parse(
             UnsafeRawBufferPointer(rebasing: wordTableBytes[wordTableRanges[t]]), file: file.name,
-            section: "DWRD table \(t)", forEncoding: false, checkLetters: false)
+            section: "DWRD table \(t)", forEncoding: false, checkLetters: checkLetters)
         parsedTables.withLock { $0[t] = table }
         return table
     }
@@ -384,11 +385,7 @@ public final class DocStoreReader: @unchecked Sendable {
 
     /// Decodes every document of every block, calling `check` with each (verify). - Returns: documents decoded.
     func verifyAll(_ check: (_ doc: UInt32, _ record: CableRecord) throws -> Void = { _, _ in }) throws -> Int {
-        for t in 0..<wordTableCount {  // every table, used or not, letters included
-            _ = try WordTable.parse(
-                UnsafeRawBufferPointer(rebasing: wordTableBytes[wordTableRanges[t]]), file: file.name,
-                section: "DWRD table \(t)", forEncoding: false, checkLetters: true)
-        }
+        for t in 0..<wordTableCount { _ = try wordTable(t, checkLetters: true) }  // every table, used or not
         for t in 0..<contextRanges.count { _ = try contextTable(t) }
         var decoded = 0
         for b in 0..<blockCount {
