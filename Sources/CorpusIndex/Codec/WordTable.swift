@@ -45,11 +45,8 @@ public struct WordTable: Sendable, Equatable {
     private let arena: [UInt8]
     /// `ends[i]` is the arena offset just past word `i` (word `i` starts at `start(i)`).
     private let ends: [UInt32]
-    /// The encoder's open-addressing hash of the words' letter runs (`EncoderSlots`), empty for a decode-only
-    /// table.
-    private let slots: [UInt64]
-    /// `64 - log2(slot count)`: a run's slot is the top bits of its hash.
-    private let slotShift: UInt64
+    /// The encoder's open-addressing hash of the words' letter runs, nil for a decode-only table.
+    private let slots: EncoderSlots?
 
     /// The number of words.
     public var count: Int { ends.count }
@@ -84,12 +81,7 @@ public struct WordTable: Sendable, Equatable {
     private init(arena: [UInt8], ends: [UInt32], forEncoding: Bool = true) {
         self.arena = arena
         self.ends = ends
-        guard forEncoding else {
-            slots = []
-            slotShift = 0
-            return
-        }
-        (slots, slotShift) = arena.withUnsafeBytes { EncoderSlots.build(arena: $0, ends: ends) }
+        slots = forEncoding ? arena.withUnsafeBytes { EncoderSlots(arena: $0, ends: ends) } : nil
     }
 
     /// Chooses the words that save the most in `sample` (deterministic: ties go to the smaller byte string).
@@ -113,17 +105,13 @@ public struct WordTable: Sendable, Equatable {
 
     /// The code of the word `word` (letters and an optional trailing space), if it is in the table.
     func code(of word: UnsafeRawBufferPointer) -> Int? {
-        precondition(!slots.isEmpty, "a decode-only table")
+        guard let slots else { preconditionFailure("a decode-only table") }
         guard Self.isWord(word) else { return nil }
         let withSpace = word.last == Self.space
         let letters = word.count - (withSpace ? 1 : 0)
         return arena.withUnsafeBytes { raw in
-            slots.withUnsafeBufferPointer { slots in
-                guard let meta = EncoderSlots.find(word.baseAddress!, letters, raw.baseAddress!, slots, slotShift) else {
-                    return nil
-                }
-                return EncoderSlots.code(ofVariant: withSpace ? EncoderSlots.spaceVariant(meta) : EncoderSlots.bareVariant(meta))
-            }
+            guard let meta = slots.find(word.baseAddress!, letters, arena: raw.baseAddress!) else { return nil }
+            return EncoderSlots.code(ofVariant: withSpace ? EncoderSlots.spaceVariant(meta) : EncoderSlots.bareVariant(meta))
         }
     }
 
@@ -134,12 +122,11 @@ public struct WordTable: Sendable, Equatable {
     /// - Returns: the bytes written.
     public func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         precondition(output.count >= Self.encodedBound(input.count))
-        precondition(!slots.isEmpty, "a decode-only table")
+        guard let slots else { preconditionFailure("a decode-only table") }
         guard let base = input.baseAddress, input.count > 0 else { return 0 }
         let n = input.count
         return arena.withUnsafeBytes { raw in
-            slots.withUnsafeBufferPointer { slots in
-                let encoder = WordEncoder(arena: raw.baseAddress!, slots: slots, shift: slotShift)
+            slots.withEncoder(arena: raw.baseAddress!) { encoder in
                 let out = output.baseAddress!
                 // The bulk: every position with `WordEncoder.lookahead` readable bytes after it.
                 var (i, o) = encoder.encode(base, count: n, limit: n - WordEncoder.lookahead, into: out)
