@@ -3,17 +3,20 @@
 /// bare run".
 ///
 /// Layout: a power-of-two `index` of `UInt16`s, at most 1/8 full, linear probing: 0 is an empty slot, `e > 0`
-/// points at entry `e` of `entries`, three `UInt64`s per entry (entry 0 unused), one entry per distinct run, in
-/// the order of the run's first code (so the most frequent words' entries share a few cache lines):
+/// is the offset in `entries` of an entry of three `UInt64`s (the first three `UInt64`s unused), one entry per
+/// distinct run, in the order of the run's first code (so the most frequent words' entries share a few cache
+/// lines):
 /// - `first`: the run's first 8 letters, little-endian, zero-padded (a run shorter than 8 letters);
 /// - `last`: its last 8 letters (letters `L - 8 ..< L`) if `L > 8`, else 0;
 /// - `meta`: bits 0–7 the run length `L` (2...32), bits 8–25 the code of the run with its space and bits 26–43
 ///   that of the bare run, each as a **variant** (bits 0–15 the code's bytes in output order, bits 16–17 how
 ///   many, 1 or 2; 0 = not in the table), bits 44–63 the arena offset of the run's letters.
 ///
-/// A run of at most 16 letters matches on `first`, `last` and `L` alone; a longer one also compares letters
-/// `8 ..< L - 8` with the arena. The sparse index of two-byte slots keeps probe sequences short (a miss, most
-/// often an empty first slot, never touches `entries`) in a quarter of the memory of 16-byte slots at half load.
+/// A run of at most 16 letters matches on `first`, `last` and `L` alone (one of at most 7 letters on `first`
+/// alone: a letter is never 0, so the zero padding tells `L`, and a run of 8 or more has no zero byte there); a
+/// longer one also compares letters `8 ..< L - 8` with the arena. The sparse index of two-byte slots keeps
+/// probe sequences short (a miss, most often an empty first slot, never touches `entries`) in half the memory
+/// of 16-byte slots at half load; a hit reads one line more, from the small frequent part of `entries`.
 /// The hash mixes the first 8 letters, the last 8 and `L` (`hash(first:last:length:)`). When a table
 /// lists the same word twice (`WordTable.build` never does), the first, smaller code is used. Immutable; the
 /// lookups are pure functions over caller buffers: thread-safe.
@@ -83,13 +86,13 @@ struct EncoderSlots: Sendable {
             while true {
                 e = Int(index[s])
                 if e == 0 {
-                    e = entries.count / 3
+                    e = entries.count
                     index[s] = UInt16(e)
                     entries += [first, last, UInt64(length) | UInt64(start) << 44]
                     break
                 }
-                let meta = entries[3 * e + 2]
-                if entries[3 * e] == first && entries[3 * e + 1] == last && Int(meta & 0xFF) == length
+                let meta = entries[e + 2]
+                if entries[e] == first && entries[e + 1] == last && Int(meta & 0xFF) == length
                     && sameBytes(arena.baseAddress! + Int(meta >> 44), arena.baseAddress! + start, length)
                 {
                     break
@@ -97,11 +100,11 @@ struct EncoderSlots: Sendable {
                 s = (s + 1) & (capacity - 1)
             }
             let v = Self.variant(ofCode: code)
-            let meta = entries[3 * e + 2]
+            let meta = entries[e + 2]
             if withSpace {
-                if Self.spaceVariant(meta) == 0 { entries[3 * e + 2] = meta | v << 8 }
+                if Self.spaceVariant(meta) == 0 { entries[e + 2] = meta | v << 8 }
             } else if Self.bareVariant(meta) == 0 {
-                entries[3 * e + 2] = meta | v << 26
+                entries[e + 2] = meta | v << 26
             }
             start = end
         }
@@ -127,8 +130,8 @@ struct EncoderSlots: Sendable {
         while true {
             let e = Int(index[s])
             if e == 0 { return nil }
-            let meta = entries[3 * e + 2]
-            if entries[3 * e] == first && entries[3 * e + 1] == last && Int(meta & 0xFF) == length
+            let meta = entries[e + 2]
+            if entries[e] == first && entries[e + 1] == last && Int(meta & 0xFF) == length
                 && sameBytes(arena + Int(meta >> 44), word, length)
             {
                 return meta
@@ -204,61 +207,77 @@ struct WordEncoder {
                 }
                 continue
             }
-            // A letter run starts at i: find its length 8 bytes at a time.
+            // A letter run starts at i.
             var length: Int
+            var meta: UInt64 = 0
             let notLetters = ~letters & Self.high
             if notLetters != 0 {
-                length = notLetters.trailingZeroBitCount >> 3
+                // 1...7 letters (most runs): the zero-padded `first` alone tells the run (a letter is never 0).
+                length = notLetters.trailingZeroBitCount &>> 3
+                if length >= 2 {
+                    let first = v & (((notLetters & (0 &- notLetters)) &>> 7) &- 1)
+                    var s = Int(truncatingIfNeeded: EncoderSlots.hash(first: first, last: 0, length: length) &>> shift)
+                    while true {
+                        let e = Int(truncatingIfNeeded: index[s])
+                        if e == 0 { break }
+                        if entries[e] == first {
+                            meta = entries[e &+ 2]
+                            break
+                        }
+                        s = (s &+ 1) & mask
+                    }
+                }
             } else {
+                // 8 or more letters: find the length 8 bytes at a time.
                 length = 8
                 while true {
                     let more = ~Self.letterMask(Self.load(input + i + length)) & Self.high
                     if more != 0 {
-                        length += more.trailingZeroBitCount >> 3
+                        length += more.trailingZeroBitCount &>> 3
                         break
                     }
                     length += 8
                     if length > WordTable.wordLengths.upperBound { break }
                 }
-            }
-            if length > WordTable.wordLengths.upperBound {
-                // Not a word: copy the whole maximal run (rare; byte by byte, bounded by `n`).
-                while i + length < n && isASCIILetter(input.load(fromByteOffset: i + length, as: UInt8.self)) { length += 1 }
-                (out + o).copyMemory(from: input + i, byteCount: length)
-                o += length
-                i += length
-                continue
-            }
-            if length >= 2 {
-                let first = length >= 8 ? v : v & (~0 >> (64 - 8 * UInt64(length)))
+                if length > WordTable.wordLengths.upperBound {
+                    // Not a word: copy the whole maximal run (rare; byte by byte, bounded by `n`).
+                    while i + length < n && isASCIILetter(input.load(fromByteOffset: i + length, as: UInt8.self)) {
+                        length += 1
+                    }
+                    (out + o).copyMemory(from: input + i, byteCount: length)
+                    o += length
+                    i += length
+                    continue
+                }
                 let last = length > 8 ? Self.load(input + i + length - 8) : 0
-                var s = Int(truncatingIfNeeded: EncoderSlots.hash(first: first, last: last, length: length) >> shift)
+                var s = Int(truncatingIfNeeded: EncoderSlots.hash(first: v, last: last, length: length) &>> shift)
                 while true {
                     let e = Int(truncatingIfNeeded: index[s])
                     if e == 0 { break }
-                    let entry = entries + 3 &* e
-                    let meta = entry[2]
-                    if entry[0] == first && entry[1] == last && Int(truncatingIfNeeded: meta & 0xFF) == length
-                        && (length <= 16 || sameBytes(arena + Int(truncatingIfNeeded: meta >> 44) + 8, input + i + 8, length - 16))
+                    let m = entries[e &+ 2]
+                    if entries[e] == v && entries[e &+ 1] == last && Int(truncatingIfNeeded: m & 0xFF) == length
+                        && (length <= 16 || sameBytes(arena + Int(truncatingIfNeeded: m &>> 44) + 8, input + i + 8, length - 16))
                     {
-                        let nextIsSpace = input.load(fromByteOffset: i + length, as: UInt8.self) == WordTable.space
-                        var variant = nextIsSpace ? EncoderSlots.spaceVariant(meta) : 0
-                        if variant != 0 {
-                            length += 1
-                        } else {
-                            variant = EncoderSlots.bareVariant(meta)
-                        }
-                        if variant != 0 {
-                            (out + o).storeBytes(of: UInt16(truncatingIfNeeded: variant).littleEndian, as: UInt16.self)
-                            o += Int(variant >> 16)
-                            i += length
-                            length = 0
-                        }
+                        meta = m
                         break
                     }
                     s = (s &+ 1) & mask
                 }
-                if length == 0 { continue }
+            }
+            if meta != 0 {
+                let nextIsSpace = input.load(fromByteOffset: i &+ length, as: UInt8.self) == WordTable.space
+                var variant = nextIsSpace ? EncoderSlots.spaceVariant(meta) : 0
+                if variant != 0 {
+                    length &+= 1
+                } else {
+                    variant = EncoderSlots.bareVariant(meta)
+                }
+                if variant != 0 {
+                    (out + o).storeBytes(of: UInt16(truncatingIfNeeded: variant).littleEndian, as: UInt16.self)
+                    o &+= Int(truncatingIfNeeded: variant &>> 16)
+                    i &+= length
+                    continue
+                }
             }
             // A literal run of 1...32 letters: four 8-byte copies cover it.
             Self.store(v, out + o)
@@ -267,8 +286,8 @@ struct WordEncoder {
                 Self.store(Self.load(input + i + 16), out + o + 16)
                 Self.store(Self.load(input + i + 24), out + o + 24)
             }
-            o += length
-            i += length
+            o &+= length
+            i &+= length
         }
         return (i, o)
     }
