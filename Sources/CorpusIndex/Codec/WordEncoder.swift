@@ -88,7 +88,9 @@ struct EncoderSlots: Sendable {
                 if e == 0 {
                     e = entries.count
                     index[s] = UInt16(e)
-                    entries += [first, last, UInt64(length) | UInt64(start) << 44]
+                    entries.append(first)
+                    entries.append(last)
+                    entries.append(UInt64(length) | UInt64(start) << 44)
                     break
                 }
                 let meta = entries[e + 2]
