@@ -83,6 +83,7 @@ public final class FieldIndexWriter {
         averageLength = whole.averageLength
         (self.dictionary, self.postings, self.positions) = (dictionary, postings, positions)
         indexFiles = nil
+        positionsDrainBytes = whole.positionsDrainBytes
     }
 
     /// The lengths' average exactly as `FieldLengths.averageLength` computes it (skip entries' `maxWeight`).
@@ -211,7 +212,35 @@ public final class FieldIndexWriter {
         }
     }
 
-    /// Position bytes gathered before they are written out mid-term (tests lower it to drain often).
+    /// Appends one run's postings bytes of a text field's streamed term (see `beginTerm`), decoded and encoded in
+    /// one pass (`PostingListEncoder.appendRunPostings`): the same files as `append` with the decoded slice. The
+    /// run's documents are `base ..< base + runDocumentCount` of the index; `previousDocument` is the run document
+    /// before `bytes` (-1 at the start of the run's list).
+    /// - Throws: `.corrupt` naming `file` if the bytes are malformed, `.invalidArgument` on a keyword field or
+    ///   documents out of order, `.io` on a write error.
+    func appendRunPostings(
+        _ bytes: UnsafeRawBufferPointer, base: UInt32, runDocumentCount: UInt32, previousDocument: inout Int64,
+        file: String
+    ) throws {
+        precondition(inTerm, "appendRunPostings() outside beginTerm()/endTerm()")
+        guard let positions else {
+            throw CorpusIndexError.invalidArgument("field \(field) is a keyword field: run postings carry positions")
+        }
+        func encode(_ lengthBuffer: UnsafeBufferPointer<UInt32>) throws -> Int {
+            try encoder.appendRunPostings(
+                bytes, base: base, runDocumentCount: runDocumentCount, previousDocument: &previousDocument,
+                documentCount: documentCount, lengths: lengthBuffer, averageLength: averageLength, file: file)
+        }
+        if let mappedLengths {
+            termDocumentCount += try mappedLengths.withLengths(encode)
+        } else {
+            termDocumentCount += try lengths.withUnsafeBufferPointer(encode)
+        }
+        if encoder.positions.count >= positionsDrainBytes { try encoder.drainPositions { try positions.write($0) } }
+    }
+
+    /// Position bytes gathered before they are written out mid-term (tests lower it to drain often; part writers
+    /// take their whole writer's).
     var positionsDrainBytes = 1 << 20
 
     /// Ends the streamed term: writes its dictionary entry, skip table, doc blocks and remaining positions.
