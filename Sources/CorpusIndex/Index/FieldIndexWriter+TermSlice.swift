@@ -9,6 +9,12 @@ extension FieldIndexWriter {
         for reader in group {
             // A run's list comes in one piece, or in several if it is larger than the reader's buffer.
             var previous: Int64 = -1
+            if reader.isResident {
+                try appendRunPostings(
+                    reader.postings, base: reader.documentBase, runDocumentCount: reader.documentCount,
+                    previousDocument: &previous, file: reader.path)
+                continue
+            }
             try reader.forEachPostingsPiece { piece in
                 try appendRunPostings(
                     piece, base: reader.documentBase, runDocumentCount: reader.documentCount, previousDocument: &previous,

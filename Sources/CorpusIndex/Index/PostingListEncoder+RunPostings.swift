@@ -20,18 +20,19 @@ extension PostingListEncoder {
     ///   documents (`base ..< base + runDocumentCount`) do not fit in the index or follow the list's last one.
     mutating func appendRunPostings(
         _ bytes: UnsafeRawBufferPointer, base: UInt32, runDocumentCount limit: UInt32, previousDocument: inout Int64,
-        documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, averageLength: Double, file: String
+        documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, averageLength: Double,
+        file: @autoclosure () -> String
     ) throws -> Int {
         precondition(listHasPositions, "appendRunPostings on a list begun without positions")
         func corrupt(_ reason: String) -> CorpusIndexError {
-            .corrupt(file: file, section: "run postings", reason: reason)
+            .corrupt(file: file(), section: "run postings", reason: reason)
         }
         let n = bytes.count
         guard n > 0, let start = bytes.baseAddress else { throw corrupt("empty postings") }
         guard lengths.count == documentCount, Int(base) + Int(limit) <= documentCount, let lengthBase = lengths.baseAddress
         else {
             throw CorpusIndexError.invalidArgument(
-                "\(file): run documents \(base) + \(limit) for \(lengths.count) field lengths of \(documentCount) documents")
+                "\(file()): run documents \(base) + \(limit) for \(lengths.count) field lengths of \(documentCount) documents")
         }
         self.averageLength = averageLength
         if documentsInList == 0 { startList(documentCount: documentCount) }
@@ -60,7 +61,7 @@ extension PostingListEncoder {
             guard delta > 0, runDoc < Int64(limit) else { throw corrupt("document id out of order") }
             let doc = base &+ UInt32(truncatingIfNeeded: runDoc)
             if appended == 0 && documentsInList != 0 && doc <= previous {
-                throw CorpusIndexError.invalidArgument("\(file): run document \(doc) does not follow the list's \(previous)")
+                throw CorpusIndexError.invalidArgument("\(file()): run document \(doc) does not follow the list's \(previous)")
             }
             let length = lengthBase[Int(doc)]
             guard i < n else { throw corrupt("unterminated document") }
