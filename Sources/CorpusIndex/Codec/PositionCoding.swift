@@ -91,21 +91,27 @@ public enum PositionCoding {
             for i in 0..<f {
                 let position = p[i]
                 guard position >= next, position < length else { return j }
-                let gap = position &- next
-                let zeros = Int(gap &>> UInt32(k))
-                let bits = zeros &+ 1 &+ k
-                if bits <= 32 {
-                    // The unary part, its stop bit and the low bits in one write.
-                    w.write(1 &<< UInt32(zeros) | (gap & mask) &<< UInt32(zeros &+ 1), bits: bits)
-                } else {
-                    w.writeUnary(zeros)
-                    w.write(gap & mask, bits: k)
-                }
+                writeRice(position &- next, k: k, mask: mask, into: &w)
                 next = position &+ 1
             }
             p += f
         }
         return count
+    }
+
+    /// Writes the Rice code of `gap` with parameter `k` (`mask` = `2^k - 1`): `gap >> k` in unary, then the low
+    /// `k` bits; one write when the code fits in 32 bits.
+    @inline(__always)
+    static func writeRice(_ gap: UInt32, k: Int, mask: UInt32, into w: inout RawBitWriter) {
+        let zeros = Int(gap &>> UInt32(k))
+        let bits = zeros &+ 1 &+ k
+        if bits <= 32 {
+            // The unary part, its stop bit and the low bits in one write.
+            w.write(1 &<< UInt32(zeros) | (gap & mask) &<< UInt32(zeros &+ 1), bits: bits)
+        } else {
+            w.writeUnary(zeros)
+            w.write(gap & mask, bits: k)
+        }
     }
 
     /// Decodes `frequency` positions of a document of field length `length` into `out[0..<frequency]`.

@@ -1,16 +1,26 @@
 extension FieldIndexWriter {
-    /// Writes one term or one slice of a term as the merge hands it over (`TermSlice`): a whole term goes through
-    /// the one-shot `add`, slices through `beginTerm` / `append` / `endTerm`. The files are the same either way.
-    func add(
-        term: UnsafeRawBufferPointer, docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>,
-        positions: UnsafeBufferPointer<UInt32>, slice: TermSlice
-    ) throws {
-        if slice == .whole {
-            try add(term: term, docs: docs, freqs: freqs, positions: positions)
-            return
+    /// Writes one term as the merge finds it (`RunMerger.forEachKey`): the postings of every run in the group, in
+    /// rank order (consecutive document ranges), streamed through `beginTerm` / `appendRunPostings` / `endTerm`,
+    /// each run's bytes decoded and encoded in one pass. The files are those `add(term:...)` would write with the
+    /// term's decoded postings.
+    /// - Throws: `.corrupt` naming the run if its postings are malformed, `.invalidArgument`, `.io`.
+    func addMerged(term: UnsafeRawBufferPointer, from group: RunMerger.Group) throws {
+        beginTerm(term)
+        for reader in group {
+            // A run's list comes in one piece, or in several if it is larger than the reader's buffer.
+            var previous: Int64 = -1
+            if reader.isResident {
+                try appendRunPostings(
+                    reader.postings, base: reader.documentBase, runDocumentCount: reader.documentCount,
+                    previousDocument: &previous, file: reader.path)
+                continue
+            }
+            try reader.forEachPostingsPiece { piece in
+                try appendRunPostings(
+                    piece, base: reader.documentBase, runDocumentCount: reader.documentCount, previousDocument: &previous,
+                    file: reader.path)
+            }
         }
-        if slice.isFirst { beginTerm(term) }
-        try append(docs: docs, freqs: freqs, positions: positions)
-        if slice.isLast { try endTerm() }
+        try endTerm()
     }
 }

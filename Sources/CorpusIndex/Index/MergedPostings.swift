@@ -88,7 +88,6 @@ final class MergedPostings {
         let docs = self.docs
         let freqs = self.freqs
         let positions = self.positions
-        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var d = documentCount
         var q = positionCount
         var i = 0
@@ -96,21 +95,8 @@ final class MergedPostings {
         func corrupt(_ reason: String) -> CorpusIndexError {
             .corrupt(file: file, section: "run postings", reason: reason)
         }
-        /// The varint at `i` (`i < n`): one- and two-byte ones (almost every position step and document delta)
-        /// inline, longer ones through `VarInt.decode32`.
         @inline(__always) func varint() throws -> UInt32 {
-            let byte = UInt32(p[i])
-            if byte < 0x80 {
-                i += 1
-                return byte
-            }
-            if i + 1 < n, p[i + 1] < 0x80 {
-                let value = byte & 0x7F | UInt32(p[i + 1]) << 7
-                i += 2
-                return value
-            }
-            guard let (value, next) = VarInt.decode32(bytes, at: i) else { throw corrupt("bad varint") }
-            i = next
+            guard let value = RunFile.postingsVarint(bytes, at: &i) else { throw corrupt("bad varint") }
             return value
         }
         while i < n {

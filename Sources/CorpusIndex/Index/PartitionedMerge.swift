@@ -11,8 +11,8 @@ import Foundation
 /// A segment is a range of whole terms and every term is encoded from the same postings whatever the segment,
 /// so the index is byte-identical to the one-thread merge for any thread or segment count.
 ///
-/// Memory: each worker has its own readers over every run (`readerBuffer` each) and its own merger (slices of
-/// `slicePositions`); the parts wait on disk, not in memory. Disk: the parts total about the size of the text
+/// Memory: each worker has its own readers over every run (`readerBuffer` each), its own merger and its part
+/// writer's encoder (one term's doc blocks, positions up to 1 MiB); the parts wait on disk, not in memory. Disk: the parts total about the size of the text
 /// fields' files, deleted as they are appended (and with the run directory on any error).
 enum PartitionedMerge {
     /// A range of buckets of one field and the run bytes it holds.
@@ -61,7 +61,7 @@ enum PartitionedMerge {
     /// Merges `runs` into `writers` (one per text field, in field order) with `threads` workers.
     static func run(
         runs: [(path: String, documentBase: UInt32, documentCount: UInt32)], into writers: [FieldIndexWriter],
-        partDirectory: String, threads: Int, segmentsPerThread: Int, readerBuffer: Int, slicePositions: Int
+        partDirectory: String, threads: Int, segmentsPerThread: Int, readerBuffer: Int
     ) throws {
         let workers = try (0..<threads).map { _ in
             try runs.enumerated().map { rank, run in
@@ -82,7 +82,7 @@ enum PartitionedMerge {
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
             DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                let merger = RunMerger(readers: shared.workers[worker], slicePositions: slicePositions)
+                let merger = RunMerger(readers: shared.workers[worker])
                 let started = BuildPhaseClock.threadCPUSeconds()
                 defer { shared.finishWorker(worker, cpu: BuildPhaseClock.threadCPUSeconds() - started) }
                 while let index = shared.nextSegment() {
@@ -92,10 +92,8 @@ enum PartitionedMerge {
                             of: shared.writers[segment.field], prefix: "\(partDirectory)/part-\(index)")
                         shared.started(part, index)
                         let writer = part.writer!
-                        try merger.merge(buckets: segment.buckets) { key, postings, slice in
-                            try writer.add(
-                                term: UnsafeRawBufferPointer(rebasing: key[1...]), docs: postings.docsBuffer,
-                                freqs: postings.freqsBuffer, positions: postings.positionsBuffer, slice: slice)
+                        try merger.forEachKey(buckets: segment.buckets) { key, group in
+                            try writer.addMerged(term: UnsafeRawBufferPointer(rebasing: key[1...]), from: group)
                         }
                         try part.finish()
                         shared.finished(index)

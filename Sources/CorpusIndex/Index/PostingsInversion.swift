@@ -160,31 +160,36 @@ final class PostingsInversion: @unchecked Sendable {
 
     /// Merges every run into `writers` (one text-field writer per field, in field order). One thread merges
     /// inline; two or more run the partitioned merge (`PartitionedMerge`). The files are the same either way.
+    /// Each term's run postings go straight into its writer's encoder (`FieldIndexWriter.addMerged`), so memory
+    /// is the readers' buffers plus one term's encoded doc blocks (its positions are written as they fill 1 MiB).
     /// - Parameters:
-    ///   - memoryBudget: bytes the merge may use for read buffers and postings, shared by the workers.
-    ///   - slicePositions: the slice size (see `TermSlice`); by default 1/64 of the budget's worth of positions
-    ///     per worker (at least 64 Ki).
+    ///   - memoryBudget: bytes the merge may use for read buffers, shared by the workers.
     ///   - fanIn: the most runs merged at once (see `merge(memoryBudget:slicePositions:fanIn:consume:)`).
     ///   - segmentsPerThread: key-range segments per worker in the partitioned merge (more balance the load).
     func merge(
-        into writers: [FieldIndexWriter], threads: Int, memoryBudget: Int, slicePositions: Int? = nil, fanIn: Int? = nil,
-        segmentsPerThread: Int = 8
+        into writers: [FieldIndexWriter], threads: Int, memoryBudget: Int, fanIn: Int? = nil, segmentsPerThread: Int = 8
     ) throws {
+        try prepareMerge(memoryBudget: memoryBudget, fanIn: fanIn)
         guard threads > 1 else {
-            try merge(memoryBudget: memoryBudget, slicePositions: slicePositions, fanIn: fanIn) {
-                field, term, docs, freqs, positions, slice in
-                try writers[field].add(term: term, docs: docs, freqs: freqs, positions: positions, slice: slice)
+            let merger = RunMerger(readers: try openReaders(bufferSize: readerBuffer(memoryBudget: memoryBudget)))
+            try merger.forEachKey(buckets: 0..<RunFile.bucketCount) { key, group in
+                try writers[Int(key[0])].addMerged(term: UnsafeRawBufferPointer(rebasing: key[1...]), from: group)
             }
             return
         }
-        try prepareMerge(memoryBudget: memoryBudget, fanIn: fanIn)
         // Every worker opens every run: stay well inside the descriptor limit (a low one means fewer workers).
         let workers = max(1, min(threads, (FileLimits.raiseOpenFileLimit() - 64) / max(runs.count, 1)))
         let share = memoryBudget / workers
         try PartitionedMerge.run(
             runs: runs, into: writers, partDirectory: runDirectory, threads: workers, segmentsPerThread: segmentsPerThread,
-            readerBuffer: readerBuffer(memoryBudget: share),
-            slicePositions: slicePositions ?? Self.defaultSlicePositions(memoryBudget: share))
+            readerBuffer: readerBuffer(memoryBudget: share))
+    }
+
+    /// Readers over every run, in rank order.
+    private func openReaders(bufferSize: Int) throws -> [RunReader] {
+        try runs.enumerated().map { rank, run in
+            try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: bufferSize)
+        }
     }
 
     /// Merges every run on the calling thread and calls `consume` with each (field, term) in order: fields in
@@ -202,12 +207,8 @@ final class PostingsInversion: @unchecked Sendable {
             _ freqs: UnsafeBufferPointer<UInt32>, _ positions: UnsafeBufferPointer<UInt32>, _ slice: TermSlice) throws -> Void
     ) throws {
         try prepareMerge(memoryBudget: memoryBudget, fanIn: fanIn)
-        let bufferSize = readerBuffer(memoryBudget: memoryBudget)
-        let readers = try runs.enumerated().map { rank, run in
-            try RunReader(path: run.path, rank: rank, documentBase: run.documentBase, bufferSize: bufferSize)
-        }
         let merger = RunMerger(
-            readers: readers, slicePositions: slicePositions ?? Self.defaultSlicePositions(memoryBudget: memoryBudget))
+            readers: try openReaders(bufferSize: readerBuffer(memoryBudget: memoryBudget)), slicePositions: slicePositions ?? Self.defaultSlicePositions(memoryBudget: memoryBudget))
         try merger.merge(buckets: 0..<RunFile.bucketCount) { key, postings, slice in
             try consume(
                 Int(key[0]), UnsafeRawBufferPointer(rebasing: key[1...]), postings.docsBuffer, postings.freqsBuffer,

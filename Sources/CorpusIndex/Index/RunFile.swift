@@ -116,6 +116,26 @@ enum RunFile {
         }
     }
 
+    /// The varint at `i` (`i < bytes.count`) of a run's postings, `i` moved past it; one- and two-byte ones (almost
+    /// every position step and document delta) inline, longer ones through `VarInt.decode32`. `nil` if malformed.
+    @inline(__always)
+    static func postingsVarint(_ bytes: UnsafeRawBufferPointer, at i: inout Int) -> UInt32? {
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let byte = UInt32(p[i])
+        if byte < 0x80 {
+            i &+= 1
+            return byte
+        }
+        if i &+ 1 < bytes.count, p[i &+ 1] < 0x80 {
+            let value = byte & 0x7F | UInt32(p[i &+ 1]) << 7
+            i &+= 2
+            return value
+        }
+        guard let (value, next) = VarInt.decode32(bytes, at: i) else { return nil }
+        i = next
+        return value
+    }
+
     /// Byte-wise comparison; a proper prefix sorts first.
     @inline(__always)
     static func compareKeys(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {

@@ -38,6 +38,8 @@ final class RunReader {
     /// are streamed by `forEachPostingsPiece`), and its length; 0 for a resident entry.
     private var deferredOffset = 0
     private var deferredLength = 0
+    /// Whether the current entry's postings are in `postings` (else `forEachPostingsPiece` streams them).
+    var isResident: Bool { deferredLength == 0 }
     /// The current entry's postings length in bytes (resident or deferred).
     var postingsLength: Int { deferredLength > 0 ? deferredLength : postings.count }
 
@@ -151,7 +153,22 @@ final class RunReader {
     /// Whether entries remain in the range.
     var hasMore: Bool { fileOffset + cursor < end }
 
+    /// The next varint of the entries: a one-byte one (almost every key length and most postings lengths) read
+    /// in place when the buffer holds it, anything else through `slowVarint`.
+    @inline(__always)
     private func varint() throws -> Int {
+        if cursor < filled {
+            let b = buffer[cursor]
+            if b < 0x80 {
+                cursor &+= 1
+                return Int(b)
+            }
+        }
+        return try slowVarint()
+    }
+
+    @inline(never)
+    private func slowVarint() throws -> Int {
         try ensure(min(10, end - fileOffset - cursor))
         var result: UInt64 = 0
         var shift: UInt64 = 0

@@ -15,6 +15,9 @@ public final class FieldIndexWriter {
     private let lengths: [UInt32]
     /// Used instead of `lengths` when the lengths are read from the written `FLEN` file (mapped, not copied).
     private let mappedLengths: FieldLengths?
+    /// `mappedLengths`' mapping viewed as native `UInt32`s when the layout allows (see `FieldLengths.withLengths`),
+    /// valid as long as `mappedLengths` lives: the merge's per-run path reads it without a closure per call.
+    private let mappedView: UnsafeBufferPointer<UInt32>?
     /// The lengths' average exactly as `FieldLengths.averageLength` computes it (skip entries' `maxWeight`).
     private let averageLength: Double
     private let dictionary: any TermSink
@@ -40,6 +43,7 @@ public final class FieldIndexWriter {
         self.documentCount = documentCount
         lengths = Array(fieldLengths)
         mappedLengths = nil
+        mappedView = nil
         averageLength = Self.averageLength(fieldLengths)
         files.append(try FieldLengths.write(path: "\(directory)/\(IndexFiles.lengths(field))", lengths: fieldLengths))
         let files = try Self.openTextFiles(directory: directory, field: field)
@@ -55,6 +59,7 @@ public final class FieldIndexWriter {
         documentCount = lengths.count
         self.lengths = []
         mappedLengths = lengths
+        mappedView = Self.nativeView(of: lengths)
         averageLength = lengths.averageLength
         files.append(lengthsFile)
         let files = try Self.openTextFiles(directory: directory, field: field)
@@ -80,9 +85,21 @@ public final class FieldIndexWriter {
         documentCount = whole.documentCount
         lengths = whole.lengths
         mappedLengths = whole.mappedLengths
+        mappedView = whole.mappedView
         averageLength = whole.averageLength
         (self.dictionary, self.postings, self.positions) = (dictionary, postings, positions)
         indexFiles = nil
+        positionsDrainBytes = whole.positionsDrainBytes
+    }
+
+    /// The mapped lengths as `UInt32`s in place: little-endian and 4-byte aligned (always on Linux), else `nil`.
+    private static func nativeView(of lengths: FieldLengths) -> UnsafeBufferPointer<UInt32>? {
+        #if _endian(little)
+        guard lengths.count > 0, let base = lengths.values.baseAddress, Int(bitPattern: base) % 4 == 0 else { return nil }
+        return UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt32.self), count: lengths.count)
+        #else
+        return nil
+        #endif
     }
 
     /// The lengths' average exactly as `FieldLengths.averageLength` computes it (skip entries' `maxWeight`).
@@ -96,6 +113,7 @@ public final class FieldIndexWriter {
         self.documentCount = documentCount
         lengths = []
         mappedLengths = nil
+        mappedView = nil
         averageLength = 0
         let dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
         let postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
@@ -211,7 +229,37 @@ public final class FieldIndexWriter {
         }
     }
 
-    /// Position bytes gathered before they are written out mid-term (tests lower it to drain often).
+    /// Appends one run's postings bytes of a text field's streamed term (see `beginTerm`), decoded and encoded in
+    /// one pass (`PostingListEncoder.appendRunPostings`): the same files as `append` with the decoded slice. The
+    /// run's documents are `base ..< base + runDocumentCount` of the index; `previousDocument` is the run document
+    /// before `bytes` (-1 at the start of the run's list).
+    /// - Throws: `.corrupt` naming `file` if the bytes are malformed, `.invalidArgument` on a keyword field or
+    ///   documents out of order, `.io` on a write error.
+    func appendRunPostings(
+        _ bytes: UnsafeRawBufferPointer, base: UInt32, runDocumentCount: UInt32, previousDocument: inout Int64,
+        file: @autoclosure () -> String
+    ) throws {
+        precondition(inTerm, "appendRunPostings() outside beginTerm()/endTerm()")
+        guard let positions else {
+            throw CorpusIndexError.invalidArgument("field \(field) is a keyword field: run postings carry positions")
+        }
+        func encode(_ lengthBuffer: UnsafeBufferPointer<UInt32>) throws -> Int {
+            try encoder.appendRunPostings(
+                bytes, base: base, runDocumentCount: runDocumentCount, previousDocument: &previousDocument,
+                documentCount: documentCount, lengths: lengthBuffer, averageLength: averageLength, file: file())
+        }
+        if let mappedView {
+            termDocumentCount += try encode(mappedView)
+        } else if let mappedLengths {
+            termDocumentCount += try mappedLengths.withLengths(encode)
+        } else {
+            termDocumentCount += try lengths.withUnsafeBufferPointer(encode)
+        }
+        if encoder.positions.count >= positionsDrainBytes { try encoder.drainPositions { try positions.write($0) } }
+    }
+
+    /// Position bytes gathered before they are written out mid-term (tests lower it to drain often; part writers
+    /// take their whole writer's).
     var positionsDrainBytes = 1 << 20
 
     /// Ends the streamed term: writes its dictionary entry, skip table, doc blocks and remaining positions.

@@ -15,14 +15,14 @@ struct PostingListEncoder {
     let data = RawByteBuffer(capacity: 16 * 1024)
     let positions = RawByteBuffer(capacity: 16 * 1024)
     /// The current block's doc-id deltas and frequencies - 1.
-    private let block = BlockScratch()
+    let block = BlockScratch()
     /// The average field length of the list being encoded (`termWeight`).
-    private var averageLength = 0.0
+    var averageLength = 0.0
     /// The skip fields of the list's blocks so far (`PackedSkipTable.fieldCount` per block).
     private var skipFields: [UInt32] = []
     /// The position bit stream's bits not yet stored (see `RawBitWriter`).
-    private var positionAccumulator: UInt64 = 0
-    private var positionPending = 0
+    var positionAccumulator: UInt64 = 0
+    var positionPending = 0
     /// A text field's long lists: their top-scoring documents, written in front of the skip table.
     private var topScoring = TopScoringSelector()
     private var topParameters = TopScoringDocuments.Parameters(minimumDocumentFrequency: 0, listLength: 0)
@@ -103,16 +103,16 @@ struct PostingListEncoder {
 
     /// Per-list state of the incremental encoder.
     private var summary = Summary()
-    private var documentsInList = 0
+    private(set) var documentsInList = 0
     private var blocksInList = 0
-    private var previousDoc: UInt32 = 0
+    var previousDoc: UInt32 = 0
     /// Docs in the current (incomplete) block, gathered in `block`.
-    private var pending = 0
+    var pending = 0
     private var blockPositionsStart: UInt64 = 0
     private var previousBlockLastDoc: UInt32 = 0
     /// Position bytes of this list already taken out of `positions` by `drainPositions`.
     private var positionsDrained: UInt64 = 0
-    private var listHasPositions = false
+    private(set) var listHasPositions = false
 
     /// Starts a new posting list (`withPositions`: a text field's, else a keyword field's): empties `skip`,
     /// `data` and `positions`.
@@ -156,12 +156,7 @@ struct PostingListEncoder {
             throw CorpusIndexError.invalidArgument("\(context()): positions given without frequencies")
         }
         self.averageLength = averageLength
-        if documentsInList == 0 {
-            topParameters = TopScoringDocuments.Parameters(documentCount: listHasPositions ? documentCount : 0)
-            topScoring.reset(
-                capacity: listHasPositions ? Int(topParameters.listLength) : 0,
-                gatherUpTo: Int(topParameters.minimumDocumentFrequency))
-        }
+        if documentsInList == 0 { startList(documentCount: documentCount) }
         guard n > 0 else {
             if let input, input.count != 0 {
                 throw CorpusIndexError.invalidArgument("\(context()): \(input.count) positions given, frequencies sum to 0")
@@ -237,9 +232,21 @@ struct PostingListEncoder {
         }
     }
 
+    /// Sets up the list's top-scoring selection (before its first documents) for an index of `documentCount`.
+    mutating func startList(documentCount: Int) {
+        topParameters = TopScoringDocuments.Parameters(documentCount: listHasPositions ? documentCount : 0)
+        topScoring.reset(
+            capacity: listHasPositions ? Int(topParameters.listLength) : 0,
+            gatherUpTo: Int(topParameters.minimumDocumentFrequency))
+    }
+
+    /// Counts `count` more documents of the list (appended into `block` by an extension, `pending` kept up to date).
+    @inline(__always)
+    mutating func countDocuments(_ count: Int) { documentsInList &+= count }
+
     /// Counts the bytes `writer` stored since `positions.end` and keeps its pending bits.
     @inline(__always)
-    private mutating func commitPositions(_ writer: RawBitWriter) {
+    mutating func commitPositions(_ writer: RawBitWriter) {
         positions.advance(by: writer.cursor - positions.end)
         positionAccumulator = writer.accumulator
         positionPending = writer.pending
@@ -247,7 +254,7 @@ struct PostingListEncoder {
 
     /// Encodes the current block (full or the list's last, partial one) and records its skip entry; the
     /// block's position bits are already flushed.
-    private mutating func finishBlock() {
+    mutating func finishBlock() {
         let count = pending
         let blockStart = data.count
         var maxFreqMinusOne: UInt32 = 0
@@ -332,7 +339,7 @@ struct PostingListEncoder {
 
 /// The doc-id deltas, frequencies - 1 and field lengths of the block being gathered (128 each), in memory the
 /// encoder writes with no copy-on-write checks. Owned by one encoder.
-private final class BlockScratch {
+final class BlockScratch {
     let deltas = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
     let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
     let lengths = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)

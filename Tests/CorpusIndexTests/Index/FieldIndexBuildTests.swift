@@ -5,7 +5,7 @@ import Testing
 /// Runs → merge → the format's FieldIndexWriter → FieldIndexReader, compared with the naive index.
 @Suite struct FieldIndexBuildTests {
     func buildFields(
-        _ records: [CableRecord], chunkSize: Int, threads: Int, slicePositions: Int? = nil, fanIn: Int? = nil,
+        _ records: [CableRecord], chunkSize: Int, threads: Int, drainBytes: Int? = nil, fanIn: Int? = nil,
         segmentsPerThread: Int = 8, in dir: String
     ) throws -> PostingsInversion {
         let runs = dir + "/runs"
@@ -15,9 +15,9 @@ import Testing
             try inversion.collect(try inversion.invertChunk(records: records[start..<min(start + chunkSize, records.count)]))
         }
         let writers = try inversion.makeFieldWriters(directory: dir)
+        if let drainBytes { for writer in writers { writer.positionsDrainBytes = drainBytes } }
         try inversion.merge(
-            into: writers, threads: threads, memoryBudget: 1 << 20, slicePositions: slicePositions, fanIn: fanIn,
-            segmentsPerThread: segmentsPerThread)
+            into: writers, threads: threads, memoryBudget: 1 << 20, fanIn: fanIn, segmentsPerThread: segmentsPerThread)
         for writer in writers { _ = try writer.finish() }
         inversion.removeRuns()
         #expect(try FileManager.default.contentsOfDirectory(atPath: runs).isEmpty, "run files left behind")
@@ -53,14 +53,14 @@ import Testing
         _ = try buildFields(records, chunkSize: 250, threads: 1, in: a.path)
         _ = try buildFields(records, chunkSize: 3, threads: 4, in: b.path)
         try expectSameFiles(a.path, b.path)
-        // Terms streamed to the writers run by run (every run's share its own slice) change nothing.
+        // Positions written out mid-term (after every run's share, or every few) change nothing.
         let c = try TemporaryDirectory()
         defer { c.remove() }
-        _ = try buildFields(records, chunkSize: 3, threads: 1, slicePositions: 1, in: c.path)
+        _ = try buildFields(records, chunkSize: 3, threads: 1, drainBytes: 1, in: c.path)
         try expectSameFiles(a.path, c.path)
         let d = try TemporaryDirectory()
         defer { d.remove() }
-        _ = try buildFields(records, chunkSize: 5, threads: 2, slicePositions: 30, in: d.path)
+        _ = try buildFields(records, chunkSize: 5, threads: 2, drainBytes: 30, in: d.path)
         try expectSameFiles(a.path, d.path)
     }
 
@@ -73,7 +73,7 @@ import Testing
         defer { a.remove(); b.remove() }
         let direct = try buildFields(records, chunkSize: 4, threads: 1, fanIn: 100, in: a.path)
         #expect(direct.intermediatePasses == 0)
-        let passes = try buildFields(records, chunkSize: 4, threads: 2, slicePositions: 40, fanIn: fanIn, in: b.path)
+        let passes = try buildFields(records, chunkSize: 4, threads: 2, drainBytes: 40, fanIn: fanIn, in: b.path)
         #expect(passes.runCount == 63)
         var expectedPasses = 0
         var remaining = 63
@@ -84,7 +84,7 @@ import Testing
     }
 
     /// The partitioned merge (one segment per bucket, a few segments, one per field) gives the one-thread files,
-    /// with terms sliced and positions drained mid-term inside the parts.
+    /// with positions drained mid-term inside the parts.
     @Test(arguments: [1, 3, 1000])
     func partitionedMergeGivesTheSameIndex(segmentsPerThread: Int) throws {
         let records = SyntheticCorpus.records(count: 300, seed: 5)
@@ -96,7 +96,7 @@ import Testing
         _ = try buildFields(records, chunkSize: 7, threads: 2, segmentsPerThread: segmentsPerThread, in: b.path)
         try expectSameFiles(a.path, b.path)
         _ = try buildFields(
-            records, chunkSize: 11, threads: 3, slicePositions: 20, segmentsPerThread: segmentsPerThread, in: c.path)
+            records, chunkSize: 11, threads: 3, drainBytes: 20, segmentsPerThread: segmentsPerThread, in: c.path)
         try expectSameFiles(a.path, c.path)
     }
 

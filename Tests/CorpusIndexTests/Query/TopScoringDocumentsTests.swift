@@ -232,6 +232,37 @@ import Testing
         }
     }
 
+    /// Gathered postings are thinned by a threshold read from a sample of every 16th factor before the heap is
+    /// built; the kept set must stay the exact top `capacity` when the sample misleads (the sampled postings all
+    /// best, so too few reach the threshold), when factors trend with the doc id, and with wide ties.
+    @Test(arguments: [0, 1, 2, 3])
+    func sampledThresholdKeepsTheExactSelection(shape: Int) throws {
+        let n = 20_000
+        let capacity = shape == 0 ? 1500 : 300
+        let weights: [Double] = (0..<n).map { d in
+            switch shape {
+            case 0: return d % 16 == 0 ? 2.0 : 1.0 + Double(d % 7) / 100  // the sample sees only the best
+            case 1: return Double(d) / Double(n)  // rising with the doc id
+            case 2: return Double(n - d) / Double(n)  // falling
+            default: return Double(d % 3) / 4  // three values: ties everywhere
+            }
+        }
+        let ranked = (0..<n).sorted { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }
+        let expected = ranked.prefix(capacity).sorted().map { UInt32($0) }
+        var selector = TopScoringSelector()
+        selector.reset(capacity: capacity, gatherUpTo: n)
+        for d in 0..<n { selector.add(doc: UInt32(d), freq: 1, weight: weights[d]) }
+        var bytes: [UInt8] = []
+        selector.encode(into: &bytes)
+        let list = try bytes.withUnsafeBytes { raw -> TopScoringList in
+            let (_, after) = try #require(VarInt.decode(raw, at: 0))
+            return try TopScoringList(raw, start: after, end: raw.count, documentCount: n) {
+                CorpusIndexError.corrupt(file: "test", section: "DOCS", reason: $0)
+            }
+        }
+        #expect(list.docs == expected)
+    }
+
     /// The selector keeps the best factors, ties to the lower doc id, and its encoding decodes to them.
     @Test func selectorKeepsTheBestAndRoundTrips() throws {
         var selector = TopScoringSelector()
