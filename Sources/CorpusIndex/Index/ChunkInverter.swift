@@ -14,7 +14,7 @@ import Darwin
 /// followed by the term's first 16-byte postings block, so a new term costs one allocation and its first
 /// postings share the key's cache line. Keys of up to 8 bytes (most tokens) are compared in a register, so a
 /// token usually costs one hash over 8-byte words, one probe touching one cache line, and one to three byte
-/// appends: no Swift `Array`, `Dictionary` or `String` per token. Tokens are found eight bytes at a time
+/// appends: no Swift `Array`, `Dictionary` or `String` per token. Tokens are found 16 bytes at a time
 /// (`TokenBitmap`: a lowercased copy of the field and one bit per byte), and a key is read in place from that copy.
 ///
 /// Postings live in an unrolled linked list of blocks growing 16, 32, ... 32 KiB bytes; the last 4 bytes of a
@@ -71,12 +71,19 @@ final class ChunkInverter {
     private var arenaBase: UnsafeMutablePointer<UInt8> { hot.pointee.arenaBase }
     /// The current field's text, lowercased and classified (see `TokenBitmap`).
     private let tokens = TokenBitmap()
-    /// The tokens in flight (a ring, see `invert`): their keys' offsets in `tokens.lowered` (the byte before the token),
-    /// lengths (field byte included), first 8 bytes and hashes.
-    private let ringStarts: UnsafeMutablePointer<Int32>
-    private let ringLengths: UnsafeMutablePointer<Int32>
-    private let ringWords: UnsafeMutablePointer<UInt64>
-    private let ringHashes: UnsafeMutablePointer<UInt64>
+    /// A token in flight (see `invert`): its key's first 8 bytes, hash, offset in `tokens.lowered` (the byte
+    /// before the token) and length (field byte included).
+    struct InFlight {
+        var word: UInt64
+        var hash: UInt64
+        var start: Int32
+        var length: Int32
+    }
+
+    /// The tokens in flight, a ring of `ringSize`.
+    private let ring: UnsafeMutablePointer<InFlight>
+    /// The per-token lookup tables (see `ChunkInverterTables`).
+    private let tables = ChunkInverterTables()
     /// Documents added since the last reset.
     private(set) var documentCount = 0
     /// Tokens per field per document since the last reset: `fieldLengths[field][doc]`.
@@ -93,10 +100,7 @@ final class ChunkInverter {
             entries: entries, mask: capacity - 1,
             arenaBase: LargePageMemory.allocate(byteCount: arenaCapacity).assumingMemoryBound(to: UInt8.self),
             arenaCapacity: arenaCapacity))
-        ringStarts = .allocate(capacity: ChunkInverter.ringSize)
-        ringLengths = .allocate(capacity: ChunkInverter.ringSize)
-        ringWords = .allocate(capacity: ChunkInverter.ringSize)
-        ringHashes = .allocate(capacity: ChunkInverter.ringSize)
+        ring = .allocate(capacity: ChunkInverter.ringSize)
     }
 
     deinit {
@@ -104,10 +108,8 @@ final class ChunkInverter {
         LargePageMemory.deallocate(arenaBase, byteCount: hot.pointee.arenaCapacity)
         hot.deinitialize(count: 1)
         hot.deallocate()
-        ringStarts.deallocate()
-        ringLengths.deallocate()
-        ringWords.deallocate()
-        ringHashes.deallocate()
+        ring.deallocate()
+        tables.deallocate()
     }
 
     /// Forgets every document and term, keeping the memory.
@@ -150,30 +152,33 @@ final class ChunkInverter {
         // A token's key is the field byte then its bytes: it is read in place from `lowered`, from the byte
         // before the token (whose value is never used: the first word is built here, `insert` stores the field).
         let lowered = UnsafeRawPointer(scan.lowered)
+        let bits = UnsafePointer(scan.bits)
+        let words = (text.count + 63) >> 6
         let fieldByte = UInt64(field)
-        let ring = ChunkInverter.ringSize - 1
+        let tables = self.tables
+        let ring = self.ring
+        let wrap = ChunkInverter.ringSize - 1
         let lead = ChunkInverter.tailLead
         let lag = ChunkInverter.recordLag
         var from = 0
         var found = 0
-        while let (start, end) = scan.nextToken(from: from) {
+        while let (start, end) = TokenBitmap.nextToken(in: bits, words: words, from: from) {
             from = end
-            let length = end - start + 1
-            let word = ((lowered.loadUnaligned(fromByteOffset: start, as: UInt64.self) << 8) | fieldByte)
-                & ChunkInverter.wordMask(length)
-            let h = ChunkInverter.hash(lowered + (start - 1), length, first: word)
-            let slot = found & ring
-            ringStarts[slot] = Int32(truncatingIfNeeded: start - 1)
-            ringLengths[slot] = Int32(truncatingIfNeeded: length)
-            ringWords[slot] = word
-            ringHashes[slot] = h
+            let length = end &- start &+ 1
+            let key = lowered + (start &- 1)
+            let masks = tables.keyWordMasks(length)
+            let word = ((lowered.loadUnaligned(fromByteOffset: start, as: UInt64.self) << 8) | fieldByte) & masks.first
+            let second = key.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & masks.second
+            let h = ChunkInverter.hash(key, length, first: word, second: second)
+            ring[found & wrap] = InFlight(
+                word: word, hash: h, start: Int32(truncatingIfNeeded: start &- 1), length: Int32(truncatingIfNeeded: length))
             prefetch(entries + (Int(truncatingIfNeeded: h) & mask))
-            if found >= lead { prefetchPostings(ringHashes[(found - lead) & ring]) }
-            if found >= lag { recordToken(found - lag, lowered: lowered, doc: doc) }
-            found += 1
+            if found >= lead { prefetchPostings(ring[(found &- lead) & wrap].hash) }
+            if found >= lag { recordToken(found &- lag, lowered: lowered, doc: doc, tables: tables) }
+            found &+= 1
         }
-        for t in max(found - lead, 0)..<found { prefetchPostings(ringHashes[t & ring]) }
-        for t in max(found - lag, 0)..<found { recordToken(t, lowered: lowered, doc: doc) }
+        for t in max(found - lead, 0)..<found { prefetchPostings(ring[t & wrap].hash) }
+        for t in max(found - lag, 0)..<found { recordToken(t, lowered: lowered, doc: doc, tables: tables) }
         tokenCount += found
         return found
     }
@@ -189,12 +194,10 @@ final class ChunkInverter {
 
     /// Looks up and records token `t` of the ring (its position in the field is `t`).
     @inline(__always)
-    private func recordToken(_ t: Int, lowered: UnsafeRawPointer, doc: Int32) {
-        let slot = t & (ChunkInverter.ringSize - 1)
-        let e = lookup(
-            key: lowered + Int(ringStarts[slot]), keyLength: Int(ringLengths[slot]), first: ringWords[slot],
-            hash: ringHashes[slot])
-        record(e, doc: doc, position: Int32(truncatingIfNeeded: t))
+    private func recordToken(_ t: Int, lowered: UnsafeRawPointer, doc: Int32, tables: ChunkInverterTables) {
+        let token = ring[t & (ChunkInverter.ringSize - 1)]
+        let e = lookup(key: lowered + Int(token.start), keyLength: Int(token.length), first: token.word, hash: token.hash)
+        record(e, doc: doc, position: Int32(truncatingIfNeeded: t), tables: tables)
     }
 
     /// Hands out `count` uninitialised arena bytes and returns their offset.
@@ -224,9 +227,14 @@ final class ChunkInverter {
     /// (nearly all) hash without a branch on their length; the key must be readable 16 bytes from its start.
     @inline(__always)
     static func hash(_ key: UnsafeRawPointer, _ length: Int, first: UInt64) -> UInt64 {
+        hash(key, length, first: first, second: key.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & wordMask(length - 8))
+    }
+
+    /// `hash(key, length, first:)` given the key's second word too (bytes 8..<16, masked to the key's length).
+    @inline(__always)
+    static func hash(_ key: UnsafeRawPointer, _ length: Int, first: UInt64, second: UInt64) -> UInt64 {
         var h = (first ^ (UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 31
-        let second = key.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & wordMask(length - 8)
         h = (h ^ second) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 31
         var k = 16
@@ -274,7 +282,7 @@ final class ChunkInverter {
 
     /// Appends the occurrence of `e`'s term at `position` of document `doc` to its postings.
     @inline(__always)
-    private func record(_ e: UnsafeMutablePointer<Entry>, doc: Int32, position: Int32) {
+    private func record(_ e: UnsafeMutablePointer<Entry>, doc: Int32, position: Int32, tables: ChunkInverterTables) {
         let lastDoc = e.pointee.lastDoc
         let w = Int(e.pointee.write)
         // The fast path: room for a terminator and two varints of up to 4 bytes (deltas < 2^28, which any
@@ -286,13 +294,13 @@ final class ChunkInverter {
             if lastDoc != doc {
                 out.storeBytes(of: 0, toByteOffset: at, as: UInt8.self)
                 at += Int(truncatingIfNeeded: ~(lastDoc >> 31) & 1)  // the terminator counts unless lastDoc is -1
-                let (bytes, count) = ChunkInverter.varint28(UInt32(bitPattern: doc &- lastDoc))
+                let (bytes, count) = tables.varint28(UInt32(bitPattern: doc &- lastDoc))
                 out.storeBytes(of: bytes, toByteOffset: at, as: UInt32.self)
                 at += count
                 e.pointee.lastDoc = doc
                 lastPosition = -1
             }
-            let (bytes, count) = ChunkInverter.varint28(UInt32(bitPattern: position &- lastPosition))
+            let (bytes, count) = tables.varint28(UInt32(bitPattern: position &- lastPosition))
             out.storeBytes(of: bytes, toByteOffset: at, as: UInt32.self)
             e.pointee.write = UInt32(truncatingIfNeeded: at + count)
             e.pointee.lastPosition = position
@@ -313,17 +321,6 @@ final class ChunkInverter {
         }
         putVarint(UInt32(bitPattern: position &- e.pointee.lastPosition), e)
         e.pointee.lastPosition = position
-    }
-
-    /// The LEB128 varint of `value` < 2^28 as the little-endian bytes of a UInt32 and their count (1-4), without
-    /// a branch: the four 7-bit groups spread to four bytes, continuation bits on all but the last used one.
-    @inline(__always)
-    static func varint28(_ value: UInt32) -> (bytes: UInt32, count: Int) {
-        let groups = (value & 0x7F) | (value << 1 & 0x7F00) | (value << 2 & 0x7F_0000) | (value << 3 & 0x7F00_0000)
-        // Bytes = 1 + (significant bits - 1) / 7, computed as ((bits - 1) * 9 + 73) / 64 from a leading-zero count.
-        let count = ((31 &- (value | 1).leadingZeroBitCount) &* 9 &+ 73) >> 6
-        let continuation = UInt32(0x0080_8080) & (((1 as UInt32) &<< UInt32(truncatingIfNeeded: (count &- 1) &* 8)) &- 1)
-        return (groups | continuation, count)
     }
 
     /// Whether two keys of `length` > 8 bytes agree past their first 8 (compared as 8-byte words, the last one

@@ -1,6 +1,7 @@
 /// A field's text prepared for tokenizing eight bytes at a time, with the analyzer's exact rules (`Analyzer`).
 ///
-/// `load` makes one pass over the text, a 64-bit word at a time (SWAR: no per-byte branch, no table lookup):
+/// `load` makes one pass over the text, 16 bytes at a time (two 64-bit SWAR lanes in one SSE register: no per-byte
+/// branch, no table lookup; Swift's SIMD comparisons are not used, as they compile to per-lane loops):
 /// it writes the text lowercased with every separator byte turned into 0 (`lowered`), and one bit per byte, set
 /// for a token byte (`bits`, bit `i % 64` of word `i / 64`). A token is then a run of set bits: `nextToken` finds
 /// its start and end with two trailing-zero counts, so the per-token cost no longer depends on its length and the
@@ -59,7 +60,13 @@ final class TokenBitmap {
         let out = UnsafeMutableRawPointer(lowered)
         let maskBytes = UnsafeMutableRawPointer(bits).assumingMemoryBound(to: UInt8.self)
         var i = 0
-        while i + 8 <= n {
+        while i + 16 <= n {
+            let (low, mask) = TokenBitmap.classify16(p.loadUnaligned(fromByteOffset: i, as: SIMD2<UInt64>.self))
+            out.storeBytes(of: low, toByteOffset: i, as: SIMD2<UInt64>.self)
+            UnsafeMutableRawPointer(maskBytes).storeBytes(of: mask, toByteOffset: i >> 3, as: UInt16.self)
+            i &+= 16
+        }
+        if i + 8 <= n {
             let (low, mask) = TokenBitmap.classify(p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             out.storeBytes(of: low, toByteOffset: i, as: UInt64.self)
             maskBytes[i >> 3] = mask
@@ -101,10 +108,40 @@ final class TokenBitmap {
         return (lowered, mask)
     }
 
+    /// `classify` on two words at once (16 text bytes, each lane little-endian): the same operations on both lanes
+    /// of one vector register, then the two masks (bytes 0-7 in the low byte).
+    @inline(__always)
+    static func classify16(_ w: SIMD2<UInt64>) -> (lowered: SIMD2<UInt64>, mask: UInt16) {
+        typealias Lanes = SIMD2<UInt64>
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let top = Lanes(repeating: 0x80 &* ones)
+        let high = w & top
+        let x = w & Lanes(repeating: 0x7F &* ones)
+        let digit = (x &+ Lanes(repeating: (0x80 - 0x30) &* ones)) & ~(x &+ Lanes(repeating: (0x7F - 0x39) &* ones))
+        let upper = (x &+ Lanes(repeating: (0x80 - 0x41) &* ones)) & ~(x &+ Lanes(repeating: (0x7F - 0x5A) &* ones))
+            & ~high & top
+        let folded = x | Lanes(repeating: 0x20 &* ones)
+        let letter = (folded &+ Lanes(repeating: (0x80 - 0x61) &* ones))
+            & ~(folded &+ Lanes(repeating: (0x7F - 0x7A) &* ones))
+        let token = ((digit | letter | high) & top) &>> 7
+        // 0x01 -> 0xFF per byte without a 64-bit vector multiply (SSE has none): 0x100 - 0x01, wrapping.
+        let lowered = (w | (upper &>> 2)) & ((token &<< 8) &- token)
+        let gather: UInt64 = 0x0102_0408_1020_4080
+        let mask = UInt16(truncatingIfNeeded: (token[0] &* gather) >> 56)
+            | UInt16(truncatingIfNeeded: (token[1] &* gather) >> 56) << 8
+        return (lowered, mask)
+    }
+
     /// The next token at or after byte `from`: its start and end (exclusive), or nil when none is left.
     @inline(__always)
     func nextToken(from: Int) -> (start: Int, end: Int)? {
-        let words = (count + 63) >> 6
+        TokenBitmap.nextToken(in: bits, words: (count + 63) >> 6, from: from)
+    }
+
+    /// `nextToken(from:)` given `bits` and its word count `(count + 63) / 64`, which a caller's loop can keep in
+    /// registers (a load from the instance would be repeated per token).
+    @inline(__always)
+    static func nextToken(in bits: UnsafePointer<UInt64>, words: Int, from: Int) -> (start: Int, end: Int)? {
         var index = from >> 6
         guard index < words else { return nil }
         var word = bits[index] & (~0 << UInt64(from & 63))
@@ -116,7 +153,7 @@ final class TokenBitmap {
         let start = index << 6 | word.trailingZeroBitCount
         var gaps = ~bits[index] & (~0 << UInt64(start & 63))
         while gaps == 0 {
-            index += 1
+            index &+= 1
             gaps = ~bits[index]
         }
         return (start, index << 6 | gaps.trailingZeroBitCount)

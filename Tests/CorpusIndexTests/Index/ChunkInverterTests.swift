@@ -4,17 +4,36 @@ import Testing
 
 /// The inverter's branch-free helpers and its hash table, each checked against a plain reference.
 @Suite struct ChunkInverterTests {
-    /// `varint28` gives exactly `VarInt.encode`'s bytes for every bit width below 2^28 and around each boundary.
-    @Test func branchFreeVarintMatchesVarInt() {
+    /// Checks that `encode` gives exactly `VarInt.encode`'s bytes for every bit width below 2^28 and around each
+    /// boundary.
+    func expectVarIntBytes(seed: UInt64, _ encode: (UInt32) -> (bytes: UInt32, count: Int)) {
         var values: [UInt32] = [0, 1, 2, 126, 127, 128, 129, 16383, 16384, 16385, (1 << 21) - 1, 1 << 21, (1 << 28) - 1]
-        var random = SplitMix64(seed: 5)
+        var random = SplitMix64(seed: seed)
         for _ in 0..<20_000 { values.append(UInt32(truncatingIfNeeded: random.next() >> (36 + random.next() % 28))) }
         for value in values where value < 1 << 28 {
             var expected: [UInt8] = []
             VarInt.encode(UInt64(value), into: &expected)
-            let (bytes, count) = ChunkInverter.varint28(value)
+            let (bytes, count) = encode(value)
             let got = (0..<count).map { UInt8(truncatingIfNeeded: bytes >> (8 * UInt32($0))) }
             #expect(got == expected, "value \(value)")
+        }
+    }
+
+    /// The table-driven varint of `ChunkInverterTables` matches `VarInt`.
+    @Test func tableVarintMatchesVarInt() {
+        let tables = ChunkInverterTables()
+        defer { tables.deallocate() }
+        expectVarIntBytes(seed: 5) { tables.varint28($0) }
+    }
+
+    /// The table's key word masks are `wordMask(n)` and `wordMask(n - 8)`, for every key length.
+    @Test func tableKeyWordMasksMatchWordMask() {
+        let tables = ChunkInverterTables()
+        defer { tables.deallocate() }
+        for length in 1...40 {
+            let masks = tables.keyWordMasks(length)
+            #expect(masks.first == ChunkInverter.wordMask(length), "\(length)")
+            #expect(masks.second == ChunkInverter.wordMask(length - 8), "\(length)")
         }
     }
 

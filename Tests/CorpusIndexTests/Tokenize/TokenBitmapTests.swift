@@ -55,6 +55,27 @@ import Testing
         #expect(mask == 0xFF && lowered == 0x7A61_FF80_7A61_3930)
     }
 
+    /// The 16-byte `classify16` is `classify` on each of its two lanes: every byte value in every one of the 16
+    /// places, and random words.
+    @Test func classify16IsClassifyOnBothLanes() {
+        func check(_ a: UInt64, _ b: UInt64) {
+            let (lowered, mask) = TokenBitmap.classify16(SIMD2(a, b))
+            let (loweredA, maskA) = TokenBitmap.classify(a)
+            let (loweredB, maskB) = TokenBitmap.classify(b)
+            #expect(lowered[0] == loweredA && lowered[1] == loweredB, "\(a) \(b)")
+            #expect(mask == UInt16(maskA) | UInt16(maskB) << 8, "\(a) \(b)")
+        }
+        let filler: UInt64 = 0x2E2E_2E2E_2E2E_2E2E
+        for place in 0..<16 {
+            for byte in 0..<256 {
+                let word = filler & ~(0xFF << UInt64(8 * (place % 8))) | UInt64(byte) << UInt64(8 * (place % 8))
+                if place < 8 { check(word, filler) } else { check(filler, word) }
+            }
+        }
+        var random = SplitMix64(seed: 16)
+        for _ in 0..<10_000 { check(random.next(), random.next()) }
+    }
+
     /// Texts of every length around the word boundaries, with tokens that start, end or cross them.
     @Test func findsTheAnalyzersTokensAtWordBoundaries() {
         let bitmap = TokenBitmap(capacity: 1)
