@@ -231,23 +231,29 @@ final class ChunkInverter {
     }
 
     /// `hash(key, length, first:)` given the key's second word too (bytes 8..<16, masked to the key's length).
+    ///
+    /// One 64x64->128-bit multiply of the two words, each xored with a constant, folded (high half xor low half,
+    /// as wyhash's mum), so every key bit reaches the low bits the table index uses; one more multiply per further
+    /// 8 bytes. Neither factor is ever 0 (a zero product would lose the other word): the first word's low byte
+    /// (the field, 0-2) xor 0x2F is not 0, and the second's byte 1 (a token byte or 0) xor 0x28 (a separator)
+    /// is not 0 for keys under 256 bytes.
     @inline(__always)
     static func hash(_ key: UnsafeRawPointer, _ length: Int, first: UInt64, second: UInt64) -> UInt64 {
-        var h = (first ^ (UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 31
-        h = (h ^ second) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 31
+        var h = mix(first ^ 0xA076_1D64_78BD_642F, second ^ 0xE703_7ED1_A0B4_28DB ^ UInt64(truncatingIfNeeded: length))
         var k = 16
         while k < length {
             let w = key.loadUnaligned(fromByteOffset: k, as: UInt64.self) & wordMask(length - k)
-            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 31
+            h = mix(h ^ w, 0x8EBC_6AF0_9C88_C6E3)
             k += 8
         }
-        h ^= h >> 29
-        h = h &* 0x94D0_49BB_1331_11EB
-        h ^= h >> 32
         return h
+    }
+
+    /// The high and low halves of the 128-bit product `a * b`, xored.
+    @inline(__always)
+    static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (high, low) = a.multipliedFullWidth(by: b)
+        return high ^ low
     }
 
     /// The mask keeping the first `bytes` bytes of a little-endian word: none for `bytes <= 0`, all for `>= 8`.
