@@ -152,18 +152,15 @@ final class ChunkInverter {
         // A token's key is the field byte then its bytes: it is read in place from `lowered`, from the byte
         // before the token (whose value is never used: the first word is built here, `insert` stores the field).
         let lowered = UnsafeRawPointer(scan.lowered)
-        let bits = UnsafePointer(scan.bits)
-        let words = (text.count + 63) >> 6
+        var cursor = scan.tokens()
         let fieldByte = UInt64(field)
         let tables = self.tables
         let ring = self.ring
         let wrap = ChunkInverter.ringSize - 1
         let lead = ChunkInverter.tailLead
         let lag = ChunkInverter.recordLag
-        var from = 0
         var found = 0
-        while let (start, end) = TokenBitmap.nextToken(in: bits, words: words, from: from) {
-            from = end
+        while let (start, end) = cursor.next() {
             let length = end &- start &+ 1
             let key = lowered + (start &- 1)
             let masks = tables.keyWordMasks(length)

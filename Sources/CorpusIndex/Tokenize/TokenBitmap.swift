@@ -3,7 +3,7 @@
 /// `load` makes one pass over the text, 16 bytes at a time (two 64-bit SWAR lanes in one SSE register: no per-byte
 /// branch, no table lookup; Swift's SIMD comparisons are not used, as they compile to per-lane loops):
 /// it writes the text lowercased with every separator byte turned into 0 (`lowered`), and one bit per byte, set
-/// for a token byte (`bits`, bit `i % 64` of word `i / 64`). A token is then a run of set bits: `nextToken` finds
+/// for a token byte (`bits`, bit `i % 64` of word `i / 64`). A token is then a run of set bits: `TokenCursor` finds
 /// its start and end with two trailing-zero counts, so the per-token cost no longer depends on its length and the
 /// branch ending each token is no longer a per-byte guess. A token's bytes are read straight from `lowered`.
 ///
@@ -132,30 +132,52 @@ final class TokenBitmap {
         return (lowered, mask)
     }
 
-    /// The next token at or after byte `from`: its start and end (exclusive), or nil when none is left.
-    @inline(__always)
-    func nextToken(from: Int) -> (start: Int, end: Int)? {
-        TokenBitmap.nextToken(in: bits, words: (count + 63) >> 6, from: from)
+    /// A cursor over the tokens of the text loaded now (valid until the next `load`).
+    func tokens() -> TokenCursor { TokenCursor(bits: bits, words: (count + 63) >> 6) }
+}
+
+/// Walks the tokens of a `TokenBitmap`'s text in order: each `next()` gives a token's start and end (exclusive).
+///
+/// The bitmap word being read stays in a register with the bits of the tokens already handed out cleared, so a
+/// token costs about ten instructions: its start is the word's lowest set bit; adding that bit to the word carries
+/// through the token's run of ones, which leaves the token's end as the lowest set bit of the sum and, ANDed with
+/// the word, clears the run (a token running to the word's end carries out: its end is the first gap in the next
+/// words). A plain value over the bitmap's buffer: it must not outlive the next `load`.
+struct TokenCursor {
+    let bits: UnsafePointer<UInt64>
+    let words: Int
+    private var index = 0
+    /// `bits[index]` without the tokens already handed out.
+    private var word: UInt64
+
+    init(bits: UnsafePointer<UInt64>, words: Int) {
+        self.bits = bits
+        self.words = words
+        word = words > 0 ? bits[0] : 0
     }
 
-    /// `nextToken(from:)` given `bits` and its word count `(count + 63) / 64`, which a caller's loop can keep in
-    /// registers (a load from the instance would be repeated per token).
+    /// The next token's start and end (exclusive), or nil when none is left.
     @inline(__always)
-    static func nextToken(in bits: UnsafePointer<UInt64>, words: Int, from: Int) -> (start: Int, end: Int)? {
-        var index = from >> 6
-        guard index < words else { return nil }
-        var word = bits[index] & (~0 << UInt64(from & 63))
+    mutating func next() -> (start: Int, end: Int)? {
         while word == 0 {
-            index += 1
+            index &+= 1
             if index >= words { return nil }
             word = bits[index]
         }
         let start = index << 6 | word.trailingZeroBitCount
-        var gaps = ~bits[index] & (~0 << UInt64(start & 63))
-        while gaps == 0 {
-            index &+= 1
-            gaps = ~bits[index]
+        let carried = word &+ (word & (0 &- word))
+        if carried != 0 {
+            word &= carried
+            return (start, index << 6 | carried.trailingZeroBitCount)
         }
-        return (start, index << 6 | gaps.trailingZeroBitCount)
+        // The run reaches bit 63: the token ends at the first 0 bit of the next words (the bitmap's zero word
+        // past its last one stops this), whose bits below it are the token's and are cleared.
+        var rest: UInt64
+        repeat {
+            index &+= 1
+            rest = bits[index]
+        } while rest == ~0
+        word = rest & (rest &+ 1)
+        return (start, index << 6 | (~rest).trailingZeroBitCount)
     }
 }

@@ -2,14 +2,13 @@ import Testing
 @testable import CorpusIndex
 
 @Suite struct TokenBitmapTests {
-    /// The tokens `nextToken` finds, as (start, end, lowered bytes).
+    /// The tokens the bitmap's cursor finds, as (start, end, lowered bytes).
     func scan(_ text: [UInt8], bitmap: TokenBitmap = TokenBitmap(capacity: 1)) -> [(Int, Int, [UInt8])] {
         text.withUnsafeBytes { bitmap.load($0) }
         var found: [(Int, Int, [UInt8])] = []
-        var from = 0
-        while let (start, end) = bitmap.nextToken(from: from) {
+        var cursor = bitmap.tokens()
+        while let (start, end) = cursor.next() {
             found.append((start, end, Array(UnsafeBufferPointer(start: bitmap.lowered + start, count: end - start))))
-            from = end
         }
         return found
     }
@@ -112,7 +111,9 @@ import Testing
         short.withUnsafeBytes { bitmap.load($0) }
         for k in 1...TokenBitmap.frontPadding { #expect(bitmap.lowered[-k] == 0) }
         for k in 2..<(2 + TokenBitmap.backPadding) { #expect(bitmap.lowered[k] == 0, "byte \(k)") }
-        #expect(bitmap.nextToken(from: 0)! == (0, 2))
-        #expect(bitmap.nextToken(from: 2) == nil)
+        var cursor = bitmap.tokens()
+        #expect(cursor.next()! == (0, 2))
+        #expect(cursor.next() == nil)
+        #expect(cursor.next() == nil)
     }
 }
