@@ -13,14 +13,16 @@ extension PostingListEncoder {
     /// whole list or a piece of it that ends at a document boundary (`RunReader.forEachPostingsPiece`);
     /// `previousDocument` is the run document before it (-1 at the start of the run's list) and is left at the
     /// last one. The list must have been begun with positions; `lengths` holds the field length of each of the
-    /// index's `documentCount` documents, `averageLength` their average.
+    /// index's `documentCount` documents, `averageLength` their average; `compactLengths`, if given, the same
+    /// lengths in 16 bits (`FieldIndexWriter.CompactLengths`), read first.
     /// - Returns: the documents appended.
     /// - Throws: `.corrupt` naming `file` if the bytes are not a well-formed run list of documents below
     ///   `runDocumentCount`, each with positions below its field length; `.invalidArgument` if the run's
     ///   documents (`base ..< base + runDocumentCount`) do not fit in the index or follow the list's last one.
     mutating func appendRunPostings(
         _ bytes: UnsafeRawBufferPointer, base: UInt32, runDocumentCount limit: UInt32, previousDocument: inout Int64,
-        documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, averageLength: Double,
+        documentCount: Int, lengths: UnsafeBufferPointer<UInt32>, compactLengths: UnsafePointer<UInt16>? = nil,
+        averageLength: Double,
         file: @autoclosure () -> String
     ) throws -> Int {
         precondition(listHasPositions, "appendRunPostings on a list begun without positions")
@@ -63,7 +65,13 @@ extension PostingListEncoder {
             if appended == 0 && documentsInList != 0 && doc <= previous {
                 throw CorpusIndexError.invalidArgument("\(file()): run document \(doc) does not follow the list's \(previous)")
             }
-            let length = lengthBase[Int(doc)]
+            var length: UInt32
+            if let compactLengths {
+                length = UInt32(compactLengths[Int(doc)])
+                if length == UInt32(FieldIndexWriter.CompactLengths.escape) { length = lengthBase[Int(doc)] }
+            } else {
+                length = lengthBase[Int(doc)]
+            }
             guard i < n else { throw corrupt("unterminated document") }
             // The first position step (position + 1); a document has at least one.
             let first = try varint()
