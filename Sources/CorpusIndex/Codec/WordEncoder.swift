@@ -2,18 +2,29 @@
 /// the optional trailing space), so that one probe answers both "the run with its following space" and "the
 /// bare run".
 ///
-/// Layout: a power-of-two array of 16-byte slots (two `UInt64`s), linear probing, at most half full:
-/// - `key`: the run's first 8 letters, little-endian, zero-padded (a run shorter than 8 letters);
-/// - `meta`: bits 0–7 the run length `L` (2...32; 0 = empty slot), bits 8–25 the code of the run with its space
-///   and bits 26–43 that of the bare run, each as a **variant** (bits 0–15 the code's bytes in output order,
-///   bits 16–17 how many, 1 or 2; 0 = not in the table), bits 44–63 the arena offset of the run's letters.
+/// Layout: a power-of-two `index` of `UInt16`s, at most 1/8 full, linear probing: 0 is an empty slot, `e > 0`
+/// is the offset in `entries` of an entry of three `UInt64`s (the first three `UInt64`s unused), one entry per
+/// distinct run, in the order of the run's first code (so the most frequent words' entries share a few cache
+/// lines):
+/// - `first`: the run's first 8 letters, little-endian, zero-padded (a run shorter than 8 letters);
+/// - `last`: its last 8 letters (letters `L - 8 ..< L`) if `L > 8`, else 0;
+/// - `meta`: bits 0–7 the run length `L` (2...32), bits 8–25 the code of the run with its space and bits 26–43
+///   that of the bare run, each as a **variant** (bits 0–15 the code's bytes in output order, bits 16–17 how
+///   many, 1 or 2; 0 = not in the table), bits 44–63 the arena offset of the run's letters.
 ///
-/// A run of at most 8 letters matches on `key` and `L` alone; a longer one also compares letters `8..<L` with
-/// the arena. The hash mixes the first 8 letters, the last 8 and `L` (`hash(first:last:length:)`). When a table
-/// lists the same word twice (`WordTable.build` never does), the first, smaller code is used. Pure functions
-/// over caller buffers: thread-safe.
-enum EncoderSlots {
-    static let emptyMeta: UInt64 = 0
+/// A run of at most 16 letters matches on `first`, `last` and `L` alone (one of at most 7 letters on `first`
+/// alone: a letter is never 0, so the zero padding tells `L`, and a run of 8 or more has no zero byte there); a
+/// longer one also compares letters `8 ..< L - 8` with the arena. The sparse index of two-byte slots keeps
+/// probe sequences short (a miss, most often an empty first slot, never touches `entries`) in half the memory
+/// of 16-byte slots at half load; a hit reads one line more, from the small frequent part of `entries`.
+/// The hash mixes the first 8 letters, the last 8 and `L` (`hash(first:last:length:)`). When a table
+/// lists the same word twice (`WordTable.build` never does), the first, smaller code is used. Immutable; the
+/// lookups are pure functions over caller buffers: thread-safe.
+struct EncoderSlots: Sendable {
+    let index: [UInt16]
+    let entries: [UInt64]
+    /// `64 - log2(index.count)`: a run's slot is the top bits of its hash.
+    let shift: UInt64
 
     @inline(__always)
     static func hash(first: UInt64, last: UInt64, length: Int) -> UInt64 {
@@ -46,72 +57,88 @@ enum EncoderSlots {
         return v
     }
 
-    /// The slots of the words in `arena` (word `i` after its length byte, ending at `ends[i]`, all valid words)
-    /// and the slot shift.
-    static func build(arena: UnsafeRawBufferPointer, ends: [UInt32]) -> (slots: [UInt64], shift: UInt64) {
+    /// The `first` and `last` keys of the `length` letters at `p`, reading no further.
+    static func keys(_ p: UnsafeRawPointer, _ length: Int) -> (first: UInt64, last: UInt64) {
+        (loadPrefix(p, length), length > 8 ? loadPrefix(p + length - 8, 8) : 0)
+    }
+
+    /// The slots of the words in `arena` (word `i` after its length byte, ending at `ends[i]`, all valid words).
+    init(arena: UnsafeRawBufferPointer, ends: [UInt32]) {
         var capacity = 64
         var bits: UInt64 = 6
-        while capacity < 2 * ends.count {
+        while capacity < 8 * ends.count {
             capacity *= 2
             bits += 1
         }
-        let shift = 64 - bits
-        var slots = [UInt64](repeating: 0, count: 2 * capacity)
-        guard let base = arena.baseAddress else { return (slots, shift) }
-        slots.withUnsafeMutableBufferPointer { slots in
-            var start = 0
-            for (code, end) in ends.enumerated() {
-                let end = Int(end)
-                start += 1  // the word's length byte
-                let withSpace = arena[end - 1] == WordTable.space
-                let length = end - start - (withSpace ? 1 : 0)
-                let first = loadPrefix(base + start, length)
-                let last = length > 8 ? loadPrefix(base + start + length - 8, 8) : 0
-                var s = Int(hash(first: first, last: last, length: length) >> shift)
-                while true {
-                    let meta = slots[2 * s + 1]
-                    if meta == emptyMeta {
-                        slots[2 * s] = first
-                        slots[2 * s + 1] = UInt64(length) | UInt64(start) << 44
-                        break
-                    }
-                    if slots[2 * s] == first && Int(meta & 0xFF) == length
-                        && sameBytes(base + Int(meta >> 44), base + start, length)
-                    {
-                        break
-                    }
-                    s = (s + 1) & (capacity - 1)
+        shift = 64 - bits
+        var index = [UInt16](repeating: 0, count: capacity)
+        var entries = [UInt64](repeating: 0, count: 3)
+        entries.reserveCapacity(3 * (ends.count + 1))
+        var start = 0
+        for (code, end) in ends.enumerated() {
+            let end = Int(end)
+            start += 1  // the word's length byte
+            let withSpace = arena[end - 1] == WordTable.space
+            let length = end - start - (withSpace ? 1 : 0)
+            let (first, last) = Self.keys(arena.baseAddress! + start, length)
+            var s = Int(Self.hash(first: first, last: last, length: length) >> shift)
+            var e = 0
+            while true {
+                e = Int(index[s])
+                if e == 0 {
+                    e = entries.count
+                    index[s] = UInt16(e)
+                    entries.append(first)
+                    entries.append(last)
+                    entries.append(UInt64(length) | UInt64(start) << 44)
+                    break
                 }
-                let v = variant(ofCode: code)
-                let meta = slots[2 * s + 1]
-                if withSpace {
-                    if spaceVariant(meta) == 0 { slots[2 * s + 1] = meta | v << 8 }
-                } else if bareVariant(meta) == 0 {
-                    slots[2 * s + 1] = meta | v << 26
+                let meta = entries[e + 2]
+                if entries[e] == first && entries[e + 1] == last && Int(meta & 0xFF) == length
+                    && sameBytes(arena.baseAddress! + Int(meta >> 44), arena.baseAddress! + start, length)
+                {
+                    break
                 }
-                start = end
+                s = (s + 1) & (capacity - 1)
             }
+            let v = Self.variant(ofCode: code)
+            let meta = entries[e + 2]
+            if withSpace {
+                if Self.spaceVariant(meta) == 0 { entries[e + 2] = meta | v << 8 }
+            } else if Self.bareVariant(meta) == 0 {
+                entries[e + 2] = meta | v << 26
+            }
+            start = end
         }
-        return (slots, shift)
+        self.index = index
+        self.entries = entries
     }
 
-    /// The `meta` of the slot holding the `length` letters at `word`, if any (`length` in 2...32; the bytes
+    /// Calls `body` with an encoder over these slots and `arena` (the table's words, `WordTable`'s layout).
+    @inline(__always)
+    func withEncoder<R>(arena: UnsafeRawPointer, _ body: (WordEncoder) -> R) -> R {
+        index.withUnsafeBufferPointer { index in
+            entries.withUnsafeBufferPointer { entries in
+                body(WordEncoder(arena: arena, index: index, entries: entries, shift: shift))
+            }
+        }
+    }
+
+    /// The `meta` of the entry holding the `length` letters at `word`, if any (`length` in 2...32; the bytes
     /// at `word` need not extend past the run).
-    static func find(
-        _ word: UnsafeRawPointer, _ length: Int, _ arena: UnsafeRawPointer, _ slots: UnsafeBufferPointer<UInt64>,
-        _ shift: UInt64
-    ) -> UInt64? {
-        let first = loadPrefix(word, length)
-        let last = length > 8 ? loadPrefix(word + length - 8, 8) : 0
-        let mask = slots.count / 2 - 1
-        var s = Int(hash(first: first, last: last, length: length) >> shift)
+    func find(_ word: UnsafeRawPointer, _ length: Int, arena: UnsafeRawPointer) -> UInt64? {
+        let (first, last) = Self.keys(word, length)
+        var s = Int(Self.hash(first: first, last: last, length: length) >> shift)
         while true {
-            let meta = slots[2 * s + 1]
-            if meta == emptyMeta { return nil }
-            if slots[2 * s] == first && Int(meta & 0xFF) == length && sameBytes(arena + Int(meta >> 44), word, length) {
+            let e = Int(index[s])
+            if e == 0 { return nil }
+            let meta = entries[e + 2]
+            if entries[e] == first && entries[e + 1] == last && Int(meta & 0xFF) == length
+                && sameBytes(arena + Int(meta >> 44), word, length)
+            {
                 return meta
             }
-            s = (s + 1) & mask
+            s = (s + 1) & (index.count - 1)
         }
     }
 }
@@ -125,13 +152,17 @@ struct WordEncoder {
     /// Readable bytes needed after any start position the loop visits.
     static let lookahead = 48
     let arena: UnsafeRawPointer
-    let slots: UnsafeBufferPointer<UInt64>
+    let index: UnsafePointer<UInt16>
+    let entries: UnsafePointer<UInt64>
     let shift: UInt64
+    let mask: Int
 
-    init(arena: UnsafeRawPointer, slots: UnsafeBufferPointer<UInt64>, shift: UInt64) {
+    init(arena: UnsafeRawPointer, index: UnsafeBufferPointer<UInt16>, entries: UnsafeBufferPointer<UInt64>, shift: UInt64) {
         self.arena = arena
-        self.slots = slots
+        self.index = index.baseAddress!
+        self.entries = entries.baseAddress!
         self.shift = shift
+        mask = index.count - 1
     }
 
     static let high: UInt64 = 0x8080_8080_8080_8080
@@ -158,8 +189,7 @@ struct WordEncoder {
     func encode(_ input: UnsafeRawPointer, count n: Int, limit: Int, into out: UnsafeMutableRawPointer) -> (Int, Int) {
         var i = 0
         var o = 0
-        let mask = slots.count / 2 - 1
-        let slots = self.slots.baseAddress!
+        let index = self.index, entries = self.entries, mask = self.mask, shift = self.shift
         while i < limit {
             let v = Self.load(input + i)
             let letters = Self.letterMask(v)
@@ -179,59 +209,77 @@ struct WordEncoder {
                 }
                 continue
             }
-            // A letter run starts at i: find its length 8 bytes at a time.
+            // A letter run starts at i.
             var length: Int
+            var meta: UInt64 = 0
             let notLetters = ~letters & Self.high
             if notLetters != 0 {
-                length = notLetters.trailingZeroBitCount >> 3
+                // 1...7 letters (most runs): the zero-padded `first` alone tells the run (a letter is never 0).
+                length = notLetters.trailingZeroBitCount &>> 3
+                if length >= 2 {
+                    let first = v & (((notLetters & (0 &- notLetters)) &>> 7) &- 1)
+                    var s = Int(truncatingIfNeeded: EncoderSlots.hash(first: first, last: 0, length: length) &>> shift)
+                    while true {
+                        let e = Int(truncatingIfNeeded: index[s])
+                        if e == 0 { break }
+                        if entries[e] == first {
+                            meta = entries[e &+ 2]
+                            break
+                        }
+                        s = (s &+ 1) & mask
+                    }
+                }
             } else {
+                // 8 or more letters: find the length 8 bytes at a time.
                 length = 8
                 while true {
                     let more = ~Self.letterMask(Self.load(input + i + length)) & Self.high
                     if more != 0 {
-                        length += more.trailingZeroBitCount >> 3
+                        length += more.trailingZeroBitCount &>> 3
                         break
                     }
                     length += 8
                     if length > WordTable.wordLengths.upperBound { break }
                 }
-            }
-            if length > WordTable.wordLengths.upperBound {
-                // Not a word: copy the whole maximal run (rare; byte by byte, bounded by `n`).
-                while i + length < n && isASCIILetter(input.load(fromByteOffset: i + length, as: UInt8.self)) { length += 1 }
-                (out + o).copyMemory(from: input + i, byteCount: length)
-                o += length
-                i += length
-                continue
-            }
-            if length >= 2 {
-                let first = length >= 8 ? v : v & (~0 >> (64 - 8 * UInt64(length)))
+                if length > WordTable.wordLengths.upperBound {
+                    // Not a word: copy the whole maximal run (rare; byte by byte, bounded by `n`).
+                    while i + length < n && isASCIILetter(input.load(fromByteOffset: i + length, as: UInt8.self)) {
+                        length += 1
+                    }
+                    (out + o).copyMemory(from: input + i, byteCount: length)
+                    o += length
+                    i += length
+                    continue
+                }
                 let last = length > 8 ? Self.load(input + i + length - 8) : 0
-                var s = Int(truncatingIfNeeded: EncoderSlots.hash(first: first, last: last, length: length) >> shift)
+                var s = Int(truncatingIfNeeded: EncoderSlots.hash(first: v, last: last, length: length) &>> shift)
                 while true {
-                    let meta = slots[2 * s + 1]
-                    if meta == EncoderSlots.emptyMeta { break }
-                    if slots[2 * s] == first && Int(meta & 0xFF) == length
-                        && (length <= 8 || sameBytes(arena + Int(meta >> 44) + 8, input + i + 8, length - 8))
+                    let e = Int(truncatingIfNeeded: index[s])
+                    if e == 0 { break }
+                    let m = entries[e &+ 2]
+                    if entries[e] == v && entries[e &+ 1] == last && Int(truncatingIfNeeded: m & 0xFF) == length
+                        && (length <= 16 || sameBytes(arena + Int(truncatingIfNeeded: m &>> 44) + 8, input + i + 8, length - 16))
                     {
-                        let nextIsSpace = input.load(fromByteOffset: i + length, as: UInt8.self) == WordTable.space
-                        var variant = nextIsSpace ? EncoderSlots.spaceVariant(meta) : 0
-                        if variant != 0 {
-                            length += 1
-                        } else {
-                            variant = EncoderSlots.bareVariant(meta)
-                        }
-                        if variant != 0 {
-                            (out + o).storeBytes(of: UInt16(truncatingIfNeeded: variant).littleEndian, as: UInt16.self)
-                            o += Int(variant >> 16)
-                            i += length
-                            length = 0
-                        }
+                        meta = m
                         break
                     }
-                    s = (s + 1) & mask
+                    s = (s &+ 1) & mask
                 }
-                if length == 0 { continue }
+            }
+            if meta != 0 {
+                let nextIsSpace = input.load(fromByteOffset: i &+ length, as: UInt8.self) == WordTable.space
+                var variant = nextIsSpace ? EncoderSlots.spaceVariant(meta) : 0
+                if variant != 0 {
+                    length &+= 1
+                } else {
+                    variant = EncoderSlots.bareVariant(meta)
+                }
+                if variant != 0 {
+                    (out + o).storeBytes(of: UInt16(truncatingIfNeeded: variant).littleEndian, as: UInt16.self)
+                    o &+= Int(truncatingIfNeeded: variant &>> 16)
+                    i &+= length
+                    continue
+                }
             }
             // A literal run of 1...32 letters: four 8-byte copies cover it.
             Self.store(v, out + o)
@@ -240,8 +288,8 @@ struct WordEncoder {
                 Self.store(Self.load(input + i + 16), out + o + 16)
                 Self.store(Self.load(input + i + 24), out + o + 24)
             }
-            o += length
-            i += length
+            o &+= length
+            i &+= length
         }
         return (i, o)
     }

@@ -45,11 +45,8 @@ public struct WordTable: Sendable, Equatable {
     private let arena: [UInt8]
     /// `ends[i]` is the arena offset just past word `i` (word `i` starts at `start(i)`).
     private let ends: [UInt32]
-    /// The encoder's open-addressing hash of the words' letter runs (`EncoderSlots`), empty for a decode-only
-    /// table.
-    private let slots: [UInt64]
-    /// `64 - log2(slot count)`: a run's slot is the top bits of its hash.
-    private let slotShift: UInt64
+    /// The encoder's open-addressing hash of the words' letter runs, nil for a decode-only table.
+    private let slots: EncoderSlots?
 
     /// The number of words.
     public var count: Int { ends.count }
@@ -84,12 +81,7 @@ public struct WordTable: Sendable, Equatable {
     private init(arena: [UInt8], ends: [UInt32], forEncoding: Bool = true) {
         self.arena = arena
         self.ends = ends
-        guard forEncoding else {
-            slots = []
-            slotShift = 0
-            return
-        }
-        (slots, slotShift) = arena.withUnsafeBytes { EncoderSlots.build(arena: $0, ends: ends) }
+        slots = forEncoding ? arena.withUnsafeBytes { EncoderSlots(arena: $0, ends: ends) } : nil
     }
 
     /// Chooses the words that save the most in `sample` (deterministic: ties go to the smaller byte string).
@@ -113,17 +105,13 @@ public struct WordTable: Sendable, Equatable {
 
     /// The code of the word `word` (letters and an optional trailing space), if it is in the table.
     func code(of word: UnsafeRawBufferPointer) -> Int? {
-        precondition(!slots.isEmpty, "a decode-only table")
+        guard let slots else { preconditionFailure("a decode-only table") }
         guard Self.isWord(word) else { return nil }
         let withSpace = word.last == Self.space
         let letters = word.count - (withSpace ? 1 : 0)
         return arena.withUnsafeBytes { raw in
-            slots.withUnsafeBufferPointer { slots in
-                guard let meta = EncoderSlots.find(word.baseAddress!, letters, raw.baseAddress!, slots, slotShift) else {
-                    return nil
-                }
-                return EncoderSlots.code(ofVariant: withSpace ? EncoderSlots.spaceVariant(meta) : EncoderSlots.bareVariant(meta))
-            }
+            guard let meta = slots.find(word.baseAddress!, letters, arena: raw.baseAddress!) else { return nil }
+            return EncoderSlots.code(ofVariant: withSpace ? EncoderSlots.spaceVariant(meta) : EncoderSlots.bareVariant(meta))
         }
     }
 
@@ -134,12 +122,11 @@ public struct WordTable: Sendable, Equatable {
     /// - Returns: the bytes written.
     public func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         precondition(output.count >= Self.encodedBound(input.count))
-        precondition(!slots.isEmpty, "a decode-only table")
+        guard let slots else { preconditionFailure("a decode-only table") }
         guard let base = input.baseAddress, input.count > 0 else { return 0 }
         let n = input.count
         return arena.withUnsafeBytes { raw in
-            slots.withUnsafeBufferPointer { slots in
-                let encoder = WordEncoder(arena: raw.baseAddress!, slots: slots, shift: slotShift)
+            slots.withEncoder(arena: raw.baseAddress!) { encoder in
                 let out = output.baseAddress!
                 // The bulk: every position with `WordEncoder.lookahead` readable bytes after it.
                 var (i, o) = encoder.encode(base, count: n, limit: n - WordEncoder.lookahead, into: out)
@@ -344,7 +331,10 @@ enum WordCounter {
             (buffer.baseAddress! + n).initialize(repeating: 0, count: padding)
             initialized = n + padding
         }
+        // Sized for one distinct word per 64 bytes (cable text has about one per 100) at half load: no growth on
+        // typical samples.
         var capacity = 1 << 14
+        while capacity < n / 32 { capacity *= 2 }
         var table = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * capacity)
         table.initialize(repeating: 0, count: 2 * capacity)
         defer { table.deallocate() }
@@ -354,7 +344,7 @@ enum WordCounter {
             @inline(__always) func load(_ i: Int) -> UInt64 { WordEncoder.load(base + i) }
             /// The first 8 bytes of the `length` bytes at `i`, zero-padded, and the hash of the word.
             @inline(__always) func key(_ i: Int, _ length: Int) -> (UInt64, UInt64) {
-                let first = length >= 8 ? load(i) : load(i) & (~0 >> (64 - 8 * UInt64(length)))
+                let first = length >= 8 ? load(i) : load(i) & ((1 &<< (8 &* UInt64(length))) &- 1)
                 let last = length > 8 ? load(i + length - 8) : 0
                 return (first, EncoderSlots.hash(first: first, last: last, length: length))
             }
@@ -366,7 +356,7 @@ enum WordCounter {
                     let meta = table[2 * s + 1]
                     if meta == 0 { return s }
                     if table[2 * s] == first && Int(truncatingIfNeeded: (meta >> 32) & 0xFF) == length
-                        && (length <= 8 || sameBytes(base + Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) - 1 + 8, base + i + 8, length - 8))
+                        && (length <= 8 || sameTail(base + Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) - 1, base + i, length))
                     {
                         return s
                     }
@@ -461,6 +451,14 @@ enum WordCounter {
         }
         return la < lb
     }
+}
+
+/// Whether bytes `8 ..< count` (`count` in 9...33) at `a` and `b` are equal, given that the first 8 are: the last
+/// 8 bytes, then (past 16) the rest 8 at a time (reads no byte outside the `count`).
+@inline(__always)
+func sameTail(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        && (count <= 16 || sameBytes(a + 8, b + 8, count - 16))
 }
 
 /// Whether `count` bytes at `a` and `b` are equal (words are short: a loop beats a call to memcmp).

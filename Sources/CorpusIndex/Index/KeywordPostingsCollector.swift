@@ -21,7 +21,9 @@ final class KeywordPostingsCollector {
 
     let directory: String
     let memoryBudget: Int
-    private var tables: [[ByteKey: [UInt32]]]
+    /// Per field, its values (ids in first-seen order) and each value's doc list.
+    private var tables: [ByteStringTable]
+    private var docLists: [[[UInt32]]]
     private var estimatedBytes = 0
     private var runs: [KeywordRun] = []
     private var nextRunNumber = 0
@@ -35,22 +37,24 @@ final class KeywordPostingsCollector {
     init(directory: String, memoryBudget: Int) {
         self.directory = directory
         self.memoryBudget = max(memoryBudget, 1)
-        tables = Array(repeating: [:], count: Self.fieldCount)
+        tables = Array(repeating: ByteStringTable(), count: Self.fieldCount)
+        docLists = Array(repeating: [], count: Self.fieldCount)
     }
 
     /// Notes that `doc` has `value` in `field`. Docs come in increasing order (a value listed twice by one
     /// document counts once).
     func add(_ field: KeywordField, _ value: String, doc: UInt32) {
         precondition(!sealed, "KeywordPostingsCollector.add after write")
-        let key = ByteKey(value)
         let f = field.ordinal
-        if let index = tables[f].index(forKey: key) {
-            tables[f].values[index].appendIfNew(doc)
-            estimatedBytes += 4
-        } else {
-            tables[f][key] = [doc]
-            // Table slot (key + array reference, at 3/4 load), array header and first element, heap string bytes.
+        let (id, added) = tables[f].insert(value)
+        if added {
+            docLists[f].append([doc])
+            // (The estimate of a dictionary of `String` keys, kept so that spills happen where they did: table
+            // slot, array header and first element, heap string bytes.)
             estimatedBytes += 96 + (value.utf8.count > 15 ? value.utf8.count + 16 : 0)
+        } else {
+            docLists[f][id].appendIfNew(doc)
+            estimatedBytes += 4
         }
     }
 
@@ -69,18 +73,18 @@ final class KeywordPostingsCollector {
         }
         runs.append(try writer.finish())
         spillCount += 1
-        tables = Array(repeating: [:], count: Self.fieldCount)
+        tables = Array(repeating: ByteStringTable(), count: Self.fieldCount)
+        docLists = Array(repeating: [], count: Self.fieldCount)
         estimatedBytes = 0
     }
 
     private func writeTable(_ f: Int, to sink: KeywordPostingsSink, onValue: (UnsafeRawBufferPointer) -> Void = { _ in }) throws {
-        let keys = tables[f].keys.sorted()
-        for key in keys {
-            try key.withBytes { bytes in
+        for id in tables[f].idsInByteOrder() {
+            try tables[f].withBytes(id) { bytes in
                 onValue(bytes)
                 try sink.beginValue(bytes)
             }
-            try tables[f][key]!.withUnsafeBufferPointer { try sink.appendDocs($0) }
+            try docLists[f][id].withUnsafeBufferPointer { try sink.appendDocs($0) }
             try sink.endValue()
         }
     }
@@ -100,7 +104,8 @@ final class KeywordPostingsCollector {
         let f = field.ordinal
         if runs.isEmpty {
             try writeTable(f, to: sink, onValue: onValue)
-            tables[f] = [:]
+            tables[f] = ByteStringTable()
+            docLists[f] = []
             return
         }
         let cursors = try runs.enumerated().map { rank, run in
@@ -161,7 +166,8 @@ final class KeywordPostingsCollector {
     func removeRuns() {
         for run in runs { unlink(run.path) }
         runs = []
-        tables = Array(repeating: [:], count: Self.fieldCount)
+        tables = Array(repeating: ByteStringTable(), count: Self.fieldCount)
+        docLists = Array(repeating: [], count: Self.fieldCount)
     }
 }
 
@@ -176,32 +182,6 @@ extension KeywordField {
         case .reference: 4
         case .refid: 5
         }
-    }
-}
-
-/// A string hashed, compared and ordered by its UTF-8 bytes (`String`'s own `==` and `<` follow Unicode
-/// canonical equivalence, which would merge distinct byte strings).
-struct ByteKey: Hashable, Comparable {
-    var string: String
-
-    init(_ string: String) {
-        var s = string
-        s.makeContiguousUTF8()
-        self.string = s
-    }
-
-    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try string.utf8.withContiguousStorageIfAvailable { try body(UnsafeRawBufferPointer($0)) }!
-    }
-
-    func hash(into hasher: inout Hasher) { withBytes { hasher.combine(bytes: $0) } }
-
-    static func == (a: ByteKey, b: ByteKey) -> Bool {
-        a.withBytes { x in b.withBytes { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
-    }
-
-    static func < (a: ByteKey, b: ByteKey) -> Bool {
-        a.withBytes { x in b.withBytes { y in compareBytes(x, y) < 0 } }
     }
 }
 

@@ -358,20 +358,60 @@ public struct CableBodyFields: Sendable, Equatable {
         return nil
     }
 
+    /// The markers `cutAtInlineMarker` cuts at, in the order it applies them; every one starts with a space.
+    private static let inlineMarkers: [StaticString] = [
+        " CLASSIFIED BY", " REF:", " REFS:", " REFTEL", " REF(S):", " (U) CLASSIFIED BY",
+    ]
+    /// Date lines (`Friday, 18 December 2009`): a day name, a comma, a space, then a digit.
+    private static let inlineDays: [StaticString] = [
+        " MONDAY, ", " TUESDAY, ", " WEDNESDAY, ", " THURSDAY, ", " FRIDAY, ", " SATURDAY, ", " SUNDAY, ",
+    ]
+
     /// Reflowed (media-edited) pages run the SUBJECT into what follows it on one line: it ends at an inline
     /// `Classified By`, `REF:`/`REFS:`/`REFTEL`, or a date line such as `Friday, 18 December 2009`.
+    ///
+    /// The rule, marker by marker in the order listed: the text ends at the marker's first occurrence if that
+    /// lies wholly before the end found so far (for a day, also followed by a digit before that end). Only a
+    /// marker's first occurrence can matter (a later one starts and ends later), so one pass over the text's
+    /// spaces finds every marker's first occurrence, and the rule is then applied to those positions.
     static func cutAtInlineMarker(_ text: [UInt8]) -> [UInt8] {
         text.withUnsafeBytes { b -> [UInt8] in
-            var end = b.count
-            for marker: StaticString in [" CLASSIFIED BY", " REF:", " REFS:", " REFTEL", " REF(S):", " (U) CLASSIFIED BY"] {
-                if let at = findCaseInsensitive(marker, b, 0..<end) { end = at }
-            }
-            for day: StaticString in [" MONDAY, ", " TUESDAY, ", " WEDNESDAY, ", " THURSDAY, ", " FRIDAY, ", " SATURDAY, ", " SUNDAY, "] {
-                if let at = findCaseInsensitive(day, b, 0..<end), at + day.utf8CodeUnitCount < end,
-                    ByteText.isDigit(b[at + day.utf8CodeUnitCount])
-                {
-                    end = at
+            let markers = inlineMarkers
+            let days = inlineDays
+            let count = b.count
+            // First occurrences: markers then days, -1 while not found.
+            var first = (-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1)
+            let end = withUnsafeMutableBytes(of: &first) { raw -> Int in
+                let found = raw.bindMemory(to: Int.self)
+                var i = 0
+                while i + 1 < count {
+                    defer { i += 1 }
+                    guard b[i] == 0x20 else { continue }
+                    // Candidates by the letter after the space, so most spaces cost one comparison.
+                    let range: Range<Int>
+                    switch ByteText.upper(b[i + 1]) {
+                    case UInt8(ascii: "C"): range = 0..<1
+                    case UInt8(ascii: "R"): range = 1..<5
+                    case UInt8(ascii: "("): range = 5..<6
+                    case UInt8(ascii: "M"), UInt8(ascii: "T"), UInt8(ascii: "W"), UInt8(ascii: "F"), UInt8(ascii: "S"):
+                        range = 6..<13
+                    default: continue
+                    }
+                    for m in range where found[m] < 0 {
+                        let literal = m < 6 ? markers[m] : days[m - 6]
+                        if ByteText.hasPrefix(b, at: i, end: count, literal) { found[m] = i }
+                    }
                 }
+                var end = count
+                for m in 0..<6 where found[m] >= 0 && found[m] + markers[m].utf8CodeUnitCount <= end {
+                    end = found[m]
+                }
+                for d in 0..<7 {
+                    let at = found[6 + d]
+                    let after = at + days[d].utf8CodeUnitCount
+                    if at >= 0 && after < end && ByteText.isDigit(b[after]) { end = at }
+                }
+                return end
             }
             return Array(UnsafeRawBufferPointer(rebasing: b[0..<end]))
         }

@@ -9,7 +9,9 @@ extension QueryEngine {
     /// dropped without probing the other terms. The lead's postings are scanned for such documents on their
     /// decoded frequencies and the field's lengths alone (a length limit per frequency, `lengthLimits`), never
     /// stopping on the others. A candidate of the lists gets its listed terms' exact contributions instead of
-    /// their floors. The other terms are probed only for the documents still in the running, largest floor
+    /// their floors; for the terms still missing, the floor then gives way to the bound at the document's length
+    /// (`TopListCandidates.tightenMissing`), which drops a document too short to hold one of them outside its
+    /// list. The other terms are probed only for the documents still in the running, largest floor
     /// first, each probe refining the bound (an overshooting probe moves the lead past the documents it rules
     /// out). Every match of the AND is in the lead's postings, so with `floor` a score the k-th best reaches (the
     /// lists' k-th), the result is the exact top k; scores are summed in scorer order, as `score(_:_:)` does.
@@ -30,7 +32,8 @@ extension QueryEngine {
         let others = (0..<m).filter { $0 != lead }.sorted { floors[$0] > floors[$1] }
         let othersFloor = others.reduce(0.0) { $0 + floors[$1] }
         let leader = scorers[lead]
-        let parts = UnsafeMutablePointer<Double>.allocate(capacity: m)
+        let parts = UnsafeMutablePointer<Double>.allocate(capacity: 2 * m)
+        let missing = parts + m
         let limits = UnsafeMutablePointer<UInt32>.allocate(capacity: Self.lengthLimitCount)
         defer {
             parts.deallocate()
@@ -58,7 +61,14 @@ extension QueryEngine {
                 for t in others { parts[t] = -1 }
             }
             var viable = true
-            if collector.prunes && bound * slack <= theta { viable = false }
+            if collector.prunes && bound * slack <= theta {
+                viable = false
+            } else if !merged.tightenMissing(d, conjunctive: true, scorers, source, parts: parts, into: missing, bound: &bound) {
+                // A missing term cannot occur in this document: no match.
+                viable = false
+            } else if collector.prunes && bound * slack <= theta {
+                viable = false
+            }
             var t = 0
             while viable && t < others.count {
                 let o = others[t]
@@ -71,7 +81,7 @@ extension QueryEngine {
                     continue documents
                 }
                 parts[o] = scorers[o].currentScore(d, source)
-                bound += parts[o] - floors[o]
+                bound += parts[o] - missing[o]
                 if collector.prunes && bound * slack <= theta { viable = false }
             }
             if viable {

@@ -305,15 +305,18 @@ struct Scorer {
     /// The term's score in `doc` where it occurs `freq` times (the same arithmetic as `currentScore`).
     @inline(__always)
     func score(freq: UInt32, _ doc: DocID, _ source: some QuerySource) -> Double {
-        let length: UInt32
+        weight.score(tf: freq, fieldLength: fieldLength(doc, source))
+    }
+
+    /// The field length of `doc`, as `score` reads it.
+    @inline(__always)
+    func fieldLength(_ doc: DocID, _ source: some QuerySource) -> UInt32 {
         if let lengths {
             let i = Int(doc)
-            length = i < lengths.count >> 2
+            return i < lengths.count >> 2
                 ? UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)) : 0
-        } else {
-            length = source.fieldLength(field: field, doc: doc)
         }
-        return weight.score(tf: freq, fieldLength: length)
+        return source.fieldLength(field: field, doc: doc)
     }
 
     /// The term's top-scoring documents (`TopScoringList`), or nil if its list has none.

@@ -20,7 +20,10 @@ extension QueryEngine {
     /// of the term's postings outside the list contributes at most the list's floor. The candidates are the
     /// documents of the lists. Those in every list are scored from the lists alone (frequency and field length).
     /// The others are taken best bound first (their list bounds plus, per missing term, its floor): their list
-    /// contributions are made exact, then each missing term is probed in turn, largest floor first (random
+    /// contributions are made exact, each missing term's floor gives way to its bound at the document's length
+    /// (`TopListCandidates.tightenMissing`: outside its list a term's frequency is capped by the floor, and a
+    /// short document may not hold it at all, which drops it from an AND unprobed), then each missing term
+    /// still needed is probed in turn, largest floor first (random
     /// access into its postings, `probeFrequency`): an absent term drops the candidate from an AND, and a
     /// candidate whose bound, with the contributions found so far, can no longer beat the k-th score is dropped
     /// before its other probes. Once the best bound left cannot beat the k-th score, every candidate is settled.
@@ -56,8 +59,9 @@ extension QueryEngine {
         let slack = Self.slack
         let floors = merged.floors
         let floorSum = merged.floorSum
-        let parts = UnsafeMutablePointer<Double>.allocate(capacity: m)
+        let parts = UnsafeMutablePointer<Double>.allocate(capacity: 2 * m)
         defer { parts.deallocate() }
+        let missing = parts + m
         let terms = Array(0..<m)
         @inline(__always) func exact(_ c: Int) -> Double {
             merged.listedParts(c, doc: merged.docs[c], terms: terms, scorers, source, into: parts)
@@ -84,6 +88,12 @@ extension QueryEngine {
             taken += 1
             let d = merged.docs[c]
             var bound = exact(c)
+            // The missing terms' bounds at the document's length, before any probe.
+            guard merged.tightenMissing(d, conjunctive: conjunctive, scorers, source, parts: parts, into: missing, bound: &bound)
+            else {
+                collector.countRejected()
+                continue
+            }
             for t in order where parts[t] < 0 {
                 if collector.prunes && bound * slack <= collector.threshold {
                     collector.countRejected()
@@ -95,7 +105,7 @@ extension QueryEngine {
                     continue candidates
                 }
                 parts[t] = f > 0 ? scorers[t].score(freq: f, d, source) : 0
-                bound += parts[t] - floors[t]
+                bound += parts[t] - missing[t]
             }
             if collector.prunes && bound * slack <= collector.threshold {
                 collector.countRejected()
@@ -139,6 +149,58 @@ struct TopListCandidates {
     /// Per term: idf times its list's floor.
     let floors: [Double]
     let floorSum: Double
+    /// Per term: its list's floor (`TopScoringList.floor`, a bound of the factor without idf).
+    let floorWeights: [Double]
+    /// Per term, `tabulatedFrequencies` field lengths from `t * tabulatedFrequencies` on: entry `k` is the
+    /// smallest length at which a document outside the term's list may hold it `k + 1` times
+    /// (`TopScoringDocuments.lengthThreshold`); filled on first use (`thresholdsReady`).
+    private let thresholds: UnsafeMutablePointer<UInt32>
+    private let thresholdsReady: UnsafeMutablePointer<Bool>
+    /// Frequencies whose length thresholds are tabulated: a document long enough for more is bounded by the floor.
+    static var tabulatedFrequencies: Int { 32 }
+
+    /// Term `t`'s length thresholds, computed on first use.
+    @inline(__always)
+    private func lengthThresholds(_ t: Int, _ scorer: Scorer) -> UnsafeMutablePointer<UInt32> {
+        let n = Self.tabulatedFrequencies
+        let table = thresholds + t &* n
+        if !thresholdsReady[t] {
+            for k in 0..<n {
+                table[k] = TopScoringDocuments.lengthThreshold(
+                    tf: UInt32(k + 1), floor: floorWeights[t], averageLength: scorer.weight.averageFieldLength)
+            }
+            thresholdsReady[t] = true
+        }
+        return table
+    }
+
+    /// For each term `t` missing from a document (`parts[t] < 0`: not in its list, not probed), writes into
+    /// `missing[t]` a bound of its score in `doc` outside its list (the score at the largest frequency a
+    /// document of that length can have there, `TopScoringDocuments.frequencyBound` read off the length
+    /// thresholds; at most `floors[t]`) and lowers `bound` from the
+    /// floor to it; a term that cannot occur in `doc` gets `parts[t] = 0` (no probe needed). Returns false when
+    /// the document cannot match: in a conjunction, such a term.
+    @inline(__always)
+    func tightenMissing(
+        _ doc: DocID, conjunctive: Bool, _ scorers: [Scorer], _ source: some QuerySource,
+        parts: UnsafeMutablePointer<Double>, into missing: UnsafeMutablePointer<Double>, bound: inout Double
+    ) -> Bool {
+        for t in 0..<scorers.count where parts[t] < 0 {
+            let length = scorers[t].fieldLength(doc, source)
+            let thresholds = lengthThresholds(t, scorers[t])
+            var tf = 0
+            while tf < Self.tabulatedFrequencies && thresholds[tf] <= length { tf &+= 1 }
+            let b = tf == Self.tabulatedFrequencies
+                ? floors[t] : min(floors[t], scorers[t].weight.score(tf: UInt32(tf), fieldLength: length))
+            if b <= 0 {
+                if conjunctive { return false }
+                parts[t] = 0
+            }
+            missing[t] = b
+            bound += b - floors[t]
+        }
+        return true
+    }
 
     /// Writes into `parts[t]`, for each term `t` of `terms`, its exact contribution to `doc` when candidate `c`
     /// is in its list (from the listed frequency and the field length), else -1; returns the sum of those
@@ -166,6 +228,10 @@ struct TopListCandidates {
     init(_ lists: [TopScoringList], _ scorers: [Scorer]) {
         let m = lists.count
         let total = lists.reduce(0) { $0 + $1.docs.count }
+        floorWeights = lists.map(\.floor)
+        thresholds = .allocate(capacity: m * Self.tabulatedFrequencies)
+        thresholdsReady = .allocate(capacity: m)
+        thresholdsReady.initialize(repeating: false, count: m)
         floors = (0..<m).map { scorers[$0].weight.idf * lists[$0].floor }
         floorSum = floors.reduce(0, +)
         docs = .allocate(capacity: total)
@@ -231,6 +297,8 @@ struct TopListCandidates {
     }
 
     func release() {
+        thresholds.deallocate()
+        thresholdsReady.deallocate()
         docs.deallocate()
         bounds.deallocate()
         entries.deallocate()

@@ -87,19 +87,11 @@ public final class MetadataIndexWriter {
 
 /// Gives each distinct value a dense id in first-seen order; values are told apart by their exact UTF-8 bytes.
 private struct ValueInterner {
-    private var ids: [ByteKey: UInt32] = [:]
+    private var values = ByteStringTable()
 
-    var count: Int { ids.count }
+    var count: Int { values.count }
 
-    mutating func id(of value: String) -> UInt32 {
-        let key = ByteKey(value)
-        if let id = ids[key] { return id }
-        let id = UInt32(ids.count)
-        ids[key] = id
-        return id
-    }
+    mutating func id(of value: String) -> UInt32 { UInt32(values.insert(value).id) }
 
-    func existingID(of value: UnsafeRawBufferPointer) -> UInt32? {
-        ids[ByteKey(String(decoding: value, as: UTF8.self))]
-    }
+    func existingID(of value: UnsafeRawBufferPointer) -> UInt32? { values.id(of: value).map { UInt32($0) } }
 }

@@ -47,7 +47,8 @@ public final class PostingCursor {
     private let skipLast: UnsafeMutablePointer<UInt32>
     private let skipMaxFreq: UnsafeMutablePointer<UInt32>
     private let skipMinLength: UnsafeMutablePointer<UInt32>
-    private let skipWeight: UnsafeMutablePointer<Float>
+    /// Per block its weight step (`PostingListEncoder.weightBound(step:)` gives the bound, on demand).
+    private let skipWeightStep: UnsafeMutablePointer<UInt32>
     private let skipEnd: UnsafeMutablePointer<Int>
     private let skipPositions: UnsafeMutablePointer<UInt64>
     private let skipWidths: UInt64
@@ -114,7 +115,7 @@ public final class PostingCursor {
             skipLast = small.bindMemory(to: UInt32.self, capacity: blockCount)
             skipMaxFreq = (small + 4 * blockCount).bindMemory(to: UInt32.self, capacity: blockCount)
             skipMinLength = (small + 8 * blockCount).bindMemory(to: UInt32.self, capacity: blockCount)
-            skipWeight = (small + 12 * blockCount).bindMemory(to: Float.self, capacity: blockCount)
+            skipWeightStep = (small + 12 * blockCount).bindMemory(to: UInt32.self, capacity: blockCount)
             skipPositions[0] = 0
         } else {
             // Never read: a single-block list has no skip table.
@@ -124,7 +125,7 @@ public final class PostingCursor {
             skipLast = docBuffer
             skipMaxFreq = docBuffer
             skipMinLength = docBuffer
-            skipWeight = UnsafeMutableRawPointer(docBuffer).bindMemory(to: Float.self, capacity: 0)
+            skipWeightStep = UnsafeMutableRawPointer(docBuffer).bindMemory(to: UInt32.self, capacity: 0)
         }
         guard count > 0, offsetFits else {
             throw CorpusIndexError.corrupt(
@@ -344,7 +345,7 @@ public final class PostingCursor {
     /// entry: its bound comes from the term's largest frequency and smallest length.
     public var blockMaxWeight: Float {
         guard shallow < blockCount else { return 0 }
-        return blockCount == 1 ? termMaxWeight : skipWeight[shallow]
+        return blockCount == 1 ? termMaxWeight : PostingListEncoder.weightBound(step: skipWeightStep[shallow])
     }
 
     /// An upper bound of BM25's frequency-and-length factor over the whole list: the largest block `maxWeight`
@@ -363,9 +364,10 @@ public final class PostingCursor {
                 if (try? decodeSkipEntries(through: blockCount - 1)) == nil {
                     cachedTermMaxWeight = PostingListEncoder.weightBound(step: PostingListEncoder.weightSteps)
                 } else {
-                    var m: Float = 0
-                    for b in 0..<blockCount { m = max(m, skipWeight[b]) }
-                    cachedTermMaxWeight = m
+                    // weightBound grows with the step: the largest step gives the largest bound.
+                    var m: UInt32 = 0
+                    for b in 0..<blockCount { m = max(m, skipWeightStep[b]) }
+                    cachedTermMaxWeight = PostingListEncoder.weightBound(step: m)
                 }
             }
         }
@@ -459,7 +461,7 @@ public final class PostingCursor {
             skipEnd[e] = end
             skipMaxFreq[e] = freq + 1
             skipMinLength[e] = length
-            skipWeight[e] = PostingListEncoder.weightBound(step: step)
+            skipWeightStep[e] = step
             skipPositions[e + 1] = skipPositions[e] + UInt64(positionBytes)
             previousDoc = lastDoc
         }
@@ -563,7 +565,7 @@ public final class PostingCursor {
             try next()
             if blockCount > 1 && (doc == Self.end || block != b) {
                 guard skipMaxFreq[b] == blockMax, skipMinLength[b] == blockMin,
-                    skipWeight[b] == PostingListEncoder.roundedUp(blockWeight)
+                    skipWeightStep[b] == PostingListEncoder.weightStep(for: blockWeight)
                 else {
                     throw corrupt("skip entry \(b) block maxima differ from the block")
                 }

@@ -65,6 +65,56 @@ public enum TopScoringDocuments {
         q >= boundSteps ? ceiling : floor + (ceiling - floor) * Double(q * q) / Double(boundSteps * boundSteps)
     }
 
+    /// The largest frequency that a document of field length `length` can have in a posting list without being
+    /// among the list's top-scoring documents, whose `floor` bounds the factor of every other document of the
+    /// list: `termWeight(tf, length) <= floor` (`PostingListEncoder.termWeight`, evaluated as the writer does)
+    /// and `termWeight` grows with `tf`, so no other `tf` is possible. 0 means the term cannot occur in such a
+    /// document at all: any occurrence would have put it among the top-scoring documents. The floor is given a
+    /// relative 1e-12 of room, so the result never understates.
+    @inline(__always)
+    static func frequencyBound(length: UInt32, floor: Double, averageLength: Double) -> UInt32 {
+        // tf·2.2 / (tf + c) <= floor  ⇔  tf <= floor·c / (2.2 − floor), with c the weight's length part.
+        guard floor < 2.2 else { return .max }
+        let average = averageLength > 0 ? averageLength : 1
+        let c = 1.2 * 0.25 + (1.2 * 0.75 / average) * Double(length)
+        let estimate = floor * c / (2.2 - floor)
+        guard estimate < 1e9 else { return .max }
+        let limit = floor * (1 + 1e-12)
+        var tf = UInt32(max(0, estimate.rounded(.down)))
+        while tf > 0 && PostingListEncoder.termWeight(tf: tf, length: length, averageLength: averageLength) > limit {
+            tf -= 1
+        }
+        while PostingListEncoder.termWeight(tf: tf + 1, length: length, averageLength: averageLength) <= limit {
+            tf += 1
+        }
+        return tf
+    }
+
+    /// The smallest field length at which `tf` occurrences keep a document's factor within `floor`
+    /// (`termWeight(tf, length) <= floor`, with the same 1e-12 of room as `frequencyBound`; the factor falls as
+    /// the length grows), `UInt32.max` if none below it does (field lengths never come near): a document of that length or more not among the top-scoring
+    /// documents may hold the term `tf` times. So `frequencyBound(length)` is the largest `tf` whose threshold
+    /// is at most `length`; the collectors tabulate the thresholds per query (`TopListCandidates`).
+    static func lengthThreshold(tf: UInt32, floor: Double, averageLength: Double) -> UInt32 {
+        guard tf > 0, floor < 2.2 else { return 0 }
+        let average = averageLength > 0 ? averageLength : 1
+        let limit = floor * (1 + 1e-12)
+        @inline(__always) func fits(_ length: UInt32) -> Bool {
+            PostingListEncoder.termWeight(tf: tf, length: length, averageLength: averageLength) <= limit
+        }
+        // tf·2.2 / (tf + 0.3 + (0.9 / average)·length) <= floor  ⇔  length >= (tf·2.2 / floor − tf − 0.3)·average / 0.9
+        let t = Double(tf)
+        let estimate = (t * 2.2 / floor - t - 0.3) * average / 0.9
+        guard estimate < 4e9 else { return .max }
+        var length = UInt32(max(0, estimate.rounded(.down)))
+        while length > 0 && fits(length - 1) { length -= 1 }
+        while !fits(length) {
+            guard length < UInt32.max - 1 else { return .max }
+            length += 1
+        }
+        return length
+    }
+
     /// The smallest step whose bound is at least `weight` (`boundSteps` when `weight` reaches `ceiling`).
     static func step(for weight: Double, floor: Double, ceiling: Double) -> Int {
         guard ceiling > floor else { return boundSteps }

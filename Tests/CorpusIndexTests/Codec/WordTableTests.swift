@@ -164,6 +164,43 @@ struct WordEncoderReferenceTests {
         }
     }
 
+    /// The encoder's slots match a run of up to 16 letters on its first 8 and last 8 letters and its length,
+    /// and a longer one also on the letters between: runs that share both ends (or one end and the length)
+    /// but differ anywhere else must not be taken for each other.
+    @Test("runs sharing their first and last 8 letters")
+    func sharedEnds() throws {
+        let head = Array("Abcdefgh".utf8), tail = Array("stuvwxyZ".utf8)
+        var vocabulary: [[UInt8]] = []
+        for middle in ["", "m", "n", "mm", "mn", "nm", "mnmnmnmn", "mnmnmnmm", "mmmmmmmmmmmmmmmm", "mmmmmmmmmmmmmmmn"] {
+            vocabulary.append(head + Array(middle.utf8) + tail)  // 16...32 letters
+        }
+        for k in 1...8 {
+            vocabulary.append(Array(head.prefix(k)) + Array(tail.suffix(k)))  // 2...16 letters, shared ends
+            vocabulary.append(head + Array(tail.suffix(k)))  // 9...16 letters: the same first 8
+            vocabulary.append(Array(head.prefix(k)) + tail)  // 9...16 letters: the same last 8
+            vocabulary.append(Array(head.prefix(k + 1)))  // 2...9 letters: prefixes of each other
+        }
+        vocabulary.append(head + Array("mmmmmmmmmmmmmmmmm".utf8) + tail)  // 33 letters: never a word
+        for listed in vocabulary.indices {
+            // Every other run in the table, alternately bare and with its space; the run `listed` in both forms.
+            var tableWords: [[UInt8]] = []
+            for (k, w) in vocabulary.enumerated() where w.count <= 32 && (k % 2 == listed % 2 || k == listed) {
+                tableWords.append(k % 3 == 0 ? w + [0x20] : w)
+                if k == listed { tableWords.append(k % 3 == 0 ? w : w + [0x20]) }
+            }
+            let table = WordTable(words: tableWords)
+            var input: [UInt8] = []
+            for (k, w) in vocabulary.enumerated() { input += w + (k % 4 == 0 ? [0x2E] : [0x20]) }
+            input += input.reversed()
+            var encoded = [UInt8](repeating: 0, count: WordTable.encodedBound(input.count))
+            let n = input.withUnsafeBytes { i in encoded.withUnsafeMutableBytes { table.encode(i, into: $0) } }
+            #expect(Array(encoded[0..<n]) == Self.reference(tableWords, input))
+            for w in tableWords {
+                #expect(w.withUnsafeBytes { table.code(of: $0) } == tableWords.firstIndex(of: w))
+            }
+        }
+    }
+
     /// `WordTable.build` as specified, the slow obvious way: count every maximal run of 2...32 ASCII letters
     /// (with its following space if any) in a dictionary, sort all of them by each score.
     static func referenceBuild(_ sample: [UInt8]) -> WordTable {

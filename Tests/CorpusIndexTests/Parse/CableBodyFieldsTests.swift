@@ -73,4 +73,37 @@ import Testing
             _ = CableBodyFields.parse(bytes)
         }
     }
+
+    /// The marker rule as written: marker by marker, in order, cut at its first occurrence wholly inside the
+    /// text kept so far (a day also needs a digit right after it, before the cut).
+    static func referenceCut(_ text: [UInt8]) -> [UInt8] {
+        func find(_ literal: String, _ end: Int) -> Int? {
+            let l = Array(literal.utf8)
+            guard end >= l.count else { return nil }
+            for i in 0...(end - l.count)
+            where (0..<l.count).allSatisfy({ ByteText.upper(text[i + $0]) == ByteText.upper(l[$0]) }) {
+                return i
+            }
+            return nil
+        }
+        var end = text.count
+        for m in [" CLASSIFIED BY", " REF:", " REFS:", " REFTEL", " REF(S):", " (U) CLASSIFIED BY"] {
+            if let at = find(m, end) { end = at }
+        }
+        for d in [" MONDAY, ", " TUESDAY, ", " WEDNESDAY, ", " THURSDAY, ", " FRIDAY, ", " SATURDAY, ", " SUNDAY, "] {
+            if let at = find(d, end), at + d.utf8.count < end, ByteText.isDigit(text[at + d.utf8.count]) { end = at }
+        }
+        return Array(text[0..<end])
+    }
+
+    @Test func inlineMarkerCutFollowsTheRuleOnRandomText() {
+        var rng = SplitMix64(seed: 7)
+        let pieces = [" CLASSIFIED BY", " Ref:", " REFS:", " reftel", " REF(S):", " (U) Classified By", " REF", " (U)",
+                      " Friday, ", " MONDAY, ", " sunday, ", " WEDNESDAY,", "1", "9 ", " ", "A", "x", "  REF:S"]
+        for _ in 0..<3000 {
+            var text: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 9) { text += Array(pieces[Int(rng.next() % UInt64(pieces.count))].utf8) }
+            #expect(CableBodyFields.cutAtInlineMarker(text) == Self.referenceCut(text), "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
 }

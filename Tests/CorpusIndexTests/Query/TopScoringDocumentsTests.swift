@@ -345,3 +345,74 @@ import Testing
         }
     }
 }
+
+/// `TopScoringDocuments.frequencyBound`: outside a list's top-scoring documents, a document's frequency is capped
+/// by the list's floor at its length (and 0 — the term absent — for documents too short to hold it outside the
+/// list), which the top-k collectors use in place of the floor.
+@Suite struct FrequencyBoundTests {
+    /// Every posting of every list with top-scoring documents, in a generated index: a document not kept has a
+    /// frequency within the bound at its length; the bound is tight (one more occurrence would pass the floor),
+    /// and it does rule some terms out of short documents.
+    @Test func everyDocumentOutsideTheListIsWithinTheBound() throws {
+        let generator = try DumpGenerator(cables: 900, seed: 31)
+        let dir = TestDirectory()
+        try TestIndexBuilder.build((0..<900).map { generator.record(at: $0) }, directory: dir.path)
+        let field = try IndexReader(path: dir.path).field(.body)
+        let average = field.averageFieldLength
+        var lists = 0
+        var checked = 0
+        var belowFloor = 0
+        var absentByLength = 0
+        for ordinal in 0..<field.termCount {
+            let info = try field.termInfo(ordinal: ordinal)
+            let cursor = try field.cursor(info)
+            guard let list = try cursor.topScoringDocuments() else { continue }
+            lists += 1
+            let kept = Set(list.docs)
+            let thresholds = (1...UInt32(40)).map {
+                TopScoringDocuments.lengthThreshold(tf: $0, floor: list.floor, averageLength: average)
+            }
+            while cursor.doc != PostingCursor.end {
+                if !kept.contains(cursor.doc) {
+                    let length = field.lengths[cursor.doc]
+                    let bound = TopScoringDocuments.frequencyBound(length: length, floor: list.floor, averageLength: average)
+                    #expect(cursor.freq <= bound, "term \(ordinal) doc \(cursor.doc)")
+                    // The length thresholds the collectors tabulate give the same bound.
+                    let tabulated = thresholds.prefix { $0 <= length }.count
+                    #expect(tabulated == min(Int(bound), 40), "term \(ordinal) length \(length)")
+                    #expect(PostingListEncoder.termWeight(tf: bound + 1, length: length, averageLength: average) > list.floor)
+                    if PostingListEncoder.termWeight(tf: bound, length: length, averageLength: average) < list.floor * 0.97 {
+                        belowFloor += 1
+                    }
+                    checked += 1
+                }
+                try cursor.next()
+            }
+            for doc in 0..<UInt32(900) where !kept.contains(doc) {
+                if TopScoringDocuments.frequencyBound(length: field.lengths[doc], floor: list.floor, averageLength: average) == 0 {
+                    absentByLength += 1
+                }
+            }
+        }
+        #expect(lists > 10)
+        #expect(checked > 10_000)
+        #expect(belowFloor > checked / 10, "the bound is rarely below the floor")
+        #expect(absentByLength > 0, "no document is too short for any term")
+    }
+
+    /// Edge cases: a floor at the ceiling gives no cap; a zero-length field and a zero average are handled.
+    @Test func edges() {
+        #expect(TopScoringDocuments.frequencyBound(length: 10, floor: 2.2, averageLength: 100) == .max)
+        #expect(TopScoringDocuments.frequencyBound(length: 0, floor: 1.0, averageLength: 100) == 0)
+        // w(1, 0) = 2.2 / 1.3 ≈ 1.69: a floor above it allows one occurrence, (2 occurrences: 4.4 / 2.3 ≈ 1.91).
+        #expect(TopScoringDocuments.frequencyBound(length: 0, floor: 1.8, averageLength: 100) == 1)
+        #expect(TopScoringDocuments.frequencyBound(length: 0, floor: 1.0, averageLength: 0) == 0)
+        let many = TopScoringDocuments.frequencyBound(length: 1_000_000, floor: 2.0, averageLength: 1)
+        #expect(many > 1000 && many < .max)
+        #expect(TopScoringDocuments.lengthThreshold(tf: 1, floor: 2.2, averageLength: 100) == 0)
+        #expect(TopScoringDocuments.lengthThreshold(tf: 1, floor: 1.8, averageLength: 100) == 0)
+        // w(2, len) = 4.4 / (2.3 + 0.009 len) <= 1.8 from len = 17 ((4.4 / 1.8 − 2.3) / 0.009 = 16.05).
+        #expect(TopScoringDocuments.lengthThreshold(tf: 2, floor: 1.8, averageLength: 100) == 17)
+        #expect(TopScoringDocuments.lengthThreshold(tf: 1, floor: 1e-12, averageLength: 100) == .max)
+    }
+}
