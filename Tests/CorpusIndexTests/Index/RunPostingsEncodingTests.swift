@@ -136,6 +136,35 @@ import Testing
         }
     }
 
+    /// The word-at-a-time count of a document's position varints equals a byte-by-byte count, wherever the
+    /// terminator falls relative to 8-byte words and the end of the bytes, and with 0x01 bytes past it (which the
+    /// zero-byte test can mark too).
+    @Test func positionCountingMatchesABytewiseCount() {
+        var random = SplitMix64(seed: 23)
+        for _ in 0..<5000 {
+            let length = 1 + Int(random.next() % 40)
+            var bytes = (0..<length).map { _ -> UInt8 in
+                switch random.next() % 6 {
+                case 0: return 0x80 | UInt8(truncatingIfNeeded: random.next())
+                case 1: return 1
+                default: return UInt8(1 + random.next() % 127)
+                }
+            }
+            if random.next() % 3 != 0 { bytes[Int(random.next() % UInt64(length))] = 0 }
+            let start = Int(random.next() % UInt64(length))
+            var expected: (count: UInt32, end: Int)? = nil
+            var count: UInt32 = 0
+            for j in start..<length {
+                if bytes[j] == 0 { expected = (count, j + 1); break }
+                if bytes[j] < 0x80 { count += 1 }
+            }
+            var i = start
+            let got = bytes.withUnsafeBufferPointer { PostingListEncoder.countPositions($0.baseAddress!, count: length, at: &i) }
+            #expect(got == expected?.count)
+            if let expected { #expect(i == expected.end) }
+        }
+    }
+
     /// Malformed run bytes throw `.corrupt` naming the run, never write past the encoder's room or crash.
     @Test func malformedRunPostingsThrow() throws {
         let dir = try TemporaryDirectory()
