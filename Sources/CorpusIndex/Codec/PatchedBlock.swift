@@ -47,6 +47,13 @@ public enum PatchedBlock {
     /// `encode(_:count:into:)`.
     static func encode(_ values: UnsafePointer<UInt32>, count: Int = 128, to dst: UnsafeMutableRawPointer) -> Int {
         precondition(count >= 1 && count <= 128)
+        // All zeros (the frequencies - 1 of most short-field and many body blocks): width 0, no exceptions.
+        var any: UInt32 = 0
+        for i in 0..<count { any |= values[i] }
+        if any == 0 {
+            dst.storeBytes(of: 0 as UInt16, as: UInt16.self)
+            return byteCount(count: count, bitWidth: 0, exceptions: 0, exceptionWidth: 0)
+        }
         // Histogram of significant bit counts: counts[w] = values needing exactly w bits. Two interleaved
         // histograms, so that runs of equal widths do not wait on one counter's store.
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 66) { histograms in

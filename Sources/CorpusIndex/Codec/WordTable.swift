@@ -422,23 +422,54 @@ enum WordCounter {
     }
 
     /// The `k` best of `words` (distinct words of the sample copy at `base`) in order: the largest `score`
-    /// first, ties to the smaller byte string (`lexicographicallyPrecedes`). Sorts integer keys, then only the
-    /// chosen words and those tied with the last of them by their bytes.
+    /// first, ties to the smaller byte string (`lexicographicallyPrecedes`). Selects the `k`-th largest integer
+    /// key (score, then index) in linear time, then sorts only the keys scoring at least as much (the only ones
+    /// that can be chosen) by score and bytes.
     static func top(_ k: Int, of words: [Word], base: UnsafeRawPointer, score: (Word) -> Int) -> [Word] {
         guard k > 0, !words.isEmpty else { return [] }
-        // score (< 2^24 * 33) above the word's index.
+        // score (< 2^24 * 33) above the word's index: distinct keys.
         var keys = words.indices.map { UInt64(score(words[$0])) << 32 | UInt64($0) }
-        keys.sort(by: >)
         if keys.count > k {
-            let last = keys[k - 1] >> 32
-            var end = k
-            while end < keys.count && keys[end] >> 32 == last { end += 1 }
-            keys.removeSubrange(end...)
+            let last = kthLargest(&keys, k) >> 32
+            keys.removeAll { $0 >> 32 < last }
         }
         keys.sort { a, b in
             a >> 32 != b >> 32 ? a > b : precedes(words[Int(a & 0xFFFF_FFFF)], words[Int(b & 0xFFFF_FFFF)], base)
         }
         return keys.prefix(k).map { words[Int($0 & 0xFFFF_FFFF)] }
+    }
+
+    /// The `k`-th largest of the distinct `keys` (`k` in `1...keys.count`), which it reorders (quickselect:
+    /// median-of-three pivots, Hoare partitions into larger and smaller parts).
+    static func kthLargest(_ keys: inout [UInt64], _ k: Int) -> UInt64 {
+        precondition(k >= 1 && k <= keys.count)
+        return keys.withUnsafeMutableBufferPointer { a in
+            let target = k - 1  // its index in descending order
+            var lo = 0, hi = a.count - 1
+            while lo < hi {
+                let x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi]
+                let pivot = max(min(x, y), min(max(x, y), z))
+                var i = lo, j = hi
+                while i <= j {
+                    while a[i] > pivot { i += 1 }
+                    while a[j] < pivot { j -= 1 }
+                    if i <= j {
+                        a.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // a[lo...j] >= pivot >= a[i...hi]; anything between equals the pivot.
+                if target <= j {
+                    hi = j
+                } else if target >= i {
+                    lo = i
+                } else {
+                    return a[target]
+                }
+            }
+            return a[target]
+        }
     }
 
     /// Whether word `a`'s bytes come before word `b`'s (a proper prefix first).

@@ -9,19 +9,17 @@ import Darwin
 /// a `Hasher` or a dictionary bucket per lookup.
 ///
 /// Layout: the strings' bytes back to back in one arena (`ends[i]` is the end of string `i`), and an
-/// open-addressing table of `UInt32` slots (`id + 1`, 0 empty; linear probing, at most half full) next to the
-/// slots' 32-bit hash tags, so that a probe compares bytes only when the tags agree. Not thread-safe (a value
-/// type: copies are independent).
+/// open-addressing table of `UInt64` slots (a 32-bit hash tag above `id + 1`, 0 empty; linear probing, at most
+/// half full), so that a probe reads one slot and compares bytes only when the tags agree. Not thread-safe (a
+/// value type: copies are independent).
 struct ByteStringTable {
-    private var slots: [UInt32]
-    private var tags: [UInt32]
+    private var slots: [UInt64]
     private var arena: [UInt8] = []
     private var ends: [Int] = []
     private var hashes: [UInt64] = []
 
     init() {
-        slots = [UInt32](repeating: 0, count: 16)
-        tags = [UInt32](repeating: 0, count: 16)
+        slots = [UInt64](repeating: 0, count: 16)
     }
 
     /// The number of distinct strings.
@@ -76,26 +74,24 @@ struct ByteStringTable {
     @inline(__always)
     private func find(_ bytes: UnsafeRawBufferPointer, _ h: UInt64) -> Int? {
         let mask = slots.count - 1
-        let tag = UInt32(truncatingIfNeeded: h)
+        let tag = h << 32
         var s = Int(truncatingIfNeeded: h >> 32) & mask
         return slots.withUnsafeBufferPointer { slots in
-            tags.withUnsafeBufferPointer { tags in
-                arena.withUnsafeBytes { a in
-                    while true {
-                        let slot = slots[s]
-                        if slot == 0 { return nil }
-                        if tags[s] == tag {
-                            let id = Int(slot) - 1
-                            let start = id == 0 ? 0 : ends[id - 1]
-                            let length = ends[id] - start
-                            if length == bytes.count
-                                && (length == 0 || memcmp(a.baseAddress! + start, bytes.baseAddress!, length) == 0)
-                            {
-                                return id
-                            }
+            arena.withUnsafeBytes { a in
+                while true {
+                    let slot = slots[s]
+                    if slot == 0 { return nil }
+                    if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                        let id = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                        let start = id == 0 ? 0 : ends[id - 1]
+                        let length = ends[id] - start
+                        if length == bytes.count
+                            && (length == 0 || memcmp(a.baseAddress! + start, bytes.baseAddress!, length) == 0)
+                        {
+                            return id
                         }
-                        s = (s &+ 1) & mask
                     }
+                    s = (s &+ 1) & mask
                 }
             }
         }
@@ -105,14 +101,12 @@ struct ByteStringTable {
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: h >> 32) & mask
         while slots[s] != 0 { s = (s &+ 1) & mask }
-        slots[s] = UInt32(id + 1)
-        tags[s] = UInt32(truncatingIfNeeded: h)
+        slots[s] = h << 32 | UInt64(id + 1)
     }
 
     private mutating func grow() {
         let capacity = 2 * slots.count
-        slots = [UInt32](repeating: 0, count: capacity)
-        tags = [UInt32](repeating: 0, count: capacity)
+        slots = [UInt64](repeating: 0, count: capacity)
         for id in 0..<ends.count { place(id, hashes[id]) }
     }
 
@@ -128,8 +122,13 @@ struct ByteStringTable {
             i += 8
         }
         if i < n {
+            // The last 8 bytes (overlapping those hashed) if there are 8, else the bytes one by one.
             var tail: UInt64 = 0
-            for k in i..<n { tail |= UInt64(bytes[k]) << (8 * UInt64(k - i)) }
+            if n >= 8 {
+                tail = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+            } else {
+                for k in 0..<n { tail |= UInt64(bytes[k]) << (8 * UInt64(k)) }
+            }
             h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         }
         return (h ^ (h >> 32)) &* 0xFF51_AFD7_ED55_8CCD

@@ -6,7 +6,9 @@ extension FieldIndexWriter {
     /// - Throws: `.corrupt` naming the run if its postings are malformed, `.invalidArgument`, `.io`.
     func addMerged(term: UnsafeRawBufferPointer, from group: RunMerger.Group) throws {
         beginTerm(term)
-        for reader in group {
+        for index in group.indices {
+            // The group's readers outlive the call (the merger holds them): no reference counting per entry.
+            unowned(unsafe) let reader = group[index]
             // A run's list comes in one piece, or in several if it is larger than the reader's buffer.
             var previous: Int64 = -1
             if reader.isResident {

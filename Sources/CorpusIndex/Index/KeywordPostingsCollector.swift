@@ -21,9 +21,8 @@ final class KeywordPostingsCollector {
 
     let directory: String
     let memoryBudget: Int
-    /// Per field, its values (ids in first-seen order) and each value's doc list.
-    private var tables: [ByteStringTable]
-    private var docLists: [[[UInt32]]]
+    /// Per field, its values and their docs.
+    private var tables: [FieldPostings]
     private var estimatedBytes = 0
     private var runs: [KeywordRun] = []
     private var nextRunNumber = 0
@@ -37,23 +36,18 @@ final class KeywordPostingsCollector {
     init(directory: String, memoryBudget: Int) {
         self.directory = directory
         self.memoryBudget = max(memoryBudget, 1)
-        tables = Array(repeating: ByteStringTable(), count: Self.fieldCount)
-        docLists = Array(repeating: [], count: Self.fieldCount)
+        tables = Array(repeating: FieldPostings(), count: Self.fieldCount)
     }
 
     /// Notes that `doc` has `value` in `field`. Docs come in increasing order (a value listed twice by one
     /// document counts once).
     func add(_ field: KeywordField, _ value: String, doc: UInt32) {
         precondition(!sealed, "KeywordPostingsCollector.add after write")
-        let f = field.ordinal
-        let (id, added) = tables[f].insert(value)
-        if added {
-            docLists[f].append([doc])
-            // (The estimate of a dictionary of `String` keys, kept so that spills happen where they did: table
-            // slot, array header and first element, heap string bytes.)
+        if tables[field.ordinal].add(value, doc: doc) {
+            // (The estimate of a dictionary of `String` keys and doc arrays, kept so that spills happen where
+            // they did: table slot, array header and first element, heap string bytes.)
             estimatedBytes += 96 + (value.utf8.count > 15 ? value.utf8.count + 16 : 0)
         } else {
-            docLists[f][id].appendIfNew(doc)
             estimatedBytes += 4
         }
     }
@@ -73,18 +67,15 @@ final class KeywordPostingsCollector {
         }
         runs.append(try writer.finish())
         spillCount += 1
-        tables = Array(repeating: ByteStringTable(), count: Self.fieldCount)
-        docLists = Array(repeating: [], count: Self.fieldCount)
+        tables = Array(repeating: FieldPostings(), count: Self.fieldCount)
         estimatedBytes = 0
     }
 
     private func writeTable(_ f: Int, to sink: KeywordPostingsSink, onValue: (UnsafeRawBufferPointer) -> Void = { _ in }) throws {
-        for id in tables[f].idsInByteOrder() {
-            try tables[f].withBytes(id) { bytes in
-                onValue(bytes)
-                try sink.beginValue(bytes)
-            }
-            try docLists[f][id].withUnsafeBufferPointer { try sink.appendDocs($0) }
+        try tables[f].forEachValueInByteOrder { bytes, docs in
+            onValue(bytes)
+            try sink.beginValue(bytes)
+            try sink.appendDocs(docs)
             try sink.endValue()
         }
     }
@@ -104,8 +95,7 @@ final class KeywordPostingsCollector {
         let f = field.ordinal
         if runs.isEmpty {
             try writeTable(f, to: sink, onValue: onValue)
-            tables[f] = ByteStringTable()
-            docLists[f] = []
+            tables[f] = FieldPostings()
             return
         }
         let cursors = try runs.enumerated().map { rank, run in
@@ -166,8 +156,7 @@ final class KeywordPostingsCollector {
     func removeRuns() {
         for run in runs { unlink(run.path) }
         runs = []
-        tables = Array(repeating: ByteStringTable(), count: Self.fieldCount)
-        docLists = Array(repeating: [], count: Self.fieldCount)
+        tables = Array(repeating: FieldPostings(), count: Self.fieldCount)
     }
 }
 
@@ -225,9 +214,51 @@ private struct CursorHeap {
     }
 }
 
-extension Array where Element == UInt32 {
-    /// Appends `doc` unless it is already the last element (a document listing a value twice).
-    fileprivate mutating func appendIfNew(_ doc: UInt32) {
-        if last != doc { append(doc) }
+/// One keyword field's values (`ByteStringTable` ids in first-seen order) and their docs, without an array per
+/// value: each (value, doc) pair is appended to one list in arrival order (ascending docs), and grouped by value
+/// only when written (a counting sort on the value ids, stable, so each value's docs stay ascending).
+private struct FieldPostings {
+    private var values = ByteStringTable()
+    /// Per value id, its last doc and its doc count.
+    private var lastDocs: [UInt32] = []
+    private var docCounts: [Int] = []
+    /// `id << 32 | doc` per pair, in arrival order.
+    private var pairs: [UInt64] = []
+
+    var isEmpty: Bool { values.isEmpty }
+
+    /// Notes `doc` (not below any doc noted before) for `value`; a value listed twice by one doc counts once.
+    /// - Returns: whether `value` is new.
+    mutating func add(_ value: String, doc: UInt32) -> Bool {
+        let (id, added) = values.insert(value)
+        if added {
+            lastDocs.append(doc)
+            docCounts.append(1)
+        } else if lastDocs[id] != doc {
+            lastDocs[id] = doc
+            docCounts[id] += 1
+        } else {
+            return false
+        }
+        pairs.append(UInt64(id) << 32 | UInt64(doc))
+        return added
+    }
+
+    /// Calls `body` with each value's bytes and its docs (ascending), values in byte order.
+    func forEachValueInByteOrder(_ body: (UnsafeRawBufferPointer, UnsafeBufferPointer<UInt32>) throws -> Void) rethrows {
+        var starts = [Int](repeating: 0, count: docCounts.count + 1)
+        for id in docCounts.indices { starts[id + 1] = starts[id] + docCounts[id] }
+        var next = starts
+        var grouped = [UInt32](repeating: 0, count: pairs.count)
+        for pair in pairs {
+            let id = Int(truncatingIfNeeded: pair >> 32)
+            grouped[next[id]] = UInt32(truncatingIfNeeded: pair)
+            next[id] += 1
+        }
+        try grouped.withUnsafeBufferPointer { grouped in
+            for id in values.idsInByteOrder() {
+                try values.withBytes(id) { try body($0, UnsafeBufferPointer(rebasing: grouped[starts[id]..<starts[id + 1]])) }
+            }
+        }
     }
 }

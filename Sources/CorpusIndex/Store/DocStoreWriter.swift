@@ -125,7 +125,8 @@ public final class DocStoreWriter {
         guard count < Int(UInt32.max) else { throw CorpusIndexError.invalidArgument("too many documents for a store") }
         let parts: (metadata: Range<Int>, header: Range<Int>, body: Range<Int>)
         do {
-            parts = try StoredDocument.parts(encoded, file: "documents.store", section: "document \(count)")
+            // (The document number goes into the error below: no string is built per document.)
+            parts = try StoredDocument.parts(encoded, file: "documents.store", section: "document")
         } catch {
             throw CorpusIndexError.invalidArgument("document \(count) is not a StoredDocument encoding: \(error)")
         }

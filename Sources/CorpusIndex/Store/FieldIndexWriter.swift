@@ -18,6 +18,8 @@ public final class FieldIndexWriter {
     /// `mappedLengths`' mapping viewed as native `UInt32`s when the layout allows (see `FieldLengths.withLengths`),
     /// valid as long as `mappedLengths` lives: the merge's per-run path reads it without a closure per call.
     private let mappedView: UnsafeBufferPointer<UInt32>?
+    /// The lengths in 16 bits for the merge (built with `mappedView`).
+    private let compactLengths: CompactLengths?
     /// The lengths' average exactly as `FieldLengths.averageLength` computes it (skip entries' `maxWeight`).
     private let averageLength: Double
     private let dictionary: any TermSink
@@ -44,6 +46,7 @@ public final class FieldIndexWriter {
         lengths = Array(fieldLengths)
         mappedLengths = nil
         mappedView = nil
+        compactLengths = nil
         averageLength = Self.averageLength(fieldLengths)
         files.append(try FieldLengths.write(path: "\(directory)/\(IndexFiles.lengths(field))", lengths: fieldLengths))
         let files = try Self.openTextFiles(directory: directory, field: field)
@@ -60,6 +63,7 @@ public final class FieldIndexWriter {
         self.lengths = []
         mappedLengths = lengths
         mappedView = Self.nativeView(of: lengths)
+        compactLengths = mappedView.map { CompactLengths($0) }
         averageLength = lengths.averageLength
         files.append(lengthsFile)
         let files = try Self.openTextFiles(directory: directory, field: field)
@@ -86,6 +90,7 @@ public final class FieldIndexWriter {
         lengths = whole.lengths
         mappedLengths = whole.mappedLengths
         mappedView = whole.mappedView
+        compactLengths = whole.compactLengths
         averageLength = whole.averageLength
         (self.dictionary, self.postings, self.positions) = (dictionary, postings, positions)
         indexFiles = nil
@@ -114,6 +119,7 @@ public final class FieldIndexWriter {
         lengths = []
         mappedLengths = nil
         mappedView = nil
+        compactLengths = nil
         averageLength = 0
         let dictionary = try TermDictionaryWriter(path: "\(directory)/\(IndexFiles.terms(field))")
         let postings = try ContainerWriter(path: "\(directory)/\(IndexFiles.postings(field))", kind: FileKind.postings)
@@ -243,10 +249,12 @@ public final class FieldIndexWriter {
         guard let positions else {
             throw CorpusIndexError.invalidArgument("field \(field) is a keyword field: run postings carry positions")
         }
+        let compact = compactLengths?.values
         func encode(_ lengthBuffer: UnsafeBufferPointer<UInt32>) throws -> Int {
             try encoder.appendRunPostings(
                 bytes, base: base, runDocumentCount: runDocumentCount, previousDocument: &previousDocument,
-                documentCount: documentCount, lengths: lengthBuffer, averageLength: averageLength, file: file())
+                documentCount: documentCount, lengths: lengthBuffer, compactLengths: compact,
+                averageLength: averageLength, file: file())
         }
         if let mappedView {
             termDocumentCount += try encode(mappedView)

@@ -253,3 +253,45 @@ struct WordEncoderReferenceTests {
         if length >= 1_000_000 { #expect(built.count == WordTable.maxWords) }
     }
 }
+
+/// `WordCounter.top`'s selection (quickselect, then a sort of the keys that can be chosen) against sorting
+/// everything.
+@Suite("Word counter selection")
+struct WordCounterSelectionTests {
+    @Test("k-th largest equals the sorted order's, every k", arguments: [1, 2, 3, 10, 257])
+    func kthLargest(count: Int) {
+        var rng = SplitMix64(seed: UInt64(count))
+        let keys = Set((0..<count).map { _ in rng.next() % UInt64(4 * count) }).sorted().shuffled(using: &rng)
+        let sorted = keys.sorted(by: >)
+        for k in 1...keys.count {
+            var work = keys
+            #expect(WordCounter.kthLargest(&work, k) == sorted[k - 1])
+            #expect(work.sorted() == keys.sorted())
+        }
+    }
+
+    @Test("top k of words with many tied scores", arguments: [1, 5, 64, 300, 2000])
+    func topMatchesFullSort(k: Int) {
+        var rng = SplitMix64(seed: UInt64(k) &* 31)
+        // 1,000 distinct words of 2...6 letters from a 3-letter alphabet, scores from few values (many ties).
+        var seen = Set<[UInt8]>()
+        var bytes: [UInt8] = []
+        var words: [WordCounter.Word] = []
+        while words.count < 1_000 {
+            let w = (0..<(2 + Int(rng.next() % 5))).map { _ in UInt8(0x61 + rng.next() % 3) }
+            guard seen.insert(w).inserted else { continue }
+            let count = UInt64(1 + rng.next() % 4)
+            words.append(WordCounter.Word(packed: UInt64(bytes.count + 1) | UInt64(w.count) << 32 | count << 40))
+            bytes += w
+        }
+        bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress!
+            func text(_ w: WordCounter.Word) -> [UInt8] { Array(bytes[w.offset..<(w.offset + w.length)]) }
+            let score = { (w: WordCounter.Word) in w.count * (w.length - 1) }
+            let expected = words.sorted { a, b in
+                score(a) != score(b) ? score(a) > score(b) : text(a).lexicographicallyPrecedes(text(b))
+            }.prefix(k)
+            #expect(WordCounter.top(k, of: words, base: base, score: score) == Array(expected))
+        }
+    }
+}

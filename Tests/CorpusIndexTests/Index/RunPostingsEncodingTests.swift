@@ -63,16 +63,25 @@ import Testing
         return (bytes, starts)
     }
 
-    func writer(_ dir: String, lengths: [UInt32]) throws -> FieldIndexWriter {
-        let writer = try lengths.withUnsafeBufferPointer {
-            try FieldIndexWriter(directory: dir, field: "body", documentCount: Self.documentCount, fieldLengths: $0)
+    /// A body writer over `lengths`: copied in, or (`mapped`) read from the written lengths file, as the build
+    /// does (then the merge path reads them in 16 bits, lengths from 65535 on through the escape).
+    func writer(_ dir: String, lengths: [UInt32], mapped: Bool = false) throws -> FieldIndexWriter {
+        let writer = try lengths.withUnsafeBufferPointer { lengths in
+            guard mapped else {
+                return try FieldIndexWriter(directory: dir, field: "body", documentCount: Self.documentCount, fieldLengths: lengths)
+            }
+            let path = "\(dir)/\(IndexFiles.lengths("body"))"
+            let file = try FieldLengths.write(path: path, lengths: lengths)
+            return try FieldIndexWriter(
+                directory: dir, field: "body", lengths: try FieldLengths(path: path, documentCount: Self.documentCount),
+                lengthsFile: file)
         }
         writer.positionsDrainBytes = 100
         return writer
     }
 
-    @Test(arguments: [1, 4, 29])
-    func runPostingsGiveTheFilesOfTheDecodedLists(runCount: Int) throws {
+    @Test(arguments: [1, 4, 29], [false, true])
+    func runPostingsGiveTheFilesOfTheDecodedLists(runCount: Int, mapped: Bool) throws {
         let (terms, lengths) = Self.corpus(seed: 3)
         let expected = try TemporaryDirectory()
         let got = try TemporaryDirectory()
@@ -89,7 +98,8 @@ import Testing
         }
         _ = try whole.finish()
 
-        let streamed = try writer(got.path, lengths: lengths)
+        #expect(lengths.contains { $0 > 65535 }, "the 16-bit lengths' escape is not exercised")
+        let streamed = try writer(got.path, lengths: lengths, mapped: mapped)
         var random = SplitMix64(seed: 17)
         // Consecutive runs of random sizes; each run's bytes handed over in pieces cut at document starts.
         var bounds = (1..<runCount).map { _ in UInt32(random.next() % UInt64(Self.documentCount)) }.sorted()
@@ -123,6 +133,35 @@ import Testing
             let a = FileManager.default.contents(atPath: expected.path + "/" + name)
             let b = FileManager.default.contents(atPath: got.path + "/" + name)
             #expect(a != nil && a == b, "\(name) differs")
+        }
+    }
+
+    /// The word-at-a-time count of a document's position varints equals a byte-by-byte count, wherever the
+    /// terminator falls relative to 8-byte words and the end of the bytes, and with 0x01 bytes past it (which the
+    /// zero-byte test can mark too).
+    @Test func positionCountingMatchesABytewiseCount() {
+        var random = SplitMix64(seed: 23)
+        for _ in 0..<5000 {
+            let length = 1 + Int(random.next() % 40)
+            var bytes = (0..<length).map { _ -> UInt8 in
+                switch random.next() % 6 {
+                case 0: return 0x80 | UInt8(truncatingIfNeeded: random.next())
+                case 1: return 1
+                default: return UInt8(1 + random.next() % 127)
+                }
+            }
+            if random.next() % 3 != 0 { bytes[Int(random.next() % UInt64(length))] = 0 }
+            let start = Int(random.next() % UInt64(length))
+            var expected: (count: UInt32, end: Int)? = nil
+            var count: UInt32 = 0
+            for j in start..<length {
+                if bytes[j] == 0 { expected = (count, j + 1); break }
+                if bytes[j] < 0x80 { count += 1 }
+            }
+            var i = start
+            let got = bytes.withUnsafeBufferPointer { PostingListEncoder.countPositions($0.baseAddress!, count: length, at: &i) }
+            #expect(got == expected?.count)
+            if let expected { #expect(i == expected.end) }
         }
     }
 
