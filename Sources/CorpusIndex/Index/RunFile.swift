@@ -109,7 +109,7 @@ enum RunFile {
                         inTarget.toggle()
                     }
                 }
-                if inTarget { a.update(fromContentsOf: b) }
+                if inTarget { _ = a.update(fromContentsOf: b) }
                 _ = source
                 _ = target
             }

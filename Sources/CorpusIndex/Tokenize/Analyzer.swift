@@ -56,7 +56,7 @@ public enum Analyzer {
         var scratch = TokenScratch()
         var result: [String] = []
         let utf8 = Array(text.utf8)
-        utf8.withUnsafeBytes { raw in
+        _ = utf8.withUnsafeBytes { raw in
             forEachToken(in: raw, scratch: &scratch) { token, _, _ in
                 result.append(String(decoding: token, as: UTF8.self))
             }
