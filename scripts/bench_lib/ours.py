@@ -47,16 +47,50 @@ def stats(ci, index_dir):
     return json.loads(proc.stdout)
 
 
+def root_sources():
+    """The root package's Swift source files (paths relative to the repository), sorted."""
+    files = []
+    for top, _, names in os.walk(os.path.join(common.ROOT, "Sources")):
+        files += [os.path.relpath(os.path.join(top, n), common.ROOT) for n in names if n.endswith(".swift")]
+    return sorted(files)
+
+
+def refresh_build_plan():
+    """SwiftPM keeps the benchmark package's build plan for its path dependency (this repository) until the
+    benchmark package's manifest changes: a source file added to or removed from the root package is not seen,
+    so the tool would be linked from stale objects (measuring old code) or fail on a deleted file. When the root
+    package's list of source files differs from the one recorded at the last build, touch the benchmark
+    package's manifest so that the plan is made anew. Returns the listing to record after a good build."""
+    listing = "\n".join(root_sources()) + "\n"
+    stamp = os.path.join(BENCH_PKG, ".build", "root-sources.txt")
+    try:
+        with open(stamp) as f:
+            same = f.read() == listing
+    except OSError:
+        same = False
+    if not same:
+        os.utime(os.path.join(BENCH_PKG, "Package.swift"))
+    return stamp, listing
+
+
 def latency_tool():
     """The in-process query-latency tool from the benchmark package (built on demand), or None."""
     if not os.path.exists(os.path.join(BENCH_PKG, "Tools", "query-latency", "main.swift")):
         return None
+    stamp, listing = refresh_build_plan()
     log("swift build -c release --product query-latency (Benchmarks package; the first build takes minutes)")
-    proc = subprocess.run(["swift", "build", "-c", "release", "--product", "query-latency"], cwd=BENCH_PKG,
-                          capture_output=True, text=True)
+    command = ["swift", "build", "-c", "release", "--product", "query-latency"]
+    proc = subprocess.run(command, cwd=BENCH_PKG, capture_output=True, text=True)
+    if proc.returncode != 0:
+        # Once more with a fresh plan (a stale one names files that no longer exist).
+        os.utime(os.path.join(BENCH_PKG, "Package.swift"))
+        proc = subprocess.run(command, cwd=BENCH_PKG, capture_output=True, text=True)
     if proc.returncode != 0:
         log("query-latency tool does not build yet; using the CLI fallback\n" + proc.stderr[-1500:])
         return None
+    os.makedirs(os.path.dirname(stamp), exist_ok=True)
+    with open(stamp, "w") as f:
+        f.write(listing)
     bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=BENCH_PKG,
                              capture_output=True, text=True).stdout.strip()
     path = os.path.join(bin_dir, "query-latency")
