@@ -19,7 +19,7 @@ import Testing
         var scratch = TokenScratch(capacity: 1)
         let text = Array("  a long-token" .utf8) + Array(repeating: UInt8(ascii: "x"), count: 1000)
         var seen: [(String, Range<Int>, Int)] = []
-        text.withUnsafeBytes { raw in
+        _ = text.withUnsafeBytes { raw in
             Analyzer.forEachToken(in: raw, scratch: &scratch) { token, range, position in
                 seen.append((String(decoding: token, as: UTF8.self), range, position))
             }

@@ -17,7 +17,7 @@ import Testing
     func analyzerTokens(_ text: [UInt8]) -> [(Int, Int, [UInt8])] {
         var scratch = TokenScratch()
         var found: [(Int, Int, [UInt8])] = []
-        text.withUnsafeBytes { raw in
+        _ = text.withUnsafeBytes { raw in
             Analyzer.forEachToken(in: raw, scratch: &scratch) { token, range, _ in
                 found.append((range.lowerBound, range.upperBound, Array(token)))
             }
