@@ -31,41 +31,13 @@ final class ContextCounter: @unchecked Sendable {
     func add(_ input: UnsafeRawBufferPointer) {
         guard input.count > 0 else { return }
         let src = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let n = input.count
-        var previous = ContextTable.none
-        var beforePrevious = ContextTable.none
-        var run = ContextTable.RawRun()
-        var i = 0
-        while i < n {
-            let b = src[i]
-            if b < 0x80 {
-                run.add(b)
-                i += 1
-                continue
+        ContextTable.forEachWord(in: src, count: input.count) { _, _ in
+        } word: { c, previous, beforePrevious in
+            guard previous != ContextTable.none else { return }
+            order1.append(UInt64(previous) << 14 | UInt64(c))
+            if beforePrevious != ContextTable.none {
+                order2.append(ContextTable.key(previous, beforePrevious) << 14 | UInt64(c))
             }
-            if b == WordTable.escape {
-                run.add(0)
-                run.clean = false
-                i += 2
-                continue
-            }
-            run.end(&previous, &beforePrevious)
-            var c = Int(b) - 0x80
-            if b >= WordTable.twoByteLead {
-                precondition(i + 1 < n, "a cut-off two-byte code in word-coded input")
-                c = WordTable.twoByteCode(lead: b, next: src[i + 1])
-                i += 2
-            } else {
-                i += 1
-            }
-            if previous != ContextTable.none {
-                order1.append(UInt64(previous) << 14 | UInt64(c))
-                if beforePrevious != ContextTable.none {
-                    order2.append(ContextTable.key(previous, beforePrevious) << 14 | UInt64(c))
-                }
-            }
-            beforePrevious = previous
-            previous = UInt32(c)
         }
     }
 

@@ -30,6 +30,49 @@ extension ContextTable {
         }
     }
 
+    /// Walks a word-coded block (a valid `WordTable` transform: what `WordTable.encode` writes) as the transform
+    /// and the counting see it: `literal(i, length)` for each plain byte (length 1) or escape pair (length 2) at
+    /// `src[i]`, `word(c, previous, beforePrevious)` for each word code `c` with the context before it. The
+    /// context state is updated after each word and at the end of each raw run.
+    @inline(__always)
+    static func forEachWord(
+        in src: UnsafePointer<UInt8>, count n: Int, literal: (Int, Int) -> Void, word: (Int, UInt32, UInt32) -> Void
+    ) {
+        var previous = none
+        var beforePrevious = none
+        var run = RawRun()
+        var i = 0
+        while i < n {
+            let b = src[i]
+            if b < 0x80 {
+                literal(i, 1)
+                run.add(b)
+                i += 1
+                continue
+            }
+            if b == WordTable.escape {
+                precondition(i + 1 < n, "a cut-off escape in word-coded input")
+                literal(i, 2)
+                run.add(0)
+                run.clean = false
+                i += 2
+                continue
+            }
+            run.end(&previous, &beforePrevious)
+            var c = Int(b) - 0x80
+            if b >= WordTable.twoByteLead {
+                precondition(i + 1 < n, "a cut-off two-byte code in word-coded input")
+                c = WordTable.twoByteCode(lead: b, next: src[i + 1])
+                i += 2
+            } else {
+                i += 1
+            }
+            word(c, previous, beforePrevious)
+            beforePrevious = previous
+            previous = UInt32(c)
+        }
+    }
+
     /// Writes code `c`'s word-table bytes (the encoder's `EncoderSlots.variant(ofCode:)`: one byte `0x80 + c`
     /// below 64, else two) at `out`. - Returns: bytes.
     @inline(__always)
@@ -48,41 +91,13 @@ extension ContextTable {
         guard input.count > 0 else { return 0 }
         let src = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let n = input.count
         return withLookup { lookup in
-            var previous = Self.none
-            var beforePrevious = Self.none
-            var run = RawRun()
-            var i = 0
             var o = 0
-            while i < n {
-                let b = src[i]
-                if b < 0x80 {
-                    out[o] = b
-                    o += 1
-                    i += 1
-                    run.add(b)
-                    continue
-                }
-                if b == WordTable.escape {
-                    precondition(i + 1 < n, "a cut-off escape in word-coded input")
-                    out[o] = b
-                    out[o + 1] = src[i + 1]
-                    o += 2
-                    i += 2
-                    run.add(0)
-                    run.clean = false
-                    continue
-                }
-                run.end(&previous, &beforePrevious)
-                var c = Int(b) - 0x80
-                if b >= WordTable.twoByteLead {
-                    precondition(i + 1 < n, "a cut-off two-byte code in word-coded input")
-                    c = WordTable.twoByteCode(lead: b, next: src[i + 1])
-                    i += 2
-                } else {
-                    i += 1
-                }
+            Self.forEachWord(in: src, count: input.count) { i, length in
+                out[o] = src[i]
+                if length == 2 { out[o + 1] = src[i + 1] }
+                o += length
+            } word: { c, previous, beforePrevious in
                 let l = lookup.list(previous, beforePrevious)
                 let rank = l != 0 ? lookup.rank(of: c, in: l) : -1
                 if rank >= 0 {
@@ -95,8 +110,6 @@ extension ContextTable {
                 } else {
                     o += Self.putCode(c, out + o)
                 }
-                beforePrevious = previous
-                previous = UInt32(c)
             }
             return o
         }
