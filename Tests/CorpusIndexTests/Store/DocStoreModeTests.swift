@@ -272,21 +272,7 @@ struct DocStoreModeTests {
             ("DDIC", { bytes, ddic in bytes[ddic.lowerBound] &+= 1 }),  // one dictionary more than tables
             ("DDIC", { bytes, ddic in bytes[ddic.lowerBound + 4] = 0xFF }),  // the first offset out of place
         ]
-        for (section, damage) in damages {
-            let copy = TestDirectory()
-            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
-                try FileManager.default.copyItem(atPath: "\(dir.path)/\(name)", toPath: "\(copy.path)/\(name)")
-            }
-            try StructuralCorruptionTests.rewrite(copy.path, IndexFiles.documentStore) { bytes, layout in
-                damage(&bytes, layout.sections.first { $0.name == DocStoreWriter.dictionariesSection }!.range)
-            }
-            #expect {
-                _ = try IndexReader(path: copy.path).verify()
-            } throws: { error in
-                guard case .corrupt(let f, let s, _) = error as? CorpusIndexError else { return false }
-                return f == IndexFiles.documentStore && s == section
-            }
-        }
+        try Self.expectVerifyReports(damages, in: DocStoreWriter.dictionariesSection, of: dir, exact: true)
     }
 
     /// Context tables per segment (zlib's default): each segment's table is chosen from its first blocks, the
@@ -339,21 +325,7 @@ struct DocStoreModeTests {
             ("DCTX", { bytes, dctx in bytes[dctx.lowerBound] &+= 1 }),  // one table more than word tables
             ("DCTX", { bytes, dctx in bytes[dctx.lowerBound + 4] = 0xFF }),  // the first offset out of place
         ]
-        for (section, damage) in damages {
-            let copy = TestDirectory()
-            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
-                try FileManager.default.copyItem(atPath: "\(dir.path)/\(name)", toPath: "\(copy.path)/\(name)")
-            }
-            try StructuralCorruptionTests.rewrite(copy.path, IndexFiles.documentStore) { bytes, layout in
-                damage(&bytes, layout.sections.first { $0.name == DocStoreWriter.contextsSection }!.range)
-            }
-            #expect {
-                _ = try IndexReader(path: copy.path).verify()
-            } throws: { error in
-                guard case .corrupt(let f, let s, _) = error as? CorpusIndexError else { return false }
-                return f == IndexFiles.documentStore && s.hasPrefix(section)
-            }
-        }
+        try Self.expectVerifyReports(damages, in: DocStoreWriter.contextsSection, of: dir, exact: false)
     }
 
     /// Header fields that do not fit: an unknown level or transform, or a transform without its DWRD section.
@@ -376,4 +348,30 @@ struct DocStoreModeTests {
 
 extension DocStoreOptions: CustomTestStringConvertible {
     public var testDescription: String { label }
+}
+
+extension DocStoreModeTests {
+    /// For each damage: a copy of the index at `dir` whose document-store section `target` is damaged must fail
+    /// `verify` with `.corrupt` naming the document store and the damage's section (equal to it, or starting
+    /// with it when not `exact`).
+    static func expectVerifyReports(
+        _ damages: [(section: String, damage: (inout [UInt8], Range<Int>) -> Void)], in target: FourCC,
+        of dir: TestDirectory, exact: Bool
+    ) throws {
+        for (section, damage) in damages {
+            let copy = TestDirectory()
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+                try FileManager.default.copyItem(atPath: "\(dir.path)/\(name)", toPath: "\(copy.path)/\(name)")
+            }
+            try StructuralCorruptionTests.rewrite(copy.path, IndexFiles.documentStore) { bytes, layout in
+                damage(&bytes, layout.sections.first { $0.name == target }!.range)
+            }
+            #expect {
+                _ = try IndexReader(path: copy.path).verify()
+            } throws: { error in
+                guard case .corrupt(let f, let s, _) = error as? CorpusIndexError else { return false }
+                return f == IndexFiles.documentStore && (exact ? s == section : s.hasPrefix(section))
+            }
+        }
+    }
 }
