@@ -177,6 +177,41 @@ public enum PatchedBlock {
         return offset + size
     }
 
+    /// The value at `index` of the block of `count` values at `offset` of `input`, decoding only it: its low bits
+    /// from the packed stream, its high bits if `index` is among the exceptions. `nil` if the header is bad or
+    /// the block runs past `input` (the exception list is not checked beyond what the lookup reads).
+    @inlinable
+    public static func value(_ input: UnsafeRawBufferPointer, at offset: Int, count: Int, index: Int) -> UInt32? {
+        guard index >= 0, index < count, count <= 128, encodedSize(input, at: offset, count: count) != nil else { return nil }
+        let b = Int(input[offset])
+        let e = Int(input[offset + 1])
+        let packedStart = offset + (e > 0 ? 3 : 2)
+        let packedEnd = packedStart + (count * b + 7) >> 3
+        var low: UInt64 = 0
+        if b > 0 {
+            // The value's bits start in byte `bit / 8` and span at most 5 bytes (b <= 32, shift <= 7).
+            let bit = index * b
+            let first = packedStart + bit >> 3
+            let bytes = min(packedEnd - first, 5)
+            for j in 0..<bytes { low |= UInt64(input[first + j]) << UInt64(8 * j) }
+            low = (low >> UInt64(bit & 7)) & ((1 << UInt64(b)) - 1)
+        }
+        guard e > 0 else { return UInt32(truncatingIfNeeded: low) }
+        // Exceptions: their increasing indexes, then their high bits.
+        let h = Int(input[offset + 2])
+        let highBytes = (h + 7) >> 3
+        for k in 0..<e {
+            let i = Int(input[packedEnd + k])
+            if i < index { continue }
+            guard i == index else { break }
+            var high: UInt64 = 0
+            let at = packedEnd + e + k * highBytes
+            for j in 0..<highBytes { high |= UInt64(input[at + j]) << UInt64(8 * j) }
+            return UInt32(truncatingIfNeeded: low | high << UInt64(b))
+        }
+        return UInt32(truncatingIfNeeded: low)
+    }
+
     /// Unpacks the first bits of a block from `byteCount` bytes, copied into a zeroed 128-value block first.
     @usableFromInline
     static func unpackPartial(

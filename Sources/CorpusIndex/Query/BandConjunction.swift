@@ -44,7 +44,7 @@ extension QueryEngine {
         var c = 0
         var nextCandidate = merged.count > 0 ? merged.docs[0] : noMoreDocs
         var d = leader.next()
-        documents: while d != noMoreDocs {
+        while d != noMoreDocs {
             while nextCandidate < d {
                 c += 1
                 nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
@@ -74,13 +74,14 @@ extension QueryEngine {
                 let o = others[t]
                 t += 1
                 if parts[o] >= 0 { continue }
-                let e = scorers[o].advance(to: d)
-                if e != d {
-                    // Not in term o's postings: neither is any lead document before `e`.
-                    d = e == noMoreDocs ? noMoreDocs : leader.advance(to: e)
-                    continue documents
+                // Random access (a bit test in a dense block, else the block decoded).
+                let f = scorers[o].probeFrequency(d)
+                if f == 0 {
+                    // Not in term o's postings: no match.
+                    viable = false
+                    break
                 }
-                parts[o] = scorers[o].currentScore(d, source)
+                parts[o] = scorers[o].score(freq: f, d, source)
                 bound += parts[o] - missing[o]
                 if collector.prunes && bound * slack <= theta { viable = false }
             }

@@ -399,9 +399,35 @@ public final class PostingCursor {
                 let mid = (low + high) >> 1
                 if skipLast[mid] < target { low = mid + 1 } else { high = mid }
             }
+            let start = low == 0 ? dataStart : dataStart + skipEnd[low - 1]
+            if blockSize(low) >= PatchedBlock.smallestPartialBlock && start < data.count && data[start] == DenseDocBlock.marker {
+                return try denseFrequency(block: low, start: start, target)
+            }
             try decode(block: low)
         }
         return Self.find(target, docs: docBuffer, freqs: freqBuffer, count: blockDocs)
+    }
+
+    /// The number of documents in block `b`.
+    @inline(__always) private func blockSize(_ b: Int) -> Int { b < blockCount - 1 ? 128 : count - 128 * (blockCount - 1) }
+
+    /// `probeFrequency` in the dense block `b` (of a list with a skip table, starting at byte `start`), without
+    /// decoding it or moving the cursor: a bit test, and on a hit the rank of the bit and the one frequency at it.
+    private func denseFrequency(block b: Int, start: Int, _ target: UInt32) throws -> UInt32 {
+        let end = dataStart + skipEnd[b]
+        guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
+        let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
+        let first: UInt32 = b == 0 ? 0 : skipLast[b - 1] &+ 1
+        let last = skipLast[b]
+        let n = blockSize(b)
+        guard let rank = DenseDocBlock.rank(region, at: 0, first: first, last: last, of: target) else {
+            throw corrupt("dense block \(b) is truncated or does not end at doc \(last)")
+        }
+        guard rank >= 0 else { return 0 }
+        guard rank < n,
+            let f = PatchedBlock.value(region, at: DenseDocBlock.byteCount(span: last &- first &+ 1), count: n, index: rank)
+        else { throw corrupt("dense block \(b) holds more than \(n) documents or its frequencies are malformed") }
+        return f &+ 1
     }
 
     /// The frequency of `target` among the `count` increasing `docs`, 0 if absent (binary search).
@@ -481,16 +507,29 @@ public final class PostingCursor {
         var sum = UInt64(base)
         var zeroDelta = false
         if n >= PatchedBlock.smallestPartialBlock {
-            guard let afterDocs = PatchedBlock.decode(region, at: 0, count: n, into: docBuffer),
-                let afterFreqs = PatchedBlock.decode(region, at: afterDocs, count: n, into: freqBuffer)
-            else { throw corrupt("block \(b) is truncated or malformed") }
-            consumedEnd = start + afterFreqs
-            // Gaps checked and summed in one vectorisable pass; only a list's very first gap may be 0.
-            if let total = Delta.decodeIncreasing(docBuffer, count: n, base: base, firstMayBeZero: b == 0) {
-                sum = total
+            let afterDocs: Int
+            if region.count > 0 && region[0] == DenseDocBlock.marker {
+                // A bitmap from the first id the block may hold: 0 in the first block, else after the last block's.
+                guard let after = DenseDocBlock.decode(region, at: 0, count: n, first: b == 0 ? 0 : base &+ 1, into: docBuffer)
+                else { throw corrupt("dense block \(b) is truncated or malformed") }
+                afterDocs = after
+                sum = UInt64(docBuffer[n - 1])
             } else {
-                zeroDelta = true
+                guard let after = PatchedBlock.decode(region, at: 0, count: n, into: docBuffer) else {
+                    throw corrupt("block \(b) is truncated or malformed")
+                }
+                afterDocs = after
+                // Gaps checked and summed in one vectorisable pass; only a list's very first gap may be 0.
+                if let total = Delta.decodeIncreasing(docBuffer, count: n, base: base, firstMayBeZero: b == 0) {
+                    sum = total
+                } else {
+                    zeroDelta = true
+                }
             }
+            guard let afterFreqs = PatchedBlock.decode(region, at: afterDocs, count: n, into: freqBuffer) else {
+                throw corrupt("block \(b) is truncated or malformed")
+            }
+            consumedEnd = start + afterFreqs
             for i in 0..<n { freqBuffer[i] &+= 1 }
         } else {
             var offset = 0

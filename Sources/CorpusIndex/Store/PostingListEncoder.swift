@@ -278,6 +278,12 @@ struct PostingListEncoder {
         if count >= PatchedBlock.smallestPartialBlock {
             data.reserve(PatchedBlock.maxEncodedSize + PatchedBlock.encodingRoom)
             var written = PatchedBlock.encode(block.deltas, count: count, to: data.end)
+            // The doc ids as a bitmap instead when that takes no more bytes (dense blocks: common terms).
+            let span = blocksInList == 0 ? previousDoc &+ 1 : previousDoc &- previousBlockLastDoc
+            if DenseDocBlock.byteCount(span: span) <= written {
+                written = DenseDocBlock.encode(
+                    deltas: block.deltas, count: count, offset: blocksInList == 0 ? 0 : 1, to: data.end)
+            }
             written += PatchedBlock.encode(block.frequencies, count: count, to: data.end + written)
             data.advance(by: written)
         } else {
