@@ -99,14 +99,28 @@ extension QueryEngine {
             }
             let now = collector.threshold
             if limitsTheta == -.infinity || now - limitsTheta > 1e-3 * abs(now) {
-                Self.lengthLimits(leader.weight, above: now / slack - othersFloor, into: limits)
+                Self.lengthLimits(leader.weight, theta: now, othersFloor: othersFloor, into: limits)
                 limitsTheta = now
             }
             while nextCandidate <= d {
                 c += 1
                 nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
             }
-            d = leader.next(lengthAtMost: limits, count: Self.lengthLimitCount, upTo: nextCandidate &- 1)
+            while true {
+                d = leader.next(lengthAtMost: limits, count: Self.lengthLimitCount, upTo: nextCandidate &- 1)
+                guard d != noMoreDocs, d > nextCandidate else { break }
+                // Stopped past candidates the lead does not hold (no match): pass them, and go on scanning
+                // unless this document is a candidate too or passes the length limits itself.
+                while nextCandidate < d {
+                    c += 1
+                    nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
+                }
+                if d == nextCandidate
+                    || leader.fieldLength(d, source) <= limits[Int(min(leader.freq, UInt32(Self.lengthLimitCount - 1)))]
+                {
+                    break
+                }
+            }
         }
         return collector
     }
@@ -114,13 +128,24 @@ extension QueryEngine {
     /// Entries of a `lengthLimits` table: frequencies from `lengthLimitCount - 1` on share the last (no limit).
     static var lengthLimitCount: Int { 64 }
 
-    /// Per frequency `tf` (1 ..< `lengthLimitCount - 1`), the largest field length at which the term's score
-    /// could still exceed `above`, with two tokens to spare for rounding (a prefilter: what passes is scored
-    /// exactly); no limit for the last entry, or when `above` is not positive.
-    static func lengthLimits(_ w: BM25, above: Double, into limits: UnsafeMutablePointer<UInt32>) {
+    /// Per frequency `tf` (1 ..< `lengthLimitCount - 1`), the largest field length at which a document passes
+    /// the band pass's first test, `(w.score(tf, length) + othersFloor) * slack > theta` (the same arithmetic,
+    /// so the scan stops on no document that test would drop): 0 when none does (no document of length 0 holds
+    /// the term); no limit for the last entry, or when every length passes. The score falls as the length grows,
+    /// so the limit is found from the closed form and settled by evaluating the test next to it (where that does
+    /// not settle within a few steps the limit errs high, up to none: a prefilter may let through what the test
+    /// then drops, never the other way round).
+    static func lengthLimits(
+        _ w: BM25, theta: Double, othersFloor: Double, into limits: UnsafeMutablePointer<UInt32>
+    ) {
         let n = lengthLimitCount
+        let slack = Self.slack
+        let above = theta / slack - othersFloor
         limits[0] = 0
         limits[n - 1] = .max
+        @inline(__always) func passes(_ tf: UInt32, _ length: UInt32) -> Bool {
+            (w.score(tf: tf, fieldLength: length) + othersFloor) * slack > theta
+        }
         for tf in 1..<(n - 1) {
             guard above > 0 else {
                 limits[tf] = .max
@@ -128,8 +153,31 @@ extension QueryEngine {
             }
             // score = scale·tf / (tf + lengthFree + perLength·len) > above  ⇔  len < (scale·tf/above − tf − lengthFree) / perLength
             let t = Double(tf)
-            let length = (w.scale * t / above - t - w.lengthFree) / w.perLength + 2
-            limits[tf] = length <= 0 ? 0 : (length >= Double(UInt32.max) ? .max : UInt32(length))
+            let closed = (w.scale * t / above - t - w.lengthFree) / w.perLength
+            guard closed < Double(UInt32.max - 64) else {
+                limits[tf] = .max
+                continue
+            }
+            var length: UInt32 = closed <= 0 ? 0 : UInt32(closed)
+            let f = UInt32(tf)
+            var steps = 0
+            if passes(f, length) {
+                while passes(f, length + 1) {
+                    length += 1
+                    steps += 1
+                    if steps == 8 {
+                        length = .max
+                        break
+                    }
+                }
+            } else {
+                // Every length from here up fails; unsettled, the lengths below stay in (a looser limit).
+                while length > 0 && steps < 8 && !passes(f, length) {
+                    length -= 1
+                    steps += 1
+                }
+            }
+            limits[tf] = length
         }
     }
 }
