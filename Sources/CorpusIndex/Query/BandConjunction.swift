@@ -18,10 +18,14 @@ extension QueryEngine {
     /// `score(_:_:)` does, and ties resolve by doc id whatever the order of offers (`TopKCollector`).
     ///
     /// - Parameters:
-    ///   - scorers: the terms' scorers over fresh cursors (the lead's walked forward, the others probed).
+    ///   - scorers: the terms' scorers over fresh cursors (the lead's is walked forward).
+    ///   - probing: the same terms' scorers over the cursors the candidates were probed with (random access
+    ///     only; their skip tables are decoded already).
     ///   - merged: the documents of the terms' top-scoring lists, in doc-id order (passed over).
     ///   - collector: the exact top k among `merged`'s documents; on return, among all matches.
-    func collectBandConjunction(_ scorers: [Scorer], _ merged: TopListCandidates, into collector: inout TopKCollector) {
+    func collectBandConjunction(
+        _ scorers: [Scorer], probing: [Scorer], _ merged: TopListCandidates, into collector: inout TopKCollector
+    ) {
         let m = scorers.count
         guard m > 0 else { return }
         let slack = Self.slack
@@ -59,7 +63,7 @@ extension QueryEngine {
                     && merged.tightenMissing(d, conjunctive: true, scorers, source, parts: parts, into: missing, bound: &bound)
                     && !(collector.prunes && bound * slack <= theta)
                 for o in others where viable {
-                    let f = scorers[o].probeFrequency(d)
+                    let f = probing[o].probeFrequency(d)
                     if f == 0 {
                         // Not in term o's postings: no match.
                         viable = false

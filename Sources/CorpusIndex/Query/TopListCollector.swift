@@ -120,7 +120,7 @@ extension QueryEngine {
             // the k-th score is the lists' best before the band pass looks beyond them.
             for c in 0..<merged.count where !settled[c] { settle(c) }
             if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true) }
-            withExtendedLifetime(set) { collectBandConjunction(set.scorers, merged, into: &collector) }
+            withExtendedLifetime(set) { collectBandConjunction(set.scorers, probing: scorers, merged, into: &collector) }
             return (collector, true)
         }
         return (collector, false)
