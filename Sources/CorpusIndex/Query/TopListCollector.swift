@@ -35,8 +35,11 @@ extension QueryEngine {
     /// is passed over only if its bound, with room for rounding, is below the k-th score, and the collector
     /// orders equal scores by doc id whatever the offering order.
     ///
-    /// An AND the lists could not decide goes on with `collectBandConjunction` (its floors bound the terms of
-    /// every document outside the lists), on the scorers `fresh` makes, and is then complete too.
+    /// An AND the lists could not decide first settles the rest of its candidates, in doc-id order: whether the
+    /// document holds every term (probes, rarest term first; a dense block answers with one bit), then its
+    /// exact score. The k-th score is then the lists' best, and `collectBandConjunction` (whose floors bound the
+    /// terms of every document outside the lists) looks only at documents in no list, scanning the rarest term
+    /// over a cursor `fresh` makes; the result is then complete too.
     ///
     /// - Parameters:
     ///   - scorers: the query's scorers, over cursors of their own (probed here, in no doc-id order).
@@ -117,8 +120,27 @@ extension QueryEngine {
         if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true) }
         if conjunctive, let set = fresh() {
             // The rest of the candidates in doc-id order (probes then move forward through each list), so that
-            // the k-th score is the lists' best before the band pass looks beyond them.
-            for c in 0..<merged.count where !settled[c] { settle(c) }
+            // the k-th score is the lists' best before the band pass looks beyond them: first whether the
+            // document holds every term (rarest first; a dense block answers with a bit), then its exact score.
+            let rarestFirst = (0..<m).sorted {
+                (scorers[$0].cursor.documentFrequency, $0) < (scorers[$1].cursor.documentFrequency, $1)
+            }
+            let probed = UnsafeMutablePointer<UInt32>.allocate(capacity: m)
+            defer { probed.deallocate() }
+            members: for c in 0..<merged.count where !settled[c] {
+                let d = merged.docs[c]
+                for t in rarestFirst {
+                    let entry = Int(merged.entries[c &* m &+ t])
+                    probed[t] = entry >= 0 ? merged.freqs[entry] : scorers[t].probeFrequency(d)
+                    if probed[t] == 0 {
+                        collector.countRejected()
+                        continue members
+                    }
+                }
+                var score = 0.0
+                for t in 0..<m { score += scorers[t].score(freq: probed[t], d, source) }
+                collector.offer(ScoredDoc(doc: d, score: score))
+            }
             if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true) }
             withExtendedLifetime(set) { collectBandConjunction(set.scorers, probing: scorers, merged, into: &collector) }
             return (collector, true)
