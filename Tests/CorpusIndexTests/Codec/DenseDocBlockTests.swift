@@ -65,18 +65,20 @@ struct DenseDocBlockTests {
         return all
     }
 
-    /// The encoder's bytes for `c`, written after `prefix` bytes of 0xEE.
+    /// The encoder's bytes for `c`, written after `prefix` bytes of 0xEE. The encoder must write the format's
+    /// size and nothing past it (16 bytes of room are checked).
     static func encode(_ c: Case, prefix: Int = 0) -> [UInt8] {
         let deltas = c.deltas
         let size = 2 + Int(c.last - c.first) / 8
-        var out = [UInt8](repeating: 0xEE, count: prefix + size)
+        var out = [UInt8](repeating: 0xEE, count: prefix + size + 16)
         let written = deltas.withUnsafeBufferPointer { d in
             out.withUnsafeMutableBytes {
                 DenseDocBlock.encode(deltas: d.baseAddress!, count: d.count, offset: c.offset, to: $0.baseAddress! + prefix)
             }
         }
         #expect(written == size)
-        return out
+        #expect(out[(prefix + size)...].allSatisfy { $0 == 0xEE }, "bytes written past the block")
+        return Array(out[0..<(prefix + size)])
     }
 
     /// `DenseDocBlock.decode` of `count` docs at `offset` of `bytes`: the end it returns and the docs.

@@ -527,6 +527,28 @@ struct DensePostingsTests {
         }
     }
 
+    /// The section's last list (one dense block, no skip table) rewritten so that its last doc is the document
+    /// count, the bitmap grown to reach it: verify and the cursor report the postings file, not a crash or the
+    /// positions.
+    @Test func denseBlockPastTheDocumentCount() throws {
+        let built = try Built()
+        let section = try Self.docsSection(built.directory.path)
+        let field = try IndexReader(path: built.directory.path).field(.body)
+        let (_, info, zulu) = try #require(try Self.layouts(field, built.model, section: section).last)
+        let block = zulu[0]
+        for last in [UInt32(Self.documentCount), UInt32(Self.documentCount + 9)] {
+            let docs = block.docs.dropLast() + [last]
+            var bitmap = [UInt8](repeating: 0, count: 2 + Int(last) / 8)
+            bitmap[0] = 0xFF
+            for d in docs { bitmap[1 + Int(d) / 8] |= 1 << (d % 8) }
+            let dir = try built.copy()
+            try Self.replaceDocsSection(in: dir.path) { Array($0[0..<block.start]) + bitmap + Array($0[block.docsEnd..<block.end]) }
+            StructuralCorruptionTests.expectCorrupt(dir.path, file: IndexFiles.postings("body"), section: "DOCS")
+            let damaged = try FieldIndexReader(directory: dir.path, field: "body", documentCount: Self.documentCount)
+            #expect(throws: CorpusIndexError.self) { _ = try damaged.cursor(info) }
+        }
+    }
+
     /// Rewrites the body postings file with its `DOCS` section transformed (the other sections as they were) and
     /// the manifest's entry updated: a consistent container whose section is shorter or longer.
     static func replaceDocsSection(in dir: String, _ transform: ([UInt8]) -> [UInt8]) throws {
