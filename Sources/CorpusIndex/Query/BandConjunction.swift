@@ -1,30 +1,29 @@
 extension QueryEngine {
     /// Top-k of an AND of terms that all carry top-scoring documents, once the lists could not prove the top k
-    /// alone: one pass over the rarest term's postings (the lead) in which each other term is bounded by what
-    /// its list says rather than by its block maxima.
+    /// alone: one pass over the rarest term's postings (the lead) for the documents in no list, in which each
+    /// other term is bounded by what its list says rather than by its block maxima.
     ///
-    /// A document in no list (`merged`) gets at most its floor from each term, so next to the lead's own exact
-    /// score the others add at most the sum of their floors: unless the lead's contribution beats the k-th score
-    /// minus that sum — a narrow band just below the lead's floor when the lists nearly decided — the document is
-    /// dropped without probing the other terms. The lead's postings are scanned for such documents on their
-    /// decoded frequencies and the field's lengths alone (a length limit per frequency, `lengthLimits`), never
-    /// stopping on the others. A candidate of the lists gets its listed terms' exact contributions instead of
-    /// their floors; for the terms still missing, the floor then gives way to the bound at the document's length
-    /// (`TopListCandidates.tightenMissing`), which drops a document too short to hold one of them outside its
-    /// list. The other terms are probed only for the documents still in the running, largest floor
-    /// first, each probe refining the bound (an overshooting probe moves the lead past the documents it rules
-    /// out). Every match of the AND is in the lead's postings, so with `floor` a score the k-th best reaches (the
-    /// lists' k-th), the result is the exact top k; scores are summed in scorer order, as `score(_:_:)` does.
+    /// The candidates of the lists (`merged`) are settled before this pass (`collectFromTopLists` scores or
+    /// rules out each), so the k-th score is already the lists' best and the pass passes over them. A document
+    /// in no list gets at most its floor from each term, so next to the lead's own exact score the others add at
+    /// most the sum of their floors: unless the lead's contribution beats the k-th score minus that sum — a
+    /// narrow band just below the lead's floor — the document is dropped without probing the other terms. The
+    /// lead's postings are scanned for such documents on their decoded frequencies and the field's lengths
+    /// alone (an exact length limit per frequency, `lengthLimits`), never stopping on the others. For a
+    /// document in the band the floors then give way to the bounds at its length
+    /// (`TopListCandidates.tightenMissing`), which drops a document too short to hold a term outside its list.
+    /// The other terms are probed (random access, `probeFrequency`) only for the documents still in the
+    /// running, largest floor first, each probe refining the bound. Every match of the AND is in the lead's
+    /// postings, so the collector then holds the exact top k; scores are summed in scorer order, as
+    /// `score(_:_:)` does, and ties resolve by doc id whatever the order of offers (`TopKCollector`).
     ///
     /// - Parameters:
-    ///   - scorers: the terms' scorers over fresh cursors (walked forward here).
-    ///   - merged: the documents of the terms' top-scoring lists, with their entries, in doc-id order.
-    func collectBandConjunction(
-        _ scorers: [Scorer], _ merged: TopListCandidates, floor: Double, capacity: Int
-    ) -> TopKCollector {
-        var collector = TopKCollector(capacity: capacity, floor: floor)
+    ///   - scorers: the terms' scorers over fresh cursors (the lead's walked forward, the others probed).
+    ///   - merged: the documents of the terms' top-scoring lists, in doc-id order (passed over).
+    ///   - collector: the exact top k among `merged`'s documents; on return, among all matches.
+    func collectBandConjunction(_ scorers: [Scorer], _ merged: TopListCandidates, into collector: inout TopKCollector) {
         let m = scorers.count
-        guard m > 0 else { return collector }
+        guard m > 0 else { return }
         let slack = Self.slack
         let floors = merged.floors
         var lead = 0
@@ -40,7 +39,7 @@ extension QueryEngine {
             limits.deallocate()
         }
         var limitsTheta = -Double.infinity
-        // The next candidate of the lists after the lead's document.
+        // The next candidate of the lists from the lead's document on.
         var c = 0
         var nextCandidate = merged.count > 0 ? merged.docs[0] : noMoreDocs
         var d = leader.next()
@@ -49,78 +48,70 @@ extension QueryEngine {
                 c += 1
                 nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
             }
-            let theta = collector.threshold
-            let candidate = d == nextCandidate
-            // The lead's exact contribution; the others' from the lists, or their floors.
-            parts[lead] = leader.currentScore(d, source)
-            var bound = parts[lead]
-            if candidate {
-                bound += merged.listedParts(c, doc: d, terms: others, scorers, source, into: parts)
-            } else {
-                bound += othersFloor
+            if d != nextCandidate {
+                let theta = collector.threshold
+                // The lead's exact contribution; the others' floors, then their bounds at the document's length.
+                parts[lead] = leader.currentScore(d, source)
+                var bound = parts[lead] + othersFloor
                 for t in others { parts[t] = -1 }
-            }
-            var viable = true
-            if collector.prunes && bound * slack <= theta {
-                viable = false
-            } else if !merged.tightenMissing(d, conjunctive: true, scorers, source, parts: parts, into: missing, bound: &bound) {
-                // A missing term cannot occur in this document: no match.
-                viable = false
-            } else if collector.prunes && bound * slack <= theta {
-                viable = false
-            }
-            var t = 0
-            while viable && t < others.count {
-                let o = others[t]
-                t += 1
-                if parts[o] >= 0 { continue }
-                // Random access (a bit test in a dense block, else the block decoded).
-                let f = scorers[o].probeFrequency(d)
-                if f == 0 {
-                    // Not in term o's postings: no match.
-                    viable = false
-                    break
+                // `tightenMissing` is false when a missing term cannot occur in this document: no match.
+                var viable = !(collector.prunes && bound * slack <= theta)
+                    && merged.tightenMissing(d, conjunctive: true, scorers, source, parts: parts, into: missing, bound: &bound)
+                    && !(collector.prunes && bound * slack <= theta)
+                for o in others where viable {
+                    let f = scorers[o].probeFrequency(d)
+                    if f == 0 {
+                        // Not in term o's postings: no match.
+                        viable = false
+                        break
+                    }
+                    parts[o] = scorers[o].score(freq: f, d, source)
+                    bound += parts[o] - missing[o]
+                    if collector.prunes && bound * slack <= theta { viable = false }
                 }
-                parts[o] = scorers[o].score(freq: f, d, source)
-                bound += parts[o] - missing[o]
-                if collector.prunes && bound * slack <= theta { viable = false }
+                if viable {
+                    var score = 0.0
+                    for t in 0..<m { score += parts[t] }
+                    collector.offer(ScoredDoc(doc: d, score: score))
+                } else {
+                    collector.countRejected()
+                }
             }
-            if viable {
-                var score = 0.0
-                for t in 0..<m { score += parts[t] }
-                collector.offer(ScoredDoc(doc: d, score: score))
-            } else {
-                collector.countRejected()
-            }
-            // On to the next document that is a candidate or whose lead contribution could reach the band.
+            // On to the next document whose lead contribution could reach the band.
             guard collector.prunes else {
                 d = leader.next()
                 continue
             }
             let now = collector.threshold
             if limitsTheta == -.infinity || now - limitsTheta > 1e-3 * abs(now) {
-                Self.lengthLimits(leader.weight, above: now / slack - othersFloor, into: limits)
+                Self.lengthLimits(leader.weight, theta: now, othersFloor: othersFloor, into: limits)
                 limitsTheta = now
             }
-            while nextCandidate <= d {
-                c += 1
-                nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
-            }
-            d = leader.next(lengthAtMost: limits, count: Self.lengthLimitCount, upTo: nextCandidate &- 1)
+            d = leader.next(lengthAtMost: limits, count: Self.lengthLimitCount, upTo: noMoreDocs)
         }
-        return collector
     }
 
     /// Entries of a `lengthLimits` table: frequencies from `lengthLimitCount - 1` on share the last (no limit).
     static var lengthLimitCount: Int { 64 }
 
-    /// Per frequency `tf` (1 ..< `lengthLimitCount - 1`), the largest field length at which the term's score
-    /// could still exceed `above`, with two tokens to spare for rounding (a prefilter: what passes is scored
-    /// exactly); no limit for the last entry, or when `above` is not positive.
-    static func lengthLimits(_ w: BM25, above: Double, into limits: UnsafeMutablePointer<UInt32>) {
+    /// Per frequency `tf` (1 ..< `lengthLimitCount - 1`), the largest field length at which a document passes
+    /// the band pass's first test, `(w.score(tf, length) + othersFloor) * slack > theta` (the same arithmetic,
+    /// so the scan stops on no document that test would drop): 0 when none does (no document of length 0 holds
+    /// the term); no limit for the last entry, or when every length passes. The score falls as the length grows,
+    /// so the limit is found from the closed form and settled by evaluating the test next to it (where that does
+    /// not settle within a few steps the limit errs high, up to none: a prefilter may let through what the test
+    /// then drops, never the other way round).
+    static func lengthLimits(
+        _ w: BM25, theta: Double, othersFloor: Double, into limits: UnsafeMutablePointer<UInt32>
+    ) {
         let n = lengthLimitCount
+        let slack = Self.slack
+        let above = theta / slack - othersFloor
         limits[0] = 0
         limits[n - 1] = .max
+        @inline(__always) func passes(_ tf: UInt32, _ length: UInt32) -> Bool {
+            (w.score(tf: tf, fieldLength: length) + othersFloor) * slack > theta
+        }
         for tf in 1..<(n - 1) {
             guard above > 0 else {
                 limits[tf] = .max
@@ -128,8 +119,31 @@ extension QueryEngine {
             }
             // score = scale·tf / (tf + lengthFree + perLength·len) > above  ⇔  len < (scale·tf/above − tf − lengthFree) / perLength
             let t = Double(tf)
-            let length = (w.scale * t / above - t - w.lengthFree) / w.perLength + 2
-            limits[tf] = length <= 0 ? 0 : (length >= Double(UInt32.max) ? .max : UInt32(length))
+            let closed = (w.scale * t / above - t - w.lengthFree) / w.perLength
+            guard closed < Double(UInt32.max - 64) else {
+                limits[tf] = .max
+                continue
+            }
+            var length: UInt32 = closed <= 0 ? 0 : UInt32(closed)
+            let f = UInt32(tf)
+            var steps = 0
+            if passes(f, length) {
+                while passes(f, length + 1) {
+                    length += 1
+                    steps += 1
+                    if steps == 8 {
+                        length = .max
+                        break
+                    }
+                }
+            } else {
+                // Every length from here up fails; unsettled, the lengths below stay in (a looser limit).
+                while length > 0 && steps < 8 && !passes(f, length) {
+                    length -= 1
+                    steps += 1
+                }
+            }
+            limits[tf] = length
         }
     }
 }

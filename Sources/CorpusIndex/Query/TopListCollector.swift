@@ -74,56 +74,54 @@ extension QueryEngine {
             for t in 0..<m { score += parts[t] }
             collector.offer(ScoredDoc(doc: merged.docs[c], score: score))
         }
-        // The others, best bound first.
-        var heap = BoundHeap(merged.partial, count: merged.partialCount, bounds: merged.bounds)
+        // Settles candidate `c` (in no way already): its listed terms exact, its missing terms bounded at its
+        // length, then probed in turn (largest floor first) while it can still beat the k-th score.
         let order = (0..<m).sorted { floors[$0] > floors[$1] }
+        func settle(_ c: Int) {
+            let d = merged.docs[c]
+            var bound = exact(c)
+            // A missing term that cannot occur in the document drops it from an AND.
+            guard !(collector.prunes && bound * slack <= collector.threshold),
+                merged.tightenMissing(d, conjunctive: conjunctive, scorers, source, parts: parts, into: missing, bound: &bound)
+            else { return collector.countRejected() }
+            for t in order where parts[t] < 0 {
+                if collector.prunes && bound * slack <= collector.threshold { return collector.countRejected() }
+                let f = scorers[t].probeFrequency(d)
+                if f == 0 && conjunctive { return collector.countRejected() }
+                parts[t] = f > 0 ? scorers[t].score(freq: f, d, source) : 0
+                bound += parts[t] - missing[t]
+            }
+            if collector.prunes && bound * slack <= collector.threshold { return collector.countRejected() }
+            var score = 0.0
+            for t in 0..<m { score += parts[t] }
+            collector.offer(ScoredDoc(doc: d, score: score))
+        }
+        // The others, best bound first.
+        let settled = UnsafeMutablePointer<Bool>.allocate(capacity: max(merged.count, 1))
+        settled.initialize(repeating: false, count: max(merged.count, 1))
+        defer { settled.deallocate() }
+        for k in 0..<merged.inAllCount { settled[Int(merged.inAll[k])] = true }
+        var heap = BoundHeap(merged.partial, count: merged.partialCount, bounds: merged.bounds)
         let firstCount = max(4 * capacity, 64)
         var taken = 0
-        candidates: while let c = heap.top {
+        while let c = heap.top {
             if collector.prunes && merged.bounds[c] * slack <= collector.threshold { break }
             if taken >= firstCount && (collector.isFull ? floorSum > collector.threshold * 1.05 : taken >= 4 * firstCount) {
                 break
             }
             heap.pop()
             taken += 1
-            let d = merged.docs[c]
-            var bound = exact(c)
-            // The missing terms' bounds at the document's length, before any probe.
-            guard merged.tightenMissing(d, conjunctive: conjunctive, scorers, source, parts: parts, into: missing, bound: &bound)
-            else {
-                collector.countRejected()
-                continue
-            }
-            for t in order where parts[t] < 0 {
-                if collector.prunes && bound * slack <= collector.threshold {
-                    collector.countRejected()
-                    continue candidates
-                }
-                let f = scorers[t].probeFrequency(d)
-                if f == 0 && conjunctive {
-                    collector.countRejected()
-                    continue candidates
-                }
-                parts[t] = f > 0 ? scorers[t].score(freq: f, d, source) : 0
-                bound += parts[t] - missing[t]
-            }
-            if collector.prunes && bound * slack <= collector.threshold {
-                collector.countRejected()
-                continue
-            }
-            var score = 0.0
-            for t in 0..<m { score += parts[t] }
-            collector.offer(ScoredDoc(doc: d, score: score))
+            settled[c] = true
+            settle(c)
         }
         if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true) }
         if conjunctive, let set = fresh() {
-            // The k-th score found is a floor for the band pass (lowered by a hair: that pass may sum a score
-            // in another order, one rounding away).
-            let floor = collector.isFull ? collector.threshold * (1 - 1e-12) : -.infinity
-            let band = withExtendedLifetime(set) {
-                collectBandConjunction(set.scorers, merged, floor: floor, capacity: capacity)
-            }
-            return (band, true)
+            // The rest of the candidates in doc-id order (probes then move forward through each list), so that
+            // the k-th score is the lists' best before the band pass looks beyond them.
+            for c in 0..<merged.count where !settled[c] { settle(c) }
+            if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true) }
+            withExtendedLifetime(set) { collectBandConjunction(set.scorers, merged, into: &collector) }
+            return (collector, true)
         }
         return (collector, false)
     }

@@ -164,24 +164,34 @@ import Testing
         for t in (0..<UInt32(400)).reversed() { #expect(try probe.probeFrequency(t) == expected[t] ?? 0) }
     }
 
-    /// The band pass's length limits never cut a document whose score beats the bar: for any frequency and
-    /// length, a score above `above` means a length within the limit (and the limits are not vacuous).
-    @Test func lengthLimitsKeepEveryDocumentAboveTheBar() {
-        let limits = UnsafeMutablePointer<UInt32>.allocate(capacity: QueryEngine<IndexQuerySource>.lengthLimitCount)
+    /// The band pass's length limits are exact for its first test, `(score + othersFloor) * slack > theta`: for
+    /// any frequency and length, a document that passes is within the limit, and one just past a limit fails
+    /// (the limits are neither loose nor vacuous).
+    @Test func lengthLimitsKeepExactlyTheDocumentsAboveTheBar() {
+        typealias Engine = QueryEngine<IndexQuerySource>
+        let limits = UnsafeMutablePointer<UInt32>.allocate(capacity: Engine.lengthLimitCount)
         defer { limits.deallocate() }
         var rng = SplitMix64(seed: 9)
         var cut = 0
         for _ in 0..<200 {
             let w = BM25(documentCount: 100_000, documentFrequency: Int(rng.next() % 90_000) + 1,
                          averageFieldLength: Double(rng.next() % 900 + 20))
-            let above = Double(rng.next() % 1000) / 1000 * w.idf * 2.2 - 0.2
-            QueryEngine<IndexQuerySource>.lengthLimits(w, above: above, into: limits)
+            let othersFloor = Double(rng.next() % 1000) / 1000 * 3
+            let theta = othersFloor + Double(rng.next() % 1000) / 1000 * w.idf * 2.2 - 0.2
+            Engine.lengthLimits(w, theta: theta, othersFloor: othersFloor, into: limits)
+            func passes(_ tf: UInt32, _ length: UInt32) -> Bool {
+                (w.score(tf: tf, fieldLength: length) + othersFloor) * Engine.slack > theta
+            }
+            for tf in UInt32(1)..<UInt32(Engine.lengthLimitCount - 1) where limits[Int(tf)] < UInt32.max {
+                #expect(!passes(tf, limits[Int(tf)] + 1), "tf \(tf): the limit \(limits[Int(tf)]) is loose")
+                if limits[Int(tf)] > 0 { #expect(passes(tf, limits[Int(tf)]), "tf \(tf): the limit cuts a passing length") }
+            }
             for _ in 0..<200 {
                 let tf = UInt32(rng.next() % 80) + 1
                 let length = UInt32(rng.next() % 4000)
-                let limit = limits[Int(min(tf, UInt32(QueryEngine<IndexQuerySource>.lengthLimitCount - 1)))]
-                if w.score(tf: tf, fieldLength: length) > above {
-                    #expect(length <= limit, "tf \(tf) length \(length) above \(above)")
+                let limit = limits[Int(min(tf, UInt32(Engine.lengthLimitCount - 1)))]
+                if passes(tf, length) {
+                    #expect(length <= limit, "tf \(tf) length \(length) theta \(theta)")
                 } else if length > limit {
                     cut += 1
                 }
