@@ -44,7 +44,8 @@ public enum DenseDocBlock {
     /// Decodes the dense block of `count` (1...128) documents at `offset` of `input` (at its marker) into
     /// `out[0..<count]`, doc ids from `first` on.
     /// - Returns: the offset just past the block, or `nil` if it does not start with the marker, runs past the end
-    ///   of `input` before its `count`-th document, or a doc id would exceed `UInt32.max`.
+    ///   of `input` before its `count`-th document, sets a bit above its last document in its last byte, or a doc
+    ///   id would exceed `UInt32.max`.
     @inlinable
     public static func decode(
         _ input: UnsafeRawBufferPointer, at offset: Int, count: Int, first: UInt32, into out: UnsafeMutablePointer<UInt32>
@@ -64,7 +65,11 @@ public enum DenseDocBlock {
                 guard !overflow, doc <= UInt64(UInt32.max) else { return nil }
                 out[n] = UInt32(truncatingIfNeeded: doc)
                 n &+= 1
-                if n == count { return offset &+ 1 &+ byte &+ Int(bit >> 3) &+ 1 }
+                if n == count {
+                    // The last byte's bits above the last doc must be 0.
+                    guard (word >> bit) >> 1 & (0x7F >> (bit & 7)) == 0 else { return nil }
+                    return offset &+ 1 &+ byte &+ Int(bit >> 3) &+ 1
+                }
                 word &= word &- 1
             }
             byte &+= 8
@@ -77,7 +82,10 @@ public enum DenseDocBlock {
                 guard doc <= UInt64(UInt32.max) else { return nil }
                 out[n] = UInt32(truncatingIfNeeded: doc)
                 n &+= 1
-                if n == count { return offset &+ 1 &+ byte &+ 1 }
+                if n == count {
+                    guard (bits >> UInt8(bit)) >> 1 == 0 else { return nil }
+                    return offset &+ 1 &+ byte &+ 1
+                }
                 bits &= bits &- 1
             }
             byte &+= 1

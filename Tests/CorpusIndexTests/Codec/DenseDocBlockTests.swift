@@ -171,6 +171,28 @@ struct DenseDocBlockTests {
         }
     }
 
+    /// A bit set above the last doc in the bitmap's last byte (the format requires those bits to be 0) makes
+    /// `decode` fail, in the byte loop (the buffer ends with the block) and in the 8-byte loop (bytes follow);
+    /// a set bit in the byte after the block (the next field's) does not.
+    @Test func strayBitAboveTheLastDocDecodesToNil() {
+        var strays = 0
+        for c in Self.cases(seed: 6) {
+            let bytes = Self.encode(c)
+            let lastBit = Int(c.last - c.first) & 7
+            for stray in (lastBit + 1)..<8 {
+                strays += 1
+                var bad = bytes
+                bad[bad.count - 1] |= UInt8(1 << stray)
+                #expect(Self.decode(bad, at: 0, count: c.docs.count, first: c.first).end == nil, "byte loop, bit \(stray)")
+                let padded = bad + [UInt8](repeating: 0, count: 8)
+                #expect(Self.decode(padded, at: 0, count: c.docs.count, first: c.first).end == nil, "word loop, bit \(stray)")
+            }
+            let followed = bytes + [0xFF] + [UInt8](repeating: 0xFF, count: 8)
+            #expect(Self.decode(followed, at: 0, count: c.docs.count, first: c.first).end == bytes.count)
+        }
+        #expect(strays > 100)
+    }
+
     /// `rank` is `nil` when the block does not end at the stated last doc: its bit clear, or the bitmap up to it
     /// longer than the buffer; and for `last` below `first`.
     @Test func rankRejectsAWrongLastDoc() {
