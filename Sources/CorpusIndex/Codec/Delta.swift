@@ -26,7 +26,7 @@ public enum Delta {
 
     /// Decodes a block of document-id gaps in place like `decode` and checks them: every gap is above 0 except
     /// the first when `firstMayBeZero` (a list's very first document may be 0). The checks run in a loop
-    /// without a carried dependency (vectorised): `(d - 1) & ~d` has its top bit set exactly when `d` is 0.
+    /// without a carried dependency (vectorised: a lane-wise compare with 0).
     /// Below 2^25 each (their bits ORed), 128 gaps cannot wrap a 32-bit sum, so the running sum gives the
     /// total; otherwise the gaps are summed in 64 bits first.
     /// - Precondition: `count` is 1...128.
@@ -36,13 +36,13 @@ public enum Delta {
         _ values: UnsafeMutablePointer<UInt32>, count: Int, base: UInt32, firstMayBeZero: Bool
     ) -> UInt64? {
         precondition(count >= 1 && count <= 128)
-        var zeros: UInt32 = firstMayBeZero ? 0 : (values[0] &- 1) & ~values[0]
+        var zeros: UInt32 = firstMayBeZero || values[0] != 0 ? 0 : 1
         var bits = values[0]
         for i in 1..<count {
-            zeros |= (values[i] &- 1) & ~values[i]
+            zeros |= values[i] == 0 ? 1 : 0
             bits |= values[i]
         }
-        guard zeros >> 31 == 0 else { return nil }
+        guard zeros == 0 else { return nil }
         var wide: UInt64 = 0
         if bits >> 25 != 0 {
             for i in 0..<count { wide &+= UInt64(values[i]) }

@@ -55,22 +55,24 @@ public enum DenseDocBlock {
         let available = input.count - offset - 1
         var n = 0
         var byte = 0
-        // Eight bytes at a time while eight remain; the bits past the count-th document are never looked at.
+        // Eight bytes at a time while eight remain, as long as no id in them can pass `UInt32.max` (the bytes
+        // loop below checks each id); the bits past the count-th document are never looked at.
         while byte &+ 8 <= available {
             var word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
-            let at = UInt64(byte) << 3
-            while word != 0 {
-                let bit = UInt64(word.trailingZeroBitCount)
-                let (doc, overflow) = UInt64(first).addingReportingOverflow(at &+ bit)
-                guard !overflow, doc <= UInt64(UInt32.max) else { return nil }
-                out[n] = UInt32(truncatingIfNeeded: doc)
+            let wordFirst = UInt64(first) &+ UInt64(byte) << 3
+            guard wordFirst &+ 63 <= UInt64(UInt32.max) else { break }
+            let d = UInt32(truncatingIfNeeded: wordFirst)
+            let end = n &+ min(word.nonzeroBitCount, count &- n)
+            while n < end {
+                out[n] = d &+ UInt32(truncatingIfNeeded: word.trailingZeroBitCount)
                 n &+= 1
-                if n == count {
-                    // The last byte's bits above the last doc must be 0.
-                    guard (word >> bit) >> 1 & (0x7F >> (bit & 7)) == 0 else { return nil }
-                    return offset &+ 1 &+ byte &+ Int(bit >> 3) &+ 1
-                }
                 word &= word &- 1
+            }
+            if n == count {
+                // The last byte's bits above the last doc must be 0.
+                let bit = Int(out[n &- 1] &- d)
+                guard word & (0xFF << UInt64(bit & ~7)) == 0 else { return nil }
+                return offset &+ 1 &+ byte &+ bit >> 3 &+ 1
             }
             byte &+= 8
         }

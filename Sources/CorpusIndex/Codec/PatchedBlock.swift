@@ -168,7 +168,11 @@ public enum PatchedBlock {
                 guard i > previous, i < count else { return nil }
                 previous = i
                 var high: UInt64 = 0
-                for j in 0..<highBytes { high |= UInt64(input[highAt + j]) << UInt64(8 * j) }
+                if highBytes == 1 {
+                    high = UInt64(input[highAt])
+                } else {
+                    for j in 0..<highBytes { high |= UInt64(input[highAt + j]) << UInt64(8 * j) }
+                }
                 highAt += highBytes
                 guard high >> UInt64(h) == 0, high != 0 else { return nil }
                 out[i] |= UInt32(truncatingIfNeeded: high << UInt64(b))
