@@ -31,6 +31,8 @@ public final class PostingCursor {
     private let positionData: UnsafeRawBufferPointer
     /// The field-length column (`u32` per doc; empty for keyword fields), for the position codes.
     private let lengthValues: UnsafeRawBufferPointer
+    /// The docs below this have a length in `lengthValues` (`fieldLength` gives 0 past it).
+    private let lengthDocs: UInt32
     private let documentCount: UInt64
     private let count: Int
     private let blockCount: Int
@@ -79,6 +81,7 @@ public final class PostingCursor {
         self.data = data
         positionData = positions
         lengthValues = owner.lengths.values
+        lengthDocs = UInt32(clamping: lengthValues.count >> 2)
         documentCount = UInt64(owner.documentCount)
         count = Int(termInfo.documentFrequency)
         blockCount = (count + 127) / 128
@@ -230,12 +233,10 @@ public final class PostingCursor {
     @discardableResult
     public func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: UInt32) throws -> UInt32 {
         guard doc != Self.end else { return doc }
-        let top = UInt32(count - 1)
+        let top = UInt32(truncatingIfNeeded: count &- 1)
         let docs = docBuffer
         let freqs = freqBuffer
-        // Docs below `lengthDocs` have a length in the column (`fieldLength` gives 0 past it).
-        let lengthDocs = UInt32(clamping: lengthValues.count >> 2)
-        var i = index + 1
+        var i = index &+ 1
         while true {
             let n = blockDocs
             if i < n {
