@@ -229,8 +229,55 @@ public final class PostingCursor {
     /// - Returns: the new `doc` (`end` when exhausted).
     @discardableResult
     public func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: UInt32) throws -> UInt32 {
+        guard doc != Self.end else { return doc }
         let top = UInt32(count - 1)
-        return try next { docBuffer[$0] > limit || fieldLength(docBuffer[$0]) <= limits[Int(min(freqBuffer[$0], top))] }
+        let docs = docBuffer
+        let freqs = freqBuffer
+        // Docs below `lengthDocs` have a length in the column (`fieldLength` gives 0 past it).
+        let lengthDocs = UInt32(clamping: lengthValues.count >> 2)
+        var i = index + 1
+        while true {
+            let n = blockDocs
+            if i < n {
+                let last = docs[n - 1]
+                if last < lengthDocs && last <= limit, let lengths = lengthValues.baseAddress {
+                    // The block's last (largest) doc is in the column and within `limit`: so is every other, and
+                    // the loop reads lengths with no check per document.
+                    repeat {
+                        let at = Int(docs[i]) &* 4
+                        let length = UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+                        if length <= limits[Int(min(freqs[i], top))] { return stop(at: i) }
+                        i &+= 1
+                    } while i < n
+                } else {
+                    repeat {
+                        if docs[i] > limit || fieldLength(docs[i]) <= limits[Int(min(freqs[i], top))] { return stop(at: i) }
+                        i &+= 1
+                    } while i < n
+                }
+            }
+            guard try decodeNextBlock() else { return doc }
+            i = 0
+        }
+    }
+
+    /// Decodes the block after the current one, or makes the cursor exhausted after the last block.
+    /// - Returns: whether there was a next block.
+    @inline(__always) private func decodeNextBlock() throws -> Bool {
+        guard block + 1 < blockCount else {
+            index = blockDocs
+            doc = Self.end
+            return false
+        }
+        try decode(block: block + 1)
+        return true
+    }
+
+    /// Makes the decoded block's document `i` the current one.
+    @inline(__always) private func stop(at i: Int) -> UInt32 {
+        index = i
+        doc = docBuffer[i]
+        return doc
     }
 
     /// Moves to the next document whose index in the decoded block `accept`s, decoding blocks as needed.
@@ -247,12 +294,7 @@ public final class PostingCursor {
                 }
                 i += 1
             }
-            guard block + 1 < blockCount else {
-                index = blockDocs
-                doc = Self.end
-                return doc
-            }
-            try decode(block: block + 1)
+            guard try decodeNextBlock() else { return doc }
             i = 0
         }
     }
