@@ -123,7 +123,7 @@ public enum PatchedBlock {
 
     /// The size of the block at `offset`, read from its header, or `nil` if the header is bad or the block runs
     /// past the end of `input`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func encodedSize(_ input: UnsafeRawBufferPointer, at offset: Int, count: Int = 128) -> Int? {
         guard offset >= 0, input.count - offset >= 2 else { return nil }
         let b = Int(input[offset])
