@@ -62,6 +62,16 @@ public enum DenseDocBlock {
             let wordFirst = UInt64(first) &+ UInt64(byte) << 3
             guard wordFirst &+ 63 <= UInt64(UInt32.max) else { break }
             let d = UInt32(truncatingIfNeeded: wordFirst)
+            if count &- n > 64 {
+                // More documents to come than a word holds: all of this word's, no count needed.
+                while word != 0 {
+                    out[n] = d &+ UInt32(truncatingIfNeeded: word.trailingZeroBitCount)
+                    n &+= 1
+                    word &= word &- 1
+                }
+                byte &+= 8
+                continue
+            }
             let end = n &+ min(word.nonzeroBitCount, count &- n)
             while n < end {
                 out[n] = d &+ UInt32(truncatingIfNeeded: word.trailingZeroBitCount)
