@@ -55,6 +55,8 @@ public final class PostingCursor {
     private let skipPositions: UnsafeMutablePointer<UInt64>
     private let skipWidths: UInt64
     /// Entries `0 ..< skipDecoded` are decoded; the next starts at bit `skipBit` of `data`.
+    /// The block the last `probeFrequency` landed in (the next probe looks there and just after it first).
+    @exclusivity(unchecked) private var probeHint = 0
     @exclusivity(unchecked) private var skipDecoded = 0
     @exclusivity(unchecked) private var skipBit = 0
     @exclusivity(unchecked) private var positionBuffer: UnsafeMutablePointer<UInt32>
@@ -436,12 +438,24 @@ public final class PostingCursor {
                 try decodeSkipEntries(through: skipDecoded)
             }
             guard skipLast[skipDecoded - 1] >= target else { return 0 }
-            var low = 0
-            var high = skipDecoded - 1
-            while low < high {
-                let mid = (low + high) >> 1
-                if skipLast[mid] < target { low = mid + 1 } else { high = mid }
+            // The first block whose last doc reaches the target (one exists: the guard above): a step or two on
+            // from the last probe's block when the target lies just ahead of it (probes in doc-id order), else
+            // a binary search whose steps are conditional moves, not branches (probe targets are unpredictable).
+            var low = probeHint
+            if !(low < skipDecoded && skipLast[low] >= target && (low == 0 || skipLast[low - 1] < target)) {
+                if low + 2 < skipDecoded && skipLast[low] < target && skipLast[low + 2] >= target {
+                    low = skipLast[low + 1] >= target ? low + 1 : low + 2
+                } else {
+                    low = 0
+                    var length = skipDecoded
+                    while length > 1 {
+                        let half = length >> 1
+                        low = skipLast[low + half - 1] < target ? low + half : low
+                        length -= half
+                    }
+                }
             }
+            probeHint = low
             let start = low == 0 ? dataStart : dataStart + skipEnd[low - 1]
             if blockSize(low) >= PatchedBlock.smallestPartialBlock && start < data.count && data[start] == DenseDocBlock.marker {
                 return try denseFrequency(block: low, start: start, target)

@@ -347,6 +347,14 @@ struct DensePostingsTests {
             for target in stride(from: UInt32(0), to: UInt32(Self.documentCount), by: 13) {
                 if try field.cursor(info).probeFrequency(target) != expected[target] ?? 0 { wrong.append(target) }
             }
+            // Ascending on one cursor, in steps of 1 to 400 ids (the next probe in the same block, the next one
+            // or two blocks, or further: every way the block search starts from the last probe's block).
+            let ascending = try field.cursor(info)
+            var target: UInt32 = 0
+            while target < UInt32(Self.documentCount + 3) {
+                if try ascending.probeFrequency(target) != expected[target] ?? 0 { wrong.append(target) }
+                target += UInt32(rng.next() % 400) + 1
+            }
             #expect(wrong.isEmpty, "\(list.term): probeFrequency wrong at \(wrong.prefix(10))")
         }
     }
