@@ -77,7 +77,7 @@ extension QueryEngine {
             for t in 0..<m { score += parts[t] }
             collector.offer(ScoredDoc(doc: merged.docs[c], score: score))
         }
-        // Settles candidate `c` (in no way already): its listed terms exact, its missing terms bounded at its
+        // Settles candidate `c` (not settled before): its listed terms exact, its missing terms bounded at its
         // length, then probed in turn (largest floor first) while it can still beat the k-th score.
         let order = (0..<m).sorted { floors[$0] > floors[$1] }
         func settle(_ c: Int) {
@@ -99,7 +99,7 @@ extension QueryEngine {
             for t in 0..<m { score += parts[t] }
             collector.offer(ScoredDoc(doc: d, score: score))
         }
-        // The others, best bound first.
+        // The others, the strongest best bound first (`settled` marks the candidates done).
         let settled = UnsafeMutablePointer<Bool>.allocate(capacity: max(merged.count, 1))
         settled.initialize(repeating: false, count: max(merged.count, 1))
         defer { settled.deallocate() }
