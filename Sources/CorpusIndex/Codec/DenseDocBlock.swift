@@ -15,6 +15,13 @@ public enum DenseDocBlock {
     /// The first byte of a dense block (a patched block starts with its bit width, 0...32).
     public static let marker: UInt8 = 0xFF
 
+    /// Whether the doc-id block of `count` documents at `offset` of `input` is dense: it has at least
+    /// `PatchedBlock.smallestPartialBlock` documents (a tail of fewer is VarInt pairs, whose first byte may be
+    /// anything) and starts with the marker.
+    @inlinable public static func starts(_ input: UnsafeRawBufferPointer, at offset: Int, count: Int) -> Bool {
+        count >= PatchedBlock.smallestPartialBlock && offset >= 0 && offset < input.count && input[offset] == marker
+    }
+
     /// The bytes a dense block takes when its documents span ids `first ... last` (`last >= first`).
     @inlinable public static func byteCount(span: UInt32) -> Int { 2 + Int((span &- 1) >> 3) }
 

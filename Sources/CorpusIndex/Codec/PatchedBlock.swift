@@ -167,12 +167,7 @@ public enum PatchedBlock {
                 let i = Int(input[packedEnd + k])
                 guard i > previous, i < count else { return nil }
                 previous = i
-                var high: UInt64 = 0
-                if highBytes == 1 {
-                    high = UInt64(input[highAt])
-                } else {
-                    for j in 0..<highBytes { high |= UInt64(input[highAt + j]) << UInt64(8 * j) }
-                }
+                let high = littleEndian(input, at: highAt, byteCount: highBytes)
                 highAt += highBytes
                 guard high >> UInt64(h) == 0, high != 0 else { return nil }
                 out[i] |= UInt32(truncatingIfNeeded: high << UInt64(b))
@@ -196,8 +191,7 @@ public enum PatchedBlock {
             // The value's bits start in byte `bit / 8` and span at most 5 bytes (b <= 32, shift <= 7).
             let bit = index * b
             let first = packedStart + bit >> 3
-            let bytes = min(packedEnd - first, 5)
-            for j in 0..<bytes { low |= UInt64(input[first + j]) << UInt64(8 * j) }
+            low = littleEndian(input, at: first, byteCount: min(packedEnd - first, 5))
             low = (low >> UInt64(bit & 7)) & ((1 << UInt64(b)) - 1)
         }
         guard e > 0 else { return UInt32(truncatingIfNeeded: low) }
@@ -208,12 +202,19 @@ public enum PatchedBlock {
             let i = Int(input[packedEnd + k])
             if i < index { continue }
             guard i == index else { break }
-            var high: UInt64 = 0
-            let at = packedEnd + e + k * highBytes
-            for j in 0..<highBytes { high |= UInt64(input[at + j]) << UInt64(8 * j) }
+            let high = littleEndian(input, at: packedEnd + e + k * highBytes, byteCount: highBytes)
             return UInt32(truncatingIfNeeded: low | high << UInt64(b))
         }
         return UInt32(truncatingIfNeeded: low)
+    }
+
+    /// The little-endian integer in `byteCount` (0...8) bytes of `input` from `offset` (bounds checked by the caller).
+    @usableFromInline @inline(__always)
+    static func littleEndian(_ input: UnsafeRawBufferPointer, at offset: Int, byteCount: Int) -> UInt64 {
+        if byteCount == 1 { return UInt64(input[offset]) }
+        var value: UInt64 = 0
+        for j in 0..<byteCount { value |= UInt64(input[offset + j]) << UInt64(8 * j) }
+        return value
     }
 
     /// Unpacks the first bits of a block from `byteCount` bytes, copied into a zeroed 128-value block first.

@@ -91,7 +91,7 @@ extension QueryEngine {
                 Self.lengthLimits(leader.weight, theta: now, othersFloor: othersFloor, into: limits)
                 limitsTheta = now
             }
-            d = leader.next(lengthAtMost: limits, count: Self.lengthLimitCount, upTo: noMoreDocs)
+            d = leader.next(lengthAtMost: limits, count: Self.lengthLimitCount)
         }
     }
 

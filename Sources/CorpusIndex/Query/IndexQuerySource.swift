@@ -216,9 +216,9 @@ final class IndexTermCursor: TermCursor {
         return doc
     }
 
-    override func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: DocID) -> DocID {
+    override func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int) -> DocID {
         guard started else { return next() }
-        do { doc = try cursor.next(lengthAtMost: limits, count: count, upTo: limit) } catch { stop(error) }
+        do { doc = try cursor.next(lengthAtMost: limits, count: count) } catch { stop(error) }
         return doc
     }
 

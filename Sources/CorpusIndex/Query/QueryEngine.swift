@@ -288,8 +288,8 @@ struct Scorer {
         ref._withUnsafeGuaranteedRef { $0.probeFrequency(target) }
     }
     @inline(__always) @discardableResult
-    func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: DocID) -> DocID {
-        ref._withUnsafeGuaranteedRef { $0.next(lengthAtMost: limits, count: count, upTo: limit) }
+    func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int) -> DocID {
+        ref._withUnsafeGuaranteedRef { $0.next(lengthAtMost: limits, count: count) }
     }
     @inline(__always) func shallowAdvance(to target: DocID) { ref._withUnsafeGuaranteedRef { $0.shallowAdvance(to: target) } }
     @inline(__always) var blockLastDoc: DocID { ref._withUnsafeGuaranteedRef { $0.blockLastDoc } }

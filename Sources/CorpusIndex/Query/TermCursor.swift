@@ -53,11 +53,10 @@ open class TermCursor: DocCursor {
         return d
     }
 
-    /// Moves to the next document whose field length is at most `limits[min(freq, count - 1)]` (`count >= 1`), or
-    /// to the first document after `limit`, whichever comes first; returns it. A prefilter: by default simply the
-    /// next document (callers check each document they get); on-disk postings scan their decoded blocks with the
-    /// field's lengths instead.
-    open func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: DocID) -> DocID { next() }
+    /// Moves to the next document whose field length is at most `limits[min(freq, count - 1)]` (`count >= 1`);
+    /// returns it. A prefilter: by default simply the next document (callers check each document they get);
+    /// on-disk postings scan their decoded blocks with the field's lengths instead.
+    open func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int) -> DocID { next() }
 
     /// Moves the block bounds (not the cursor) to the block holding the first document `>= target`.
     open func shallowAdvance(to target: DocID) { fatalError("TermCursor.shallowAdvance is abstract") }

@@ -54,9 +54,9 @@ public final class PostingCursor {
     private let skipEnd: UnsafeMutablePointer<Int>
     private let skipPositions: UnsafeMutablePointer<UInt64>
     private let skipWidths: UInt64
-    /// Entries `0 ..< skipDecoded` are decoded; the next starts at bit `skipBit` of `data`.
     /// The block the last `probeFrequency` landed in (the next probe looks there and just after it first).
     @exclusivity(unchecked) private var probeHint = 0
+    /// Entries `0 ..< skipDecoded` are decoded; the next starts at bit `skipBit` of `data`.
     @exclusivity(unchecked) private var skipDecoded = 0
     @exclusivity(unchecked) private var skipBit = 0
     @exclusivity(unchecked) private var positionBuffer: UnsafeMutablePointer<UInt32>
@@ -228,12 +228,12 @@ public final class PostingCursor {
     }
 
     /// Moves to the next document whose field length is at most `limits[min(freq, count - 1)]` (a length limit
-    /// per frequency: pruning by score without computing it), or to the first one after `limit`, whichever comes
-    /// first, scanning the decoded blocks without stopping on the documents in between. `count` must be at least
-    /// 1. A keyword field has no lengths: every document passes.
+    /// per frequency: pruning by score without computing it), scanning the decoded blocks without stopping on
+    /// the documents in between. `count` must be at least 1. A keyword field has no lengths: every document
+    /// passes.
     /// - Returns: the new `doc` (`end` when exhausted).
     @discardableResult
-    public func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int, upTo limit: UInt32) throws -> UInt32 {
+    public func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int) throws -> UInt32 {
         guard doc != Self.end else { return doc }
         let top = UInt32(truncatingIfNeeded: count &- 1)
         let docs = docBuffer
@@ -243,9 +243,9 @@ public final class PostingCursor {
             let n = blockDocs
             if i < n {
                 let last = docs[n - 1]
-                if last < lengthDocs && last <= limit, let lengths = lengthValues.baseAddress {
-                    // The block's last (largest) doc is in the column and within `limit`: so is every other, and
-                    // the loop reads lengths with no check per document.
+                if last < lengthDocs, let lengths = lengthValues.baseAddress {
+                    // The block's last (largest) doc is in the column: so is every other, and the loop reads
+                    // lengths with no check per document.
                     repeat {
                         let at = Int(docs[i]) &* 4
                         let length = UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: at, as: UInt32.self))
@@ -254,7 +254,7 @@ public final class PostingCursor {
                     } while i < n
                 } else {
                     repeat {
-                        if docs[i] > limit || fieldLength(docs[i]) <= limits[Int(min(freqs[i], top))] { return stop(at: i) }
+                        if fieldLength(docs[i]) <= limits[Int(min(freqs[i], top))] { return stop(at: i) }
                         i &+= 1
                     } while i < n
                 }
@@ -457,7 +457,7 @@ public final class PostingCursor {
             }
             probeHint = low
             let start = low == 0 ? dataStart : dataStart + skipEnd[low - 1]
-            if blockSize(low) >= PatchedBlock.smallestPartialBlock && start < data.count && data[start] == DenseDocBlock.marker {
+            if DenseDocBlock.starts(data, at: start, count: blockSize(low)) {
                 return try denseFrequency(block: low, start: start, target)
             }
             try decode(block: low)
@@ -578,12 +578,12 @@ public final class PostingCursor {
         guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
         let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
         let base: UInt32 = b == 0 ? 0 : skipLast[b - 1]
-        let n = b < blockCount - 1 ? 128 : count - 128 * (blockCount - 1)
+        let n = blockSize(b)
         var sum = UInt64(base)
         var zeroDelta = false
         if n >= PatchedBlock.smallestPartialBlock {
             let afterDocs: Int
-            if region.count > 0 && region[0] == DenseDocBlock.marker {
+            if DenseDocBlock.starts(region, at: 0, count: n) {
                 // A bitmap from the first id the block may hold: 0 in the first block, else after the last block's.
                 guard let after = DenseDocBlock.decode(region, at: 0, count: n, first: b == 0 ? 0 : base &+ 1, into: docBuffer)
                 else { throw corrupt("dense block \(b) is truncated or malformed") }
