@@ -7,7 +7,10 @@ extension QueryEngine {
     /// rules out each), so the k-th score is already the lists' best and the pass passes over them. A document
     /// in no list gets at most its floor from each term, so next to the lead's own exact score the others add at
     /// most the sum of their floors: unless the lead's contribution beats the k-th score minus that sum — a
-    /// narrow band just below the lead's floor — the document is dropped without probing the other terms. The
+    /// narrow band just below the lead's floor — the document is dropped without probing the other terms. When
+    /// the lead's runners-up (`TopScoringRunnersUp`) reach below that band (their floor times idf, plus the
+    /// others' floors, cannot beat the k-th score), every document of the band is among them, and the pass reads
+    /// them alone, a few thousand documents with their frequencies, fetching field lengths ahead. Otherwise the
     /// lead's postings are scanned for such documents on their decoded frequencies and the field's lengths
     /// alone (an exact length limit per frequency, `lengthLimits`), never stopping on the others. For a
     /// document in the band the floors then give way to the bounds at its length
@@ -21,13 +24,17 @@ extension QueryEngine {
     ///   - scorers: the terms' scorers over fresh cursors (the lead's is walked forward).
     ///   - probing: the same terms' scorers over the cursors the candidates were probed with (random access
     ///     only; their skip tables are decoded already).
+    ///   - lists: the terms' top-scoring lists (the lead's runners-up are read through its own).
     ///   - merged: the documents of the terms' top-scoring lists, in doc-id order (passed over).
     ///   - collector: the exact top k among `merged`'s documents; on return, among all matches.
+    /// - Returns: whether the pass read the lead's runners-up rather than its postings.
+    @discardableResult
     func collectBandConjunction(
-        _ scorers: [Scorer], probing: [Scorer], _ merged: TopListCandidates, into collector: inout TopKCollector
-    ) {
+        _ scorers: [Scorer], probing: [Scorer], lists: [TopScoringList], _ merged: TopListCandidates,
+        into collector: inout TopKCollector
+    ) -> Bool {
         let m = scorers.count
-        guard m > 0 else { return }
+        guard m > 0 else { return false }
         let slack = Self.slack
         let floors = merged.floors
         var lead = 0
@@ -42,45 +49,62 @@ extension QueryEngine {
             parts.deallocate()
             limits.deallocate()
         }
-        var limitsTheta = -Double.infinity
         // The next candidate of the lists from the lead's document on.
         var c = 0
         var nextCandidate = merged.count > 0 ? merged.docs[0] : noMoreDocs
+        /// Offers `d` (a document of the lead in no list; `leadScore` the lead's exact contribution) if it beats
+        /// the k-th score.
+        @inline(__always) func consider(_ d: DocID, leadScore: Double) {
+            let theta = collector.threshold
+            // The lead's exact contribution; the others' floors, then their bounds at the document's length.
+            parts[lead] = leadScore
+            var bound = leadScore + othersFloor
+            for t in others { parts[t] = -1 }
+            // `tightenMissing` is false when a missing term cannot occur in this document: no match.
+            guard !(collector.prunes && bound * slack <= theta),
+                merged.tightenMissing(d, conjunctive: true, scorers, source, parts: parts, into: missing, bound: &bound),
+                !(collector.prunes && bound * slack <= theta)
+            else { return collector.countRejected() }
+            for o in others {
+                let f = probing[o].probeFrequency(d)
+                // Not in term o's postings: no match.
+                guard f > 0 else { return collector.countRejected() }
+                parts[o] = scorers[o].score(freq: f, d, source)
+                bound += parts[o] - missing[o]
+                guard !(collector.prunes && bound * slack <= theta) else { return collector.countRejected() }
+            }
+            var score = 0.0
+            for t in 0..<m { score += parts[t] }
+            collector.offer(ScoredDoc(doc: d, score: score))
+        }
+        // When the lead's runners-up hold every document that could reach the band (outside its list and its
+        // runners-up the lead contributes at most idf x their floor), the pass reads them alone.
+        if collector.prunes, let runners = leader.runnersUp(of: lists[lead]),
+            (leader.weight.idf * runners.floor + othersFloor) * slack <= collector.threshold
+        {
+            // They are far apart: their field lengths are fetched a few documents ahead.
+            let ahead = Self.lengthLookahead
+            let n = runners.docs.count
+            for i in 0..<min(ahead, n) { leader.prefetchLength(runners.docs[i]) }
+            for i in 0..<n {
+                if i &+ ahead < n { leader.prefetchLength(runners.docs[i &+ ahead]) }
+                let d = runners.docs[i]
+                while nextCandidate < d {
+                    c += 1
+                    nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
+                }
+                if d != nextCandidate { consider(d, leadScore: leader.score(freq: runners.freqs[i], d, source)) }
+            }
+            return true
+        }
+        var limitsTheta = -Double.infinity
         var d = leader.next()
         while d != noMoreDocs {
             while nextCandidate < d {
                 c += 1
                 nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
             }
-            if d != nextCandidate {
-                let theta = collector.threshold
-                // The lead's exact contribution; the others' floors, then their bounds at the document's length.
-                parts[lead] = leader.currentScore(d, source)
-                var bound = parts[lead] + othersFloor
-                for t in others { parts[t] = -1 }
-                // `tightenMissing` is false when a missing term cannot occur in this document: no match.
-                var viable = !(collector.prunes && bound * slack <= theta)
-                    && merged.tightenMissing(d, conjunctive: true, scorers, source, parts: parts, into: missing, bound: &bound)
-                    && !(collector.prunes && bound * slack <= theta)
-                for o in others where viable {
-                    let f = probing[o].probeFrequency(d)
-                    if f == 0 {
-                        // Not in term o's postings: no match.
-                        viable = false
-                        break
-                    }
-                    parts[o] = scorers[o].score(freq: f, d, source)
-                    bound += parts[o] - missing[o]
-                    if collector.prunes && bound * slack <= theta { viable = false }
-                }
-                if viable {
-                    var score = 0.0
-                    for t in 0..<m { score += parts[t] }
-                    collector.offer(ScoredDoc(doc: d, score: score))
-                } else {
-                    collector.countRejected()
-                }
-            }
+            if d != nextCandidate { consider(d, leadScore: leader.currentScore(d, source)) }
             // On to the next document whose lead contribution could reach the band.
             guard collector.prunes else {
                 d = leader.next()
@@ -93,7 +117,12 @@ extension QueryEngine {
             }
             d = leader.next(lengthAtMost: limits, count: Self.lengthLimitCount)
         }
+        return false
     }
+
+    /// How many documents ahead the passes over far-apart documents (a list's candidates, a term's runners-up)
+    /// fetch field lengths (`Scorer.prefetchLength`): a cache miss takes about as long as a dozen documents.
+    static var lengthLookahead: Int { 16 }
 
     /// Entries of a `lengthLimits` table: frequencies from `lengthLimitCount - 1` on share the last (no limit).
     static var lengthLimitCount: Int { 64 }

@@ -274,6 +274,13 @@ final class IndexTermCursor: TermCursor {
             return nil
         }
     }
+
+    override func runnersUp(of list: TopScoringList) -> TopScoringRunnersUp? {
+        do { return try cursor.runnersUp(of: list) } catch {
+            errors.record(error)
+            return nil
+        }
+    }
 }
 
 /// A keyword value's document list as a `DocCursor`.

@@ -319,8 +319,18 @@ struct Scorer {
         return source.fieldLength(field: field, doc: doc)
     }
 
+    /// Starts bringing `doc`'s field length into the cache (`prefetch`) for a `score` or `fieldLength` soon after.
+    @inline(__always)
+    func prefetchLength(_ doc: DocID) {
+        if let lengths, let base = lengths.baseAddress, Int(doc) < lengths.count >> 2 {
+            prefetch(base + Int(doc) &* 4)
+        }
+    }
+
     /// The term's top-scoring documents (`TopScoringList`), or nil if its list has none.
     func topScoringDocuments() -> TopScoringList? { ref._withUnsafeGuaranteedRef { $0.topScoringDocuments() } }
+    /// The runners-up of `list` (this term's `TopScoringList`), or nil if its list has none.
+    func runnersUp(of list: TopScoringList) -> TopScoringRunnersUp? { ref._withUnsafeGuaranteedRef { $0.runnersUp(of: list) } }
 }
 
 /// The scorers of a query with the objects they point to.

@@ -82,6 +82,9 @@ open class TermCursor: DocCursor {
     /// The term's top-scoring documents, if its postings carry them (`TopScoringDocuments`); nil by default.
     open func topScoringDocuments() -> TopScoringList? { nil }
 
+    /// The runners-up of `list` (this term's `topScoringDocuments()`), if its postings carry them; nil by default.
+    open func runnersUp(of list: TopScoringList) -> TopScoringRunnersUp? { nil }
+
     /// An upper bound of the term's score (with `weight`) in any document.
     open func maxScore(_ weight: BM25) -> Double {
         let s = statistics

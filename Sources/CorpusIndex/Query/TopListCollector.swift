@@ -44,10 +44,11 @@ extension QueryEngine {
     /// - Parameters:
     ///   - scorers: the query's scorers, over cursors of their own (probed here, in no doc-id order).
     ///   - fresh: the same scorers over fresh cursors (for an AND's band pass), or nil.
-    /// - Returns: nil (nothing done) if some term has no top-scoring documents.
+    /// - Returns: nil (nothing done) if some term has no top-scoring documents; else the collector, whether it
+    ///   holds the exact top k, and whether the band pass read the lead's runners-up rather than its postings.
     func collectFromTopLists(
         _ scorers: [Scorer], conjunctive: Bool, capacity: Int, fresh: () -> ScorerSet? = { nil }
-    ) -> (collector: TopKCollector, complete: Bool)? {
+    ) -> (collector: TopKCollector, complete: Bool, readRunnersUp: Bool)? {
         let m = scorers.count
         guard m > 0, m <= 16 else { return nil }
         var lists: [TopScoringList] = []
@@ -117,7 +118,7 @@ extension QueryEngine {
             settled[c] = true
             settle(c)
         }
-        if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true) }
+        if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true, false) }
         if conjunctive, let set = fresh() {
             // The rest of the candidates in doc-id order (probes then move forward through each list), so that
             // the k-th score is the lists' best before the band pass looks beyond them: first whether the
@@ -141,11 +142,13 @@ extension QueryEngine {
                 for t in 0..<m { score += scorers[t].score(freq: probed[t], d, source) }
                 collector.offer(ScoredDoc(doc: d, score: score))
             }
-            if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true) }
-            withExtendedLifetime(set) { collectBandConjunction(set.scorers, probing: scorers, merged, into: &collector) }
-            return (collector, true)
+            if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true, false) }
+            let readRunnersUp = withExtendedLifetime(set) {
+                collectBandConjunction(set.scorers, probing: scorers, lists: lists, merged, into: &collector)
+            }
+            return (collector, true, readRunnersUp)
         }
-        return (collector, false)
+        return (collector, false, false)
     }
 }
 

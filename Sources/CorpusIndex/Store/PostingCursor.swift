@@ -167,7 +167,16 @@ public final class PostingCursor {
     /// if it has none. Independent of the cursor's position.
     public func topScoringDocuments() throws -> TopScoringList? {
         guard hasTopScoringDocuments else { return nil }
-        return try TopScoringList(data, start: listStart, end: skipStart, documentCount: owner.documentCount, corrupt: corrupt)
+        return try TopScoringList(
+            data, start: listStart, end: skipStart, documentCount: owner.documentCount,
+            runnersUp: owner.topScoring.runnerUpLength > 0, corrupt: corrupt)
+    }
+
+    /// The runners-up of `list` (this list's `topScoringDocuments()`), decoded and checked, or `nil` if the
+    /// index was written without them. Independent of the cursor's position.
+    public func runnersUp(of list: TopScoringList) throws -> TopScoringRunnersUp? {
+        guard let range = list.runnersUpBytes, range.lowerBound >= listStart, range.upperBound <= skipStart else { return nil }
+        return try TopScoringRunnersUp(data, range, listFloor: list.floor, documentCount: owner.documentCount, corrupt: corrupt)
     }
 
     /// The frequency of the term in the current document (undefined when exhausted).
@@ -656,7 +665,7 @@ public final class PostingCursor {
         var positionsEnd = Int(clamping: termInfo.positionsOffset)
         let keep = hasTopScoringDocuments ? Int(owner.topScoring.listLength) : 0
         var top = TopScoringSelector()
-        top.reset(capacity: keep)
+        top.reset(capacity: keep, runnersUp: Int(owner.topScoring.runnerUpLength))
         while doc != Self.end {
             let f = freq
             let length = lengths[doc]

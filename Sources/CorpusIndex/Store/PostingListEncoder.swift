@@ -237,6 +237,7 @@ struct PostingListEncoder {
         topParameters = TopScoringDocuments.Parameters(documentCount: listHasPositions ? documentCount : 0)
         topScoring.reset(
             capacity: listHasPositions ? Int(topParameters.listLength) : 0,
+            runnersUp: Int(topParameters.runnerUpLength),
             gatherUpTo: Int(topParameters.minimumDocumentFrequency))
     }
 

@@ -20,17 +20,23 @@ public enum TopScoringDocuments {
         public var minimumDocumentFrequency: UInt32
         /// The number of documents kept (at most the list's length).
         public var listLength: UInt32
+        /// The number of runners-up kept after them (the next documents by factor; at most the rest of the
+        /// list): 0 in indexes written before runners-up were (an 8-byte `TOPS` section).
+        public var runnerUpLength: UInt32
 
         /// The writer's choice for an index of `documentCount` documents: terms in at least 1/16 of the
-        /// documents (the lists whose walk costs most), keeping documentCount / 256 of them (8 ... 1024).
+        /// documents (the lists whose walk costs most), keeping documentCount / 256 of them (8 ... 1024), then
+        /// four times as many runners-up.
         public init(documentCount: Int) {
             minimumDocumentFrequency = UInt32(clamping: max(documentCount / 16, 16))
             listLength = UInt32(clamping: min(1024, max(8, documentCount / 256)))
+            runnerUpLength = 4 * listLength
         }
 
-        init(minimumDocumentFrequency: UInt32, listLength: UInt32) {
+        init(minimumDocumentFrequency: UInt32, listLength: UInt32, runnerUpLength: UInt32 = 0) {
             self.minimumDocumentFrequency = minimumDocumentFrequency
             self.listLength = listLength
+            self.runnerUpLength = runnerUpLength
         }
 
         /// Whether a list of `documentFrequency` documents carries top-scoring documents.
@@ -38,23 +44,28 @@ public enum TopScoringDocuments {
             listLength > 0 && documentFrequency >= Int(minimumDocumentFrequency)
         }
 
-        /// The `TOPS` section's 8 bytes: `u32 minimumDocumentFrequency`, `u32 listLength`.
+        /// The `TOPS` section's 12 bytes: `u32 minimumDocumentFrequency`, `u32 listLength`, `u32 runnerUpLength`.
         var bytes: [UInt8] {
-            var w = ByteWriter(capacity: 8)
+            var w = ByteWriter(capacity: 12)
             w.append(minimumDocumentFrequency)
             w.append(listLength)
+            w.append(runnerUpLength)
             return w.bytes
         }
 
-        /// Reads the `TOPS` section of `file`.
+        /// Reads the `TOPS` section of `file` (12 bytes, or 8 without `runnerUpLength`).
         static func read(_ file: ContainerFile) throws -> Parameters {
             var r = try file.reader(parametersSection)
             let minimum = try r.read(UInt32.self)
             let length = try r.read(UInt32.self)
+            let runnersUp = r.isAtEnd ? 0 : try r.read(UInt32.self)
             guard length <= 1 << 20, length == 0 || minimum >= length else {
                 throw r.corrupt("list length \(length) for lists of at least \(minimum) documents")
             }
-            return Parameters(minimumDocumentFrequency: minimum, listLength: length)
+            guard runnersUp <= 1 << 22, length > 0 || runnersUp == 0, r.isAtEnd else {
+                throw r.corrupt("\(runnersUp) runners-up after lists of \(length), or more than 12 bytes")
+            }
+            return Parameters(minimumDocumentFrequency: minimum, listLength: length, runnerUpLength: runnersUp)
         }
     }
 
@@ -169,7 +180,11 @@ struct TopScoringSelector {
 
     private let storage: Storage
     private var count = 0
+    /// The documents selected: the list's `leading` top-scoring ones, then its runners-up.
     private var capacity = 0
+    /// How many of the selected are the top-scoring documents proper; the rest are runners-up (`capacity -
+    /// leading`, 0 when runners-up are not written).
+    private var leading = 0
     /// Postings are gathered without selection while fewer than this are held (at least `capacity`).
     private var gatherLimit = 0
     private var heapified = false
@@ -177,10 +192,12 @@ struct TopScoringSelector {
     /// A selector whose buffers grow to what `reset` asks for (the writer keeps at most 1024 documents a list).
     init() { storage = Storage(1024) }
 
-    /// Starts a list that keeps up to `capacity` documents (0: keeps nothing), gathering its first
-    /// `min(gatherUpTo, maximumGather)` postings before selecting among them.
-    mutating func reset(capacity: Int, gatherUpTo: Int = 0) {
-        precondition(capacity >= 0, "TopScoringSelector: negative capacity")
+    /// Starts a list that keeps up to `capacity` documents (0: keeps nothing) and up to `runnersUp` more after
+    /// them, gathering its first `min(gatherUpTo, maximumGather)` postings before selecting among them.
+    mutating func reset(capacity: Int, runnersUp: Int = 0, gatherUpTo: Int = 0) {
+        precondition(capacity >= 0 && runnersUp >= 0, "TopScoringSelector: negative capacity")
+        leading = capacity
+        let capacity = capacity == 0 ? 0 : capacity + runnersUp
         self.capacity = capacity
         gatherLimit = capacity == 0 ? 0 : max(capacity, min(gatherUpTo, Self.maximumGather))
         storage.reserve(gatherLimit)
@@ -283,38 +300,69 @@ struct TopScoringSelector {
         }
     }
 
-    /// Appends the encoded list of the documents kept (docs/FORMAT.md, "Top-scoring documents") to `out`.
+    /// Appends the encoded list of the documents kept (docs/FORMAT.md, "Top-scoring documents") to `out`: the
+    /// best `leading` of them, then (when runners-up are written) the rest as runners-up.
     mutating func encode(into out: inout [UInt8]) {
         if !heapified && count > capacity { selectGathered() }
-        let n = count
-        precondition(n > 0, "no documents selected")
+        let kept = count
+        precondition(kept > 0, "no documents selected")
         let (weights, docs, freqs) = (storage.weights, storage.docs, storage.freqs)
-        var order = Array(0..<n)
+        // Best first (ties: the lower doc id), so the first `leading` are the list's top `leading`.
+        var ranked = Array(0..<kept)
+        ranked.sort { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && docs[$0] < docs[$1]) }
+        let n = min(leading, kept)
+        var order = Array(ranked[..<n])
         order.sort { docs[$0] < docs[$1] }
-        var floorWeight = Double.infinity
-        var ceilingWeight = 0.0
-        for i in 0..<n {
-            floorWeight = min(floorWeight, weights[i])
-            ceilingWeight = max(ceilingWeight, weights[i])
-        }
-        let floorStep = PostingListEncoder.weightStep(for: floorWeight)
-        let ceilingStep = PostingListEncoder.weightStep(for: ceilingWeight)
+        let floorStep = PostingListEncoder.weightStep(for: weights[ranked[n - 1]])
+        let ceilingStep = PostingListEncoder.weightStep(for: weights[ranked[0]])
         let floor = Double(PostingListEncoder.weightBound(step: floorStep))
         let ceiling = Double(PostingListEncoder.weightBound(step: ceilingStep))
         var body: [UInt8] = []
-        body.reserveCapacity(n * 3 + 16)
+        body.reserveCapacity(kept * 3 + 16)
         VarInt.encode(UInt64(n), into: &body)
-        body.append(UInt8(truncatingIfNeeded: floorStep))
-        body.append(UInt8(truncatingIfNeeded: floorStep >> 8))
-        body.append(UInt8(truncatingIfNeeded: ceilingStep))
-        body.append(UInt8(truncatingIfNeeded: ceilingStep >> 8))
+        Self.appendStep(floorStep, to: &body)
+        Self.appendStep(ceilingStep, to: &body)
+        Self.appendBlocks(order, docs: docs, freqs: freqs, to: &body)
+        // Two 4-bit steps a byte, the even entry's in the low half.
+        var packed: UInt8 = 0
+        for (j, i) in order.enumerated() {
+            let q = UInt8(TopScoringDocuments.step(for: weights[i], floor: floor, ceiling: ceiling))
+            if j & 1 == 0 {
+                packed = q
+            } else {
+                body.append(packed | q << 4)
+            }
+        }
+        if n & 1 == 1 { body.append(packed) }
+        if capacity > leading {
+            var runnersUp = Array(ranked[n...])
+            runnersUp.sort { docs[$0] < docs[$1] }
+            VarInt.encode(UInt64(runnersUp.count), into: &body)
+            if let last = ranked.last, !runnersUp.isEmpty {
+                Self.appendStep(PostingListEncoder.weightStep(for: weights[last]), to: &body)
+                Self.appendBlocks(runnersUp, docs: docs, freqs: freqs, to: &body)
+            }
+        }
+        VarInt.encode(UInt64(body.count), into: &out)
+        out.append(contentsOf: body)
+    }
+
+    private static func appendStep(_ step: UInt32, to body: inout [UInt8]) {
+        body.append(UInt8(truncatingIfNeeded: step))
+        body.append(UInt8(truncatingIfNeeded: step >> 8))
+    }
+
+    /// The doc-id deltas (the first from 0) of the entries `order` (in doc order), then their frequencies - 1,
+    /// in patched blocks of 128 (the last one partial).
+    private static func appendBlocks(
+        _ order: [Int], docs: UnsafeMutablePointer<UInt32>, freqs: UnsafeMutablePointer<UInt32>, to body: inout [UInt8]
+    ) {
         var block = [UInt32](repeating: 0, count: PatchedBlock.blockSize)
-        // Doc-id deltas (from 0), then frequencies - 1, in blocks of 128 (the last one partial).
         for pass in 0..<2 {
             var previous: UInt32 = 0
             var start = 0
-            while start < n {
-                let count = min(PatchedBlock.blockSize, n - start)
+            while start < order.count {
+                let count = min(PatchedBlock.blockSize, order.count - start)
                 for j in 0..<count {
                     let i = order[start + j]
                     if pass == 0 {
@@ -328,26 +376,14 @@ struct TopScoringSelector {
                 start += count
             }
         }
-        // Two 4-bit steps a byte, the even entry's in the low half.
-        var packed: UInt8 = 0
-        for (j, i) in order.enumerated() {
-            let q = UInt8(TopScoringDocuments.step(for: weights[i], floor: floor, ceiling: ceiling))
-            if j & 1 == 0 {
-                packed = q
-            } else {
-                body.append(packed | q << 4)
-            }
-        }
-        if n & 1 == 1 { body.append(packed) }
-        VarInt.encode(UInt64(body.count), into: &out)
-        out.append(contentsOf: body)
     }
 }
 
 /// A decoded top-scoring list (the reader's side of `TopScoringDocuments`): the documents in increasing order,
 /// their frequencies, a bound of each one's frequency-and-length factor, and `floor`, a bound of the factor of
 /// every document of the posting list that is not among them. Everything was checked while decoding: doc ids
-/// strictly increasing and below the document count, frequencies at least 1, steps and bounds in range.
+/// strictly increasing and below the document count, frequencies at least 1, steps and bounds in range. The
+/// list's runners-up, if it has any, are only located (`runnersUpBytes`): `TopScoringRunnersUp` decodes them.
 public struct TopScoringList: Sendable {
     public var docs: [UInt32]
     public var freqs: [UInt32]
@@ -357,11 +393,16 @@ public struct TopScoringList: Sendable {
     public var floor: Double
     /// The largest factor in the whole posting list, rounded up (`PostingListEncoder.weightBound`).
     public var ceiling: Double
+    /// Where the runners-up part starts and ends in the bytes the list was decoded from (nil: the list was
+    /// written without one).
+    public var runnersUpBytes: Range<Int>?
 
     /// Decodes the list whose bytes (after its `vint byteLength`) are `bytes[start ..< end]`.
-    /// - Parameter corrupt: makes the error naming the file, section and term.
+    /// - Parameters:
+    ///   - runnersUp: whether the index writes runners-up after the list (`Parameters.runnerUpLength > 0`).
+    ///   - corrupt: makes the error naming the file, section and term.
     init(
-        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, documentCount: Int,
+        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, documentCount: Int, runnersUp: Bool = false,
         corrupt: (String) -> CorpusIndexError
     ) throws {
         let region = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
@@ -378,9 +419,33 @@ public struct TopScoringList: Sendable {
         guard floorStep <= ceilingStep else { throw corrupt("top-scoring documents: floor above ceiling") }
         floor = Double(PostingListEncoder.weightBound(step: floorStep))
         ceiling = Double(PostingListEncoder.weightBound(step: ceilingStep))
-        docs = [UInt32](repeating: 0, count: n)
-        freqs = [UInt32](repeating: 0, count: n)
         weightBounds = [Double](repeating: 0, count: n)
+        (docs, freqs, at) = try Self.decodeBlocks(
+            region, at: at, count: n, documentCount: documentCount, what: "top-scoring documents", corrupt: corrupt)
+        guard region.count - at >= (n + 1) / 2 else {
+            throw corrupt("top-scoring documents: \(region.count - at) bound bytes for \(n) documents")
+        }
+        for i in 0..<n {
+            let q = Int(region[at + (i >> 1)] >> UInt8(4 * (i & 1))) & 15
+            weightBounds[i] = TopScoringDocuments.bound(step: q, floor: floor, ceiling: ceiling)
+        }
+        at += (n + 1) / 2
+        guard (at < region.count) == runnersUp else {
+            throw corrupt(runnersUp ? "top-scoring documents: no runners-up" : "top-scoring documents: bytes after the bounds")
+        }
+        runnersUpBytes = runnersUp ? (start + at)..<end : nil
+    }
+
+    /// Decodes `count` doc ids (deltas, the first from 0) then as many frequencies - 1, in patched blocks of
+    /// 128, from `region[at...]`, checking that the ids increase and stay below `documentCount`.
+    /// - Returns: the doc ids, the frequencies and where the blocks end.
+    static func decodeBlocks(
+        _ region: UnsafeRawBufferPointer, at start: Int, count n: Int, documentCount: Int, what: String,
+        corrupt: (String) -> CorpusIndexError
+    ) throws -> (docs: [UInt32], freqs: [UInt32], end: Int) {
+        var docs = [UInt32](repeating: 0, count: n)
+        var freqs = [UInt32](repeating: 0, count: n)
+        var at = start
         let block = UnsafeMutablePointer<UInt32>.allocate(capacity: PatchedBlock.blockSize)
         defer { block.deallocate() }
         for pass in 0..<2 {
@@ -389,31 +454,64 @@ public struct TopScoringList: Sendable {
             while startIndex < n {
                 let c = min(PatchedBlock.blockSize, n - startIndex)
                 guard let next = PatchedBlock.decode(region, at: at, count: c, into: block) else {
-                    throw corrupt("top-scoring documents: malformed block")
+                    throw corrupt("\(what): malformed block")
                 }
                 at = next
                 for j in 0..<c {
                     if pass == 0 {
                         let d = previous + UInt64(block[j])
                         guard d < UInt64(documentCount), startIndex + j == 0 || block[j] > 0 else {
-                            throw corrupt("top-scoring documents: doc ids not increasing or not below \(documentCount)")
+                            throw corrupt("\(what): doc ids not increasing or not below \(documentCount)")
                         }
                         previous = d
                         docs[startIndex + j] = UInt32(d)
                     } else {
-                        guard block[j] < UInt32.max else { throw corrupt("top-scoring documents: bad frequency") }
+                        guard block[j] < UInt32.max else { throw corrupt("\(what): bad frequency") }
                         freqs[startIndex + j] = block[j] + 1
                     }
                 }
                 startIndex += c
             }
         }
-        guard region.count - at == (n + 1) / 2 else {
-            throw corrupt("top-scoring documents: \(region.count - at) bound bytes for \(n) documents")
+        return (docs, freqs, at)
+    }
+}
+
+/// A long posting list's **runners-up** (docs/FORMAT.md, "Top-scoring documents"): the documents that follow
+/// its top-scoring ones by factor, in increasing doc order with their frequencies, and `floor`, a bound of the
+/// factor of every document of the posting list in neither part. A pass that needs only the documents whose
+/// factor exceeds that floor reads these instead of the whole list (`QueryEngine.collectBandConjunction`).
+/// Checked while decoding as `TopScoringList` is, and the floor is at most the top-scoring list's. Value type;
+/// `Sendable`.
+public struct TopScoringRunnersUp: Sendable {
+    public var docs: [UInt32]
+    public var freqs: [UInt32]
+    /// The factor's bound for the documents of the posting list in neither the top-scoring list nor here.
+    public var floor: Double
+
+    /// Decodes the runners-up part `bytes[range]` of a list whose top-scoring documents' floor is `listFloor`.
+    init(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, listFloor: Double, documentCount: Int,
+        corrupt: (String) -> CorpusIndexError
+    ) throws {
+        let region = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard let (count64, size) = VarInt.decode(region, at: 0), count64 <= 8 * UInt64(region.count) else {
+            throw corrupt("runners-up: bad count")
         }
-        for i in 0..<n {
-            let q = Int(region[at + (i >> 1)] >> UInt8(4 * (i & 1))) & 15
-            weightBounds[i] = TopScoringDocuments.bound(step: q, floor: floor, ceiling: ceiling)
+        let n = Int(count64)
+        var at = size
+        guard n > 0 else {
+            guard at == region.count else { throw corrupt("runners-up: bytes after an empty list") }
+            (docs, freqs, floor) = ([], [], listFloor)
+            return
         }
+        guard region.count - at >= 2 else { throw corrupt("runners-up cut short") }
+        let floorStep = UInt32(region[at]) | UInt32(region[at + 1]) << 8
+        at += 2
+        floor = Double(PostingListEncoder.weightBound(step: floorStep))
+        guard floor <= listFloor else { throw corrupt("runners-up: floor above the top-scoring documents' floor") }
+        (docs, freqs, at) = try TopScoringList.decodeBlocks(
+            region, at: at, count: n, documentCount: documentCount, what: "runners-up", corrupt: corrupt)
+        guard at == region.count else { throw corrupt("runners-up: \(region.count - at) bytes after the list") }
     }
 }

@@ -22,8 +22,9 @@ import Testing
     /// Runs `queries` at several k (1 up to beyond the lists' length) against the oracle, counting how the lists
     /// served each: (answered alone, handed over with a floor, of those an AND answered by the band pass).
     static func check(_ fixture: OnDiskQueryTests.Fixture, _ queries: [String])
-        throws -> (complete: Int, handedOver: Int, band: Int, outside: Int)
+        throws -> (complete: Int, handedOver: Int, band: Int, outside: Int, runnersUp: Int)
     {
+        var runnersUp = 0
         var complete = 0
         var handedOver = 0
         var band = 0
@@ -65,6 +66,7 @@ import Testing
                                     #expect(abs(g.score - w.score) <= 1e-9 * max(1, w.score), "band: \(q)")
                                 }
                                 band += 1
+                                if fresh.readRunnersUp { runnersUp += 1 }
                                 // Hits the lists do not hold: found by the band pass itself.
                                 let listed = Set(set.scorers.flatMap { $0.topScoringDocuments()?.docs ?? [] })
                                 outside += hits.filter { !listed.contains($0.doc) }.count
@@ -75,7 +77,7 @@ import Testing
             }
             #expect(throws: Never.self) { try source.endQuery() }
         }
-        return (complete, handedOver, band, outside)
+        return (complete, handedOver, band, outside, runnersUp)
     }
 
     @Test func earlyStopAndHandOverEqualBruteForce() throws {
@@ -87,11 +89,12 @@ import Testing
         #expect(reader.field(.body).topScoring.listLength == 8)
         // The lists are recomputed from the postings, byte for byte, by verification.
         _ = try reader.verify()
-        let (complete, handedOver, band, outside) = try Self.check(fixture, Self.queries)
+        let (complete, handedOver, band, outside, runnersUp) = try Self.check(fixture, Self.queries)
         #expect(complete > 0, "no query was answered from the lists alone")
         #expect(handedOver > 0, "no query handed over to block-max pruning")
         #expect(band > 0, "no AND went on with the band pass")
         #expect(outside > 0, "the band pass never found a hit outside the lists")
+        #expect(runnersUp > 0 && runnersUp < band, "band passes that read the runners-up: \(runnersUp) of \(band)")
     }
 
     /// Pages past the first (`offset`) come out of the same collection: equal to the oracle's slice.
@@ -206,7 +209,7 @@ import Testing
         var records = (0..<300).map { generator.record(at: $0) }
         for i in stride(from: 0, to: 300, by: 3) { records[i].body = records[(i * 7 + 5) % 300].body }
         let fixture = try OnDiskQueryTests.Fixture(records)
-        let (complete, handedOver, _, _) = try Self.check(fixture, Self.queries)
+        let (complete, handedOver, _, _, _) = try Self.check(fixture, Self.queries)
         #expect(complete + handedOver > 0)
     }
 
@@ -330,7 +333,7 @@ import Testing
             ("floor step", { b, at in b[at + 2] ^= 0xFF }),
             ("doc block width", { b, at in b[at + 6] = 40 }),
             ("first doc", { b, at in b[at + 9] ^= 0x10 }),
-            ("last bound", { b, at in
+            ("last byte", { b, at in
                 let (length, after) = b.withUnsafeBytes { VarInt.decode($0, at: at)! }
                 b[after + Int(length) - 1] ^= 0x30
             }),

@@ -7,7 +7,8 @@ private func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ localit
 ///
 /// Unlike a load, a prefetch retires at once and never faults, so it may name any address (a stale or not yet
 /// valid one costs a wasted line fill, nothing more) and a miss does not stall the instructions behind it. Used where
-/// the next addresses are known a few dozen nanoseconds before they are read: the inverter's table and postings tails.
+/// the next addresses are known a few dozen nanoseconds before they are read: the inverter's table and postings
+/// tails, the field lengths of a query's next candidates.
 @inline(__always)
 func prefetch(_ address: UnsafeRawPointer) {
     llvmPrefetch(address, 0, 3, 1)
