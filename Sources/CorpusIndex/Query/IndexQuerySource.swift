@@ -15,8 +15,10 @@ public struct IndexQuerySource: QuerySource, @unchecked Sendable {
     let errors: QueryErrorRecord
     let createdOrder: CreatedOrder
 
-    /// Gathers the fields of `reader`. Cheap: nothing is scanned until a query needs it.
+    /// Gathers the fields of `reader`. Cheap: nothing is scanned until a query needs it. The process keeps
+    /// freed heap memory for later queries from then on (`HeapRetention`).
     public init(reader: IndexReader) {
+        HeapRetention.retainFreedHeap()
         self.reader = reader
         fields = TextField.allCases.map { reader.field($0) }
         keywords = KeywordField.allCases.map { reader.keyword($0) }
