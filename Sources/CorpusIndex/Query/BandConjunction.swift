@@ -82,7 +82,9 @@ extension QueryEngine {
         if collector.prunes, let runners = leader.runnersUp(of: lists[lead]),
             (leader.weight.idf * runners.floor + othersFloor) * slack <= collector.threshold
         {
-            // They are far apart: their field lengths are fetched a few documents ahead.
+            // They are far apart: their field lengths are fetched a few documents ahead. A document is weighed
+            // only if its length is within the limit for its frequency (the first test of `consider`, exactly).
+            Self.lengthLimits(leader.weight, theta: collector.threshold, othersFloor: othersFloor, into: limits)
             let ahead = Self.lengthLookahead
             let n = runners.docs.count
             for i in 0..<min(ahead, n) { leader.prefetchLength(runners.docs[i]) }
@@ -93,7 +95,10 @@ extension QueryEngine {
                     c += 1
                     nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
                 }
-                if d != nextCandidate { consider(d, leadScore: leader.score(freq: runners.freqs[i], d, source)) }
+                let f = runners.freqs[i]
+                if d != nextCandidate && leader.fieldLength(d, source) <= limits[min(Int(f), Self.lengthLimitCount - 1)] {
+                    consider(d, leadScore: leader.score(freq: f, d, source))
+                }
             }
             return true
         }
