@@ -26,11 +26,11 @@ public enum TopScoringDocuments {
 
         /// The writer's choice for an index of `documentCount` documents: terms in at least 1/16 of the
         /// documents (the lists whose walk costs most), keeping documentCount / 256 of them (8 ... 1024), then
-        /// four times as many runners-up.
+        /// three times as many runners-up.
         public init(documentCount: Int) {
             minimumDocumentFrequency = UInt32(clamping: max(documentCount / 16, 16))
             listLength = UInt32(clamping: min(1024, max(8, documentCount / 256)))
-            runnerUpLength = 4 * listLength
+            runnerUpLength = 3 * listLength
         }
 
         init(minimumDocumentFrequency: UInt32, listLength: UInt32, runnerUpLength: UInt32 = 0) {
@@ -425,9 +425,12 @@ public struct TopScoringList: Sendable {
         guard region.count - at >= (n + 1) / 2 else {
             throw corrupt("top-scoring documents: \(region.count - at) bound bytes for \(n) documents")
         }
+        let steps = (0...TopScoringDocuments.boundSteps).map {
+            TopScoringDocuments.bound(step: $0, floor: floor, ceiling: ceiling)
+        }
         for i in 0..<n {
             let q = Int(region[at + (i >> 1)] >> UInt8(4 * (i & 1))) & 15
-            weightBounds[i] = TopScoringDocuments.bound(step: q, floor: floor, ceiling: ceiling)
+            weightBounds[i] = steps[q]
         }
         at += (n + 1) / 2
         guard (at < region.count) == runnersUp else {
@@ -443,35 +446,48 @@ public struct TopScoringList: Sendable {
         _ region: UnsafeRawBufferPointer, at start: Int, count n: Int, documentCount: Int, what: String,
         corrupt: (String) -> CorpusIndexError
     ) throws -> (docs: [UInt32], freqs: [UInt32], end: Int) {
-        var docs = [UInt32](repeating: 0, count: n)
-        var freqs = [UInt32](repeating: 0, count: n)
         var at = start
-        let block = UnsafeMutablePointer<UInt32>.allocate(capacity: PatchedBlock.blockSize)
-        defer { block.deallocate() }
-        for pass in 0..<2 {
+        // Decoded in place, the checks folded into flags read once a pass (no branch per value).
+        func pass(_ out: UnsafeMutablePointer<UInt32>, docIDs: Bool) throws {
             var previous: UInt64 = 0
+            var bad: UInt32 = 0
             var startIndex = 0
             while startIndex < n {
                 let c = min(PatchedBlock.blockSize, n - startIndex)
+                let block = out + startIndex
                 guard let next = PatchedBlock.decode(region, at: at, count: c, into: block) else {
                     throw corrupt("\(what): malformed block")
                 }
                 at = next
-                for j in 0..<c {
-                    if pass == 0 {
-                        let d = previous + UInt64(block[j])
-                        guard d < UInt64(documentCount), startIndex + j == 0 || block[j] > 0 else {
-                            throw corrupt("\(what): doc ids not increasing or not below \(documentCount)")
-                        }
-                        previous = d
-                        docs[startIndex + j] = UInt32(d)
-                    } else {
-                        guard block[j] < UInt32.max else { throw corrupt("\(what): bad frequency") }
-                        freqs[startIndex + j] = block[j] + 1
+                if docIDs {
+                    for j in 0..<c {
+                        let delta = block[j]
+                        bad |= delta == 0 && startIndex + j > 0 ? 1 : 0
+                        previous &+= UInt64(delta)
+                        block[j] = UInt32(truncatingIfNeeded: previous)
+                    }
+                } else {
+                    for j in 0..<c {
+                        bad |= block[j] == .max ? 1 : 0
+                        block[j] &+= 1
                     }
                 }
                 startIndex += c
             }
+            if docIDs && (bad != 0 || previous >= UInt64(documentCount)) {
+                throw corrupt("\(what): doc ids not increasing or not below \(documentCount)")
+            }
+            if !docIDs && bad != 0 { throw corrupt("\(what): bad frequency") }
+        }
+        // Room for whole blocks: a block decodes into 128 values whatever its count.
+        let capacity = (n + PatchedBlock.blockSize - 1) / PatchedBlock.blockSize * PatchedBlock.blockSize
+        let docs = try [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            if n > 0 { try pass(buffer.baseAddress!, docIDs: true) }
+            initialized = n
+        }
+        let freqs = try [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            if n > 0 { try pass(buffer.baseAddress!, docIDs: false) }
+            initialized = n
         }
         return (docs, freqs, at)
     }

@@ -116,7 +116,7 @@ import Testing
         let dir = TestDirectory()
         try TestIndexBuilder.build((0..<900).map { generator.record(at: $0) }, directory: dir.path)
         let field = try IndexReader(path: dir.path).field(.body)
-        #expect(field.topScoring.runnerUpLength == 4 * field.topScoring.listLength)
+        #expect(field.topScoring.runnerUpLength == 3 * field.topScoring.listLength)
         let average = field.averageFieldLength
         var lists = 0
         for ordinal in 0..<field.termCount {
