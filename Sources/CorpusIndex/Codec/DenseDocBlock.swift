@@ -128,18 +128,30 @@ public enum DenseDocBlock {
         guard base.load(fromByteOffset: lastBit >> 3, as: UInt8.self) & (1 << UInt8(lastBit & 7)) != 0 else { return nil }
         guard target >= first, target <= last else { return -1 }
         let i = Int(target &- first)
-        let byte = i >> 3
-        let bits = base.load(fromByteOffset: byte, as: UInt8.self)
-        guard bits & (1 << UInt8(i & 7)) != 0 else { return -1 }
-        var rank = (bits & ((1 << UInt8(i & 7)) &- 1)).nonzeroBitCount
+        // The bitmap's bytes after the marker (`size - 1`, all inside `input`): whole 8-byte words up to the one
+        // holding bit i, that word read in at most 8 in-bounds bytes.
+        let bitmapBytes = size &- 1
+        let word = i >> 6
+        let start = word << 3
+        let tail = min(8, bitmapBytes &- start)
+        var bits: UInt64
+        if tail == 8 {
+            bits = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+        } else if bitmapBytes >= 8 {
+            // The last 8 bytes of the bitmap, shifted down to the partial word's `tail` bytes.
+            bits = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bitmapBytes &- 8, as: UInt64.self))
+                >> UInt64(8 &* (8 &- tail))
+        } else {
+            bits = 0
+            for k in 0..<tail { bits |= UInt64(base.load(fromByteOffset: start &+ k, as: UInt8.self)) << UInt64(8 &* k) }
+        }
+        let bit = UInt64(i & 63)
+        guard (bits >> bit) & 1 != 0 else { return -1 }
+        var rank = (bits & ((1 << bit) &- 1)).nonzeroBitCount
         var k = 0
-        while k &+ 8 <= byte {
+        while k < start {
             rank &+= UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)).nonzeroBitCount
             k &+= 8
-        }
-        while k < byte {
-            rank &+= base.load(fromByteOffset: k, as: UInt8.self).nonzeroBitCount
-            k &+= 1
         }
         return rank
     }

@@ -191,7 +191,10 @@ public enum PatchedBlock {
             // The value's bits start in byte `bit / 8` and span at most 5 bytes (b <= 32, shift <= 7).
             let bit = index * b
             let first = packedStart + bit >> 3
-            low = littleEndian(input, at: first, byteCount: min(packedEnd - first, 5))
+            // One unaligned load where 8 bytes lie inside `input` (bits past the value are masked off).
+            low = first &+ 8 <= input.count
+                ? UInt64(littleEndian: input.loadUnaligned(fromByteOffset: first, as: UInt64.self))
+                : littleEndian(input, at: first, byteCount: min(packedEnd - first, 5))
             low = (low >> UInt64(bit & 7)) & ((1 << UInt64(b)) - 1)
         }
         guard e > 0 else { return UInt32(truncatingIfNeeded: low) }

@@ -29,6 +29,15 @@ public struct QueryEngine<S: QuerySource> {
         })
     }
 
+    /// The scorers of `set` again, over fresh cursors made from their terms' ordinals (no dictionary search).
+    func refreshed(_ set: ScorerSet) -> ScorerSet {
+        ScorerSet(set.scorers.map { s in
+            let statistics = s.cursor.statistics
+            let cursor = source.termCursor(field: s.field, ordinal: statistics.ordinal, statistics: statistics)
+            return (cursor, source.fieldLengthTable(field: s.field), s.field, s.weight)
+        })
+    }
+
     /// The exact BM25 score of `doc` (which the filter matched); moves each scorer's cursor to `doc`.
     @inline(__always)
     func score(_ doc: DocID, _ scorers: [Scorer]) -> Double {
@@ -60,10 +69,7 @@ public struct QueryEngine<S: QuerySource> {
             let set = scorers(for: node, planner: planner)
             if set.scorers.count == node.scoringTerms.count,
                 let outcome = withExtendedLifetime(set, {
-                    collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: capacity) {
-                        let again = scorers(for: node, planner: planner)
-                        return again.scorers.count == set.scorers.count ? again : nil
-                    }
+                    collectFromTopLists(set.scorers, conjunctive: conjunctive, capacity: capacity) { refreshed(set) }
                 })
             {
                 if outcome.complete {
