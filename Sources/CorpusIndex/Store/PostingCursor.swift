@@ -56,6 +56,11 @@ public final class PostingCursor {
     private let skipWidths: UInt64
     /// The block the last `probeFrequency` landed in (the next probe looks there and just after it first).
     @exclusivity(unchecked) private var probeHint = 0
+    /// The patched block whose doc ids `probeDocs` holds for `probeFrequency` (-1: none), apart from the
+    /// cursor's own block; and where that block's frequencies start in `data`.
+    @exclusivity(unchecked) private var probeBlock = -1
+    @exclusivity(unchecked) private var probeFreqStart = 0
+    private let probeDocs: UnsafeMutablePointer<UInt32>
     /// Entries `0 ..< skipDecoded` are decoded; the next starts at bit `skipBit` of `data`.
     @exclusivity(unchecked) private var skipDecoded = 0
     @exclusivity(unchecked) private var skipBit = 0
@@ -87,10 +92,11 @@ public final class PostingCursor {
         documentCount = UInt64(owner.documentCount)
         count = Int(termInfo.documentFrequency)
         blockCount = (count + 127) / 128
-        // One allocation: 128 doc ids, 128 frequencies and the first 16 positions.
-        docBuffer = .allocate(capacity: 256 + 16)
+        // One allocation: 128 doc ids, 128 frequencies, the first 16 positions and the probes' 128 doc ids.
+        docBuffer = .allocate(capacity: 256 + 16 + 128)
         freqBuffer = docBuffer + 128
         positionBuffer = docBuffer + 256
+        probeDocs = docBuffer + 256 + 16
         var offsetFits = termInfo.postingsOffset <= UInt64(data.count)
         let listOffset = offsetFits ? Int(termInfo.postingsOffset) : 0
         if owner.topScoring.applies(to: count) {
@@ -466,12 +472,49 @@ public final class PostingCursor {
             }
             probeHint = low
             let start = low == 0 ? dataStart : dataStart + skipEnd[low - 1]
-            if DenseDocBlock.starts(data, at: start, count: blockSize(low)) {
+            let n = blockSize(low)
+            if DenseDocBlock.starts(data, at: start, count: n) {
                 return try denseFrequency(block: low, start: start, target)
+            }
+            if n >= PatchedBlock.smallestPartialBlock {
+                return try patchedFrequency(block: low, start: start, target)
             }
             try decode(block: low)
         }
         return Self.find(target, docs: docBuffer, freqs: freqBuffer, count: blockDocs)
+    }
+
+    /// `probeFrequency` in the patched block `b` (of a list with a skip table, starting at byte `start`) without
+    /// moving the cursor: its doc ids decoded into `probeDocs` (kept for the next probe in the same block), and on
+    /// a hit the one frequency at the doc's index, not the whole frequency block.
+    private func patchedFrequency(block b: Int, start: Int, _ target: UInt32) throws -> UInt32 {
+        let n = blockSize(b)
+        let end = dataStart + skipEnd[b]
+        if probeBlock != b {
+            guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
+            let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
+            guard let afterDocs = PatchedBlock.decode(region, at: 0, count: n, into: probeDocs) else {
+                throw corrupt("block \(b) is truncated or malformed")
+            }
+            guard let total = Delta.decodeIncreasing(probeDocs, count: n, base: b == 0 ? 0 : skipLast[b - 1], firstMayBeZero: b == 0),
+                total < documentCount, probeDocs[n - 1] == skipLast[b]
+            else { throw corrupt("block \(b): doc ids not increasing, not below \(documentCount) or not ending at its skip entry's") }
+            probeBlock = b
+            probeFreqStart = start + afterDocs
+        }
+        var low = 0
+        var length = n
+        while length > 1 {
+            let half = length >> 1
+            low = probeDocs[low + half - 1] < target ? low + half : low
+            length -= half
+        }
+        guard probeDocs[low] == target else { return 0 }
+        let freqs = UnsafeRawBufferPointer(rebasing: data[probeFreqStart..<end])
+        guard let f = PatchedBlock.value(freqs, at: 0, count: n, index: low) else {
+            throw corrupt("block \(b): frequencies are malformed")
+        }
+        return f &+ 1
     }
 
     /// The number of documents in block `b`.
