@@ -61,9 +61,13 @@ public final class PostingCursor {
     @exclusivity(unchecked) private var probeBlock = -1
     @exclusivity(unchecked) private var probeFreqStart = 0
     private let probeDocs: UnsafeMutablePointer<UInt32>
-    /// Entries `0 ..< skipDecoded` are decoded; the next starts at bit `skipBit` of `data`.
+    /// Entries `0 ..< skipDecoded` have their last doc and block end decoded (all a probe needs); the next starts
+    /// at bit `skipBit` of `data`. Entries `0 ..< skipTailDecoded` (never more) have their other fields too.
     @exclusivity(unchecked) private var skipDecoded = 0
+    @exclusivity(unchecked) private var skipTailDecoded = 0
     @exclusivity(unchecked) private var skipBit = 0
+    /// Where entry 0 starts (bit of `data`); entry `e` starts `e` entries' bits later.
+    private let skipStartBit: Int
     @exclusivity(unchecked) private var positionBuffer: UnsafeMutablePointer<UInt32>
     @exclusivity(unchecked) private var positionCapacity = 16
     @exclusivity(unchecked) private var block = -1
@@ -116,6 +120,7 @@ public final class PostingCursor {
         let tableBytes = table.map { PackedSkipTable.byteCount(entryCount: blocks, entryBits: $0.entryBits) } ?? 0
         dataStart = skipStart + tableBytes
         skipBit = (skipStart + PackedSkipTable.headerSize) << 3
+        skipStartBit = skipBit
         if blockCount > 1 {
             // 8-byte values first: ends (B), position starts (B + 1); then the 4-byte ones (4 x B).
             let storage = UnsafeMutableRawPointer.allocate(byteCount: 32 * blockCount + 8, alignment: 8)
@@ -218,7 +223,7 @@ public final class PostingCursor {
             }
             var b = block + 1
             while b < blockCount {
-                if b >= skipDecoded { try decodeSkipEntries(through: b) }
+                if b >= skipTailDecoded { try decodeSkipEntries(through: b) }
                 if skipLast[b] >= target { break }
                 b += 1
             }
@@ -379,7 +384,7 @@ public final class PostingCursor {
             if shallow == 0 && docBuffer[blockDocs - 1] < target { shallow = 1 }
         } else {
             while shallow < blockCount {
-                if shallow >= skipDecoded { try decodeSkipEntries(through: shallow) }
+                if shallow >= skipTailDecoded { try decodeSkipEntries(through: shallow) }
                 if skipLast[shallow] >= target { break }
                 shallow += 1
             }
@@ -444,13 +449,14 @@ public final class PostingCursor {
 
     /// The frequency of `target` in the list, 0 if the list does not hold it; targets may come in any order
     /// (random access, for probing scattered documents such as the candidates of top-scoring documents). The
-    /// block that would hold `target` is found on the skip table (decoded as far as needed, then a binary search)
-    /// and decoded, unless it is the current one; it becomes the cursor's current block, so a cursor used for
-    /// probing is not walked afterwards.
+    /// block that would hold `target` is found on the skip table (its last docs and block ends decoded as far as
+    /// needed, then a binary search); a dense block answers with a bit test, a patched one has its doc ids
+    /// decoded apart (`patchedFrequency`), a short tail block becomes the cursor's current block. A cursor used
+    /// for probing is not walked afterwards.
     public func probeFrequency(_ target: UInt32) throws -> UInt32 {
         if blockCount > 1 && !(block >= 0 && target <= docBuffer[blockDocs - 1] && (block == 0 || target > skipLast[block - 1])) {
             while skipDecoded < blockCount && skipLast[skipDecoded - 1] < target {
-                try decodeSkipEntries(through: skipDecoded)
+                try decodeSkipHeads(through: skipDecoded)
             }
             guard skipLast[skipDecoded - 1] >= target else { return 0 }
             // The first block whose last doc reaches the target (one exists: the guard above): a step or two on
@@ -560,13 +566,14 @@ public final class PostingCursor {
         return UInt32(littleEndian: lengthValues.loadUnaligned(fromByteOffset: at, as: UInt32.self))
     }
 
-    /// Decodes the skip entries from `skipDecoded` through `b` (and up to 31 more), checking each.
+    /// Decodes every field of the skip entries through `b` (and up to 31 more), checking each.
     private func decodeSkipEntries(through b: Int) throws {
-        let last = min(blockCount - 1, max(b, skipDecoded + 31))
-        guard skipDecoded <= last else { return }
-        let table = UnsafeRawBufferPointer(rebasing: data[..<dataStart])
-        var reader = BitReader(table, byteOffset: 0)
-        reader.position = skipBit
+        if skipDecoded <= b { try decodeSkipHeads(through: b) }
+        if skipTailDecoded <= b { try decodeSkipTails(through: skipDecoded - 1) }
+    }
+
+    /// The skip table's field widths, and the bits of an entry's first three fields and last three.
+    private var skipLayout: (wDoc: Int, wBytes: Int, wFreq: Int, wLength: Int, wPositions: Int, wWeight: Int, head: Int, tail: Int) {
         let widths = skipWidths
         @inline(__always) func width(_ f: PackedSkipTable.Field) -> Int {
             Int(truncatingIfNeeded: (widths >> UInt64(8 * f.rawValue)) & 0xFF)
@@ -574,57 +581,97 @@ public final class PostingCursor {
         let (wDoc, wBytes, wFreq, wLength, wPositions, wWeight) = (
             width(.lastDocDelta), width(.blockBytes), width(.maxFrequencyMinusOne), width(.minFieldLength),
             width(.positionBytes), width(.weightStep))
+        return (wDoc, wBytes, wFreq, wLength, wPositions, wWeight, wDoc + wBytes + wFreq, wLength + wPositions + wWeight)
+    }
+
+    @inline(__always) private static func field(_ word: UInt64, at shift: Int, width: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: (word &>> UInt64(shift)) & ((UInt64(1) &<< UInt64(width)) &- 1))
+    }
+
+    /// Decodes the last doc and block end of the skip entries from `skipDecoded` through `b` (and up to 31 more),
+    /// checking each; the other fields wait for `decodeSkipTails` (entries are fixed-width, so it can start
+    /// anywhere). A table too wide for one 57-bit peek per group of three fields is decoded whole here.
+    private func decodeSkipHeads(through b: Int) throws {
+        let last = min(blockCount - 1, max(b, skipDecoded + 31))
+        guard skipDecoded <= last else { return }
+        let table = UnsafeRawBufferPointer(rebasing: data[..<dataStart])
+        var reader = BitReader(table, byteOffset: 0)
+        reader.position = skipBit
+        let layout = skipLayout
         var previousDoc: UInt64 = skipDecoded == 0 ? 0 : UInt64(skipLast[skipDecoded - 1])
         var end = skipDecoded == 0 ? 0 : skipEnd[skipDecoded - 1]
         let dataBytes = data.count - dataStart
-        // The first three fields and the last three each fit in one peek (57 bits) in any real table: one load per
-        // group, the fields cut from it, instead of one load per field.
-        let (headBits, tailBits) = (wDoc + wBytes + wFreq, wLength + wPositions + wWeight)
-        let grouped = headBits <= 57 && tailBits <= 57
-        @inline(__always) func field(_ word: UInt64, at shift: Int, width: Int) -> UInt32 {
-            UInt32(truncatingIfNeeded: (word &>> UInt64(shift)) & ((UInt64(1) &<< UInt64(width)) &- 1))
-        }
+        // The first three fields and the last three each fit in one peek (57 bits) in any real table: one load for
+        // the first group, its two fields cut from it.
+        let grouped = layout.head <= 57 && layout.tail <= 57
+        let whole = !grouped
         for e in skipDecoded...last {
-            let delta, bytes, freq, length, positionBytes, step: UInt32
+            let delta, bytes: UInt32
             if grouped {
                 let head = reader.peek()
-                reader.position &+= headBits
-                let tail = reader.peek()
-                reader.position &+= tailBits
-                (delta, bytes, freq) = (
-                    field(head, at: 0, width: wDoc), field(head, at: wDoc, width: wBytes),
-                    field(head, at: wDoc + wBytes, width: wFreq))
-                (length, positionBytes, step) = (
-                    field(tail, at: 0, width: wLength), field(tail, at: wLength, width: wPositions),
-                    field(tail, at: wLength + wPositions, width: wWeight))
+                reader.position &+= layout.head &+ layout.tail
+                (delta, bytes) = (Self.field(head, at: 0, width: layout.wDoc), Self.field(head, at: layout.wDoc, width: layout.wBytes))
             } else {
-                (delta, bytes, freq) = (reader.read(bits: wDoc), reader.read(bits: wBytes), reader.read(bits: wFreq))
-                (length, positionBytes, step) = (
-                    reader.read(bits: wLength), reader.read(bits: wPositions), reader.read(bits: wWeight))
+                (delta, bytes) = (reader.read(bits: layout.wDoc), reader.read(bits: layout.wBytes))
+                let freq = reader.read(bits: layout.wFreq)
+                let (length, positionBytes, step) = (
+                    reader.read(bits: layout.wLength), reader.read(bits: layout.wPositions), reader.read(bits: layout.wWeight))
+                try storeTail(e, freq: freq, length: length, positionBytes: positionBytes, step: step)
             }
             let lastDoc = previousDoc + UInt64(delta)
             guard e == 0 || delta > 0, lastDoc < documentCount else {
                 throw corrupt("skip entry \(e): last doc \(lastDoc) not increasing or not below \(documentCount)")
             }
             end += Int(bytes)
-            guard end <= dataBytes, freq < UInt32.max, step <= PostingListEncoder.weightSteps else {
-                throw corrupt("skip entry \(e): block end, frequency or weight out of range")
-            }
+            guard end <= dataBytes else { throw corrupt("skip entry \(e): block end out of range") }
             skipLast[e] = UInt32(truncatingIfNeeded: lastDoc)
             skipEnd[e] = end
-            skipMaxFreq[e] = freq + 1
-            skipMinLength[e] = length
-            skipWeightStep[e] = step
-            skipPositions[e + 1] = skipPositions[e] + UInt64(positionBytes)
             previousDoc = lastDoc
         }
         guard !reader.isOverrun else { throw corrupt("skip table is cut short") }
         skipBit = reader.position
         skipDecoded = last + 1
+        if whole { skipTailDecoded = skipDecoded }
+    }
+
+    /// Decodes the largest frequency, smallest length, position bytes and weight step of the skip entries from
+    /// `skipTailDecoded` through `last` (< `skipDecoded`), checking each.
+    private func decodeSkipTails(through last: Int) throws {
+        guard skipTailDecoded <= last else { return }
+        let table = UnsafeRawBufferPointer(rebasing: data[..<dataStart])
+        var reader = BitReader(table, byteOffset: 0)
+        let layout = skipLayout
+        let entryBits = layout.head &+ layout.tail
+        let first = (skipStartBit) &+ skipTailDecoded &* entryBits
+        reader.position = first
+        for e in skipTailDecoded...last {
+            let head = reader.peek()
+            reader.position &+= layout.head
+            let tail = reader.peek()
+            reader.position &+= layout.tail
+            try storeTail(
+                e, freq: Self.field(head, at: layout.wDoc &+ layout.wBytes, width: layout.wFreq),
+                length: Self.field(tail, at: 0, width: layout.wLength),
+                positionBytes: Self.field(tail, at: layout.wLength, width: layout.wPositions),
+                step: Self.field(tail, at: layout.wLength &+ layout.wPositions, width: layout.wWeight))
+        }
+        guard !reader.isOverrun else { throw corrupt("skip table is cut short") }
+        skipTailDecoded = last + 1
+    }
+
+    @inline(__always)
+    private func storeTail(_ e: Int, freq: UInt32, length: UInt32, positionBytes: UInt32, step: UInt32) throws {
+        guard freq < UInt32.max, step <= PostingListEncoder.weightSteps else {
+            throw corrupt("skip entry \(e): frequency or weight out of range")
+        }
+        skipMaxFreq[e] = freq + 1
+        skipMinLength[e] = length
+        skipWeightStep[e] = step
+        skipPositions[e + 1] = skipPositions[e] + UInt64(positionBytes)
     }
 
     private func decode(block b: Int) throws {
-        if blockCount > 1 && b >= skipDecoded { try decodeSkipEntries(through: b) }
+        if blockCount > 1 && b >= skipTailDecoded { try decodeSkipEntries(through: b) }
         let start = b == 0 ? dataStart : dataStart + skipEnd[b - 1]
         let end = blockCount > 1 ? dataStart + skipEnd[b] : data.count
         guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }

@@ -276,6 +276,38 @@ import Testing
         #expect(list.docs == expected)
     }
 
+    /// Probes decode only the skip entries' last docs and block ends, ahead of their other fields; a cursor that
+    /// probed far ahead and is then walked (advance, block maxima, positions) reads the same as a fresh one.
+    @Test func probedCursorsWalkLikeFreshOnes() throws {
+        let records = TestIndexBuilder.records(5000, seed: 3)
+        let dir = TestDirectory()
+        try TestIndexBuilder.build(records, directory: dir.path)
+        let field = try IndexReader(path: dir.path).field(.body)
+        let info = try #require(try field.lookup("the"))
+        #expect(info.documentFrequency > 32 * 128, "the list must have more skip entries than are decoded at first")
+        let fresh = try field.cursor(info)
+        let probed = try field.cursor(info)
+        #expect(try probed.probeFrequency(4990) >= 0)
+        #expect(try probed.probeFrequency(2500) >= 0)
+        let probedAgain = try field.cursor(info)
+        _ = try probedAgain.probeFrequency(4999)
+        for target in stride(from: UInt32(0), to: 5000, by: 37) {
+            try fresh.shallowAdvance(to: target)
+            try probedAgain.shallowAdvance(to: target)
+            #expect(fresh.blockMaxFreq == probedAgain.blockMaxFreq, "doc \(target)")
+            #expect(fresh.blockMinFieldLength == probedAgain.blockMinFieldLength, "doc \(target)")
+            #expect(fresh.blockMaxWeight == probedAgain.blockMaxWeight, "doc \(target)")
+            let a = try fresh.advance(to: target)
+            let b = try probedAgain.advance(to: target)
+            #expect(a == b, "doc \(target)")
+            if a != PostingCursor.end {
+                #expect(fresh.freq == probedAgain.freq)
+                #expect(Array(try fresh.positions()) == Array(try probedAgain.positions()), "positions at doc \(a)")
+            }
+        }
+        #expect(fresh.termMaxWeight == probed.termMaxWeight)
+    }
+
     /// The selector keeps the best factors, ties to the lower doc id, and its encoding decodes to them.
     @Test func selectorKeepsTheBestAndRoundTrips() throws {
         var selector = TopScoringSelector()
