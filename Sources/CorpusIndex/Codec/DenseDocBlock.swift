@@ -127,12 +127,18 @@ public enum DenseDocBlock {
         let lastBit = Int(last &- first)
         guard base.load(fromByteOffset: lastBit >> 3, as: UInt8.self) & (1 << UInt8(lastBit & 7)) != 0 else { return nil }
         guard target >= first, target <= last else { return -1 }
-        let i = Int(target &- first)
-        // The bitmap's bytes after the marker (`size - 1`, all inside `input`): whole 8-byte words up to the one
-        // holding bit i, that word read in at most 8 in-bounds bytes.
-        let bitmapBytes = size &- 1
-        let word = i >> 6
-        let start = word << 3
+        return rank(bitmap: UnsafeRawPointer(base), byteCount: size &- 1, bit: Int(target &- first))
+    }
+
+    /// The number of set bits before bit `i` of the `byteCount` bitmap bytes at `bitmap`, or -1 if bit `i` is
+    /// not set. Unchecked: the caller guarantees `0 <= i < 8 * byteCount` and that the bytes are readable. Whole
+    /// 8-byte words are counted, and the word holding bit `i` is read in one load (from the bitmap's end when
+    /// fewer than 8 bytes remain, or byte by byte in a bitmap of fewer than 8).
+    @inlinable
+    public static func rank(bitmap base: UnsafeRawPointer, byteCount bitmapBytes: Int, bit i: Int) -> Int {
+        // A miss costs one byte load.
+        guard base.load(fromByteOffset: i >> 3, as: UInt8.self) & (1 << UInt8(i & 7)) != 0 else { return -1 }
+        let start = (i >> 6) << 3
         let tail = min(8, bitmapBytes &- start)
         var bits: UInt64
         if tail == 8 {
@@ -145,9 +151,7 @@ public enum DenseDocBlock {
             bits = 0
             for k in 0..<tail { bits |= UInt64(base.load(fromByteOffset: start &+ k, as: UInt8.self)) << UInt64(8 &* k) }
         }
-        let bit = UInt64(i & 63)
-        guard (bits >> bit) & 1 != 0 else { return -1 }
-        var rank = (bits & ((1 << bit) &- 1)).nonzeroBitCount
+        var rank = (bits & ((1 << UInt64(i & 63)) &- 1)).nonzeroBitCount
         var k = 0
         while k < start {
             rank &+= UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)).nonzeroBitCount

@@ -479,7 +479,7 @@ public final class PostingCursor {
             probeHint = low
             let start = low == 0 ? dataStart : dataStart + skipEnd[low - 1]
             let n = blockSize(low)
-            if DenseDocBlock.starts(data, at: start, count: n) {
+            if n >= PatchedBlock.smallestPartialBlock && start < data.count && data[start] == DenseDocBlock.marker {
                 return try denseFrequency(block: low, start: start, target)
             }
             if n >= PatchedBlock.smallestPartialBlock {
@@ -526,22 +526,29 @@ public final class PostingCursor {
     /// The number of documents in block `b`.
     @inline(__always) private func blockSize(_ b: Int) -> Int { b < blockCount - 1 ? 128 : count - 128 * (blockCount - 1) }
 
-    /// `probeFrequency` in the dense block `b` (of a list with a skip table, starting at byte `start`), without
-    /// decoding it or moving the cursor: a bit test, and on a hit the rank of the bit and the one frequency at it.
+    /// `probeFrequency` in the dense block `b` (of a list with a skip table, starting at byte `start`, `target`
+    /// within its span: the skip search put it there), without decoding it or moving the cursor: a bit test, and
+    /// on a hit the rank of the bit and the one frequency at it. The block's bitmap is checked to lie inside the
+    /// block and to hold its last doc's bit.
     private func denseFrequency(block b: Int, start: Int, _ target: UInt32) throws -> UInt32 {
         let end = dataStart + skipEnd[b]
-        guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
-        let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
         let first: UInt32 = b == 0 ? 0 : skipLast[b - 1] &+ 1
         let last = skipLast[b]
-        let n = blockSize(b)
-        guard let rank = DenseDocBlock.rank(region, at: 0, first: first, last: last, of: target) else {
-            throw corrupt("dense block \(b) is truncated or does not end at doc \(last)")
+        let size = DenseDocBlock.byteCount(span: last &- first &+ 1)
+        guard start <= end, end <= data.count, last >= first, target >= first, target <= last, size <= end - start
+        else { throw corrupt("dense block \(b) spans \(start)..<\(end), too short for docs \(first)...\(last)") }
+        let bitmap = data.baseAddress! + start + 1
+        let lastBit = Int(last &- first)
+        guard bitmap.load(fromByteOffset: lastBit >> 3, as: UInt8.self) & (1 << UInt8(lastBit & 7)) != 0 else {
+            throw corrupt("dense block \(b) does not end at doc \(last)")
         }
+        let rank = DenseDocBlock.rank(bitmap: bitmap, byteCount: size - 1, bit: Int(target &- first))
         guard rank >= 0 else { return 0 }
-        guard rank < n,
-            let f = PatchedBlock.value(region, at: DenseDocBlock.byteCount(span: last &- first &+ 1), count: n, index: rank)
-        else { throw corrupt("dense block \(b) holds more than \(n) documents or its frequencies are malformed") }
+        let n = blockSize(b)
+        let freqs = UnsafeRawBufferPointer(start: data.baseAddress! + start + size, count: end - start - size)
+        guard rank < n, let f = PatchedBlock.value(freqs, at: 0, count: n, index: rank) else {
+            throw corrupt("dense block \(b) holds more than \(n) documents or its frequencies are malformed")
+        }
         return f &+ 1
     }
 
