@@ -127,31 +127,12 @@ extension QueryEngine {
                 (scorers[$0].cursor.documentFrequency, $0) < (scorers[$1].cursor.documentFrequency, $1)
             }
             let probed = UnsafeMutablePointer<UInt32>.allocate(capacity: m)
-            let runnersUp = RunnersUpLookup(scorers, lists)
-            defer {
-                probed.deallocate()
-                runnersUp.release()
-            }
+            defer { probed.deallocate() }
             members: for c in 0..<merged.count where !settled[c] {
                 let d = merged.docs[c]
-                // A term missing from the document's lists is exact among its runners-up; elsewhere it bounds
-                // the document by the runners-up floor, which often drops it before any probe.
-                var bound = merged.bounds[c]
-                for t in 0..<m {
+                for t in rarestFirst {
                     let entry = Int(merged.entries[c &* m &+ t])
-                    if entry >= 0 {
-                        probed[t] = merged.freqs[entry]
-                    } else {
-                        probed[t] = runnersUp.frequency(t, d)
-                        if probed[t] == 0 { bound -= floors[t] - runnersUp.floors[t] }
-                    }
-                }
-                if collector.prunes && bound * slack <= collector.threshold {
-                    collector.countRejected()
-                    continue members
-                }
-                for t in rarestFirst where probed[t] == 0 {
-                    probed[t] = scorers[t].probeFrequency(d)
+                    probed[t] = entry >= 0 ? merged.freqs[entry] : scorers[t].probeFrequency(d)
                     if probed[t] == 0 {
                         collector.countRejected()
                         continue members

@@ -460,18 +460,11 @@ public struct TopScoringList: Sendable {
                 }
                 at = next
                 if docIDs {
-                    // Only the list's first delta may be 0.
-                    var j = 0
-                    if startIndex == 0 {
-                        previous = UInt64(block[0])
-                        j = 1
-                    }
-                    while j < c {
+                    for j in 0..<c {
                         let delta = block[j]
-                        bad |= delta == 0 ? 1 : 0
+                        bad |= delta == 0 && startIndex + j > 0 ? 1 : 0
                         previous &+= UInt64(delta)
                         block[j] = UInt32(truncatingIfNeeded: previous)
-                        j &+= 1
                     }
                 } else {
                     for j in 0..<c {
