@@ -442,34 +442,7 @@ enum WordCounter {
     /// The `k`-th largest of the distinct `keys` (`k` in `1...keys.count`), which it reorders (quickselect:
     /// median-of-three pivots, Hoare partitions into larger and smaller parts).
     static func kthLargest(_ keys: inout [UInt64], _ k: Int) -> UInt64 {
-        precondition(k >= 1 && k <= keys.count)
-        return keys.withUnsafeMutableBufferPointer { a in
-            let target = k - 1  // its index in descending order
-            var lo = 0, hi = a.count - 1
-            while lo < hi {
-                let x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi]
-                let pivot = max(min(x, y), min(max(x, y), z))
-                var i = lo, j = hi
-                while i <= j {
-                    while a[i] > pivot { i += 1 }
-                    while a[j] < pivot { j -= 1 }
-                    if i <= j {
-                        a.swapAt(i, j)
-                        i += 1
-                        j -= 1
-                    }
-                }
-                // a[lo...j] >= pivot >= a[i...hi]; anything between equals the pivot.
-                if target <= j {
-                    hi = j
-                } else if target >= i {
-                    lo = i
-                } else {
-                    return a[target]
-                }
-            }
-            return a[target]
-        }
+        keys.withUnsafeMutableBufferPointer { quickSelect(k, in: $0, by: >) }
     }
 
     /// Whether word `a`'s bytes come before word `b`'s (a proper prefix first).

@@ -307,14 +307,20 @@ struct TopScoringSelector {
         let kept = count
         precondition(kept > 0, "no documents selected")
         let (weights, docs, freqs) = (storage.weights, storage.docs, storage.freqs)
-        // Best first (ties: the lower doc id), so the first `leading` are the list's top `leading`.
-        var ranked = Array(0..<kept)
-        ranked.sort { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && docs[$0] < docs[$1]) }
+        // The best `leading` first (ties: the lower doc id), found by selection rather than a sort; each part is
+        // then put in doc order.
         let n = min(leading, kept)
-        var order = Array(ranked[..<n])
-        order.sort { docs[$0] < docs[$1] }
-        let floorStep = PostingListEncoder.weightStep(for: weights[ranked[n - 1]])
-        let ceilingStep = PostingListEncoder.weightStep(for: weights[ranked[0]])
+        var ranked = Array(0..<kept)
+        Self.selectBest(n, of: &ranked, weights: weights, docs: docs)
+        let order = Self.inDocOrder(ranked[..<n], docs: docs)
+        var floorWeight = Double.infinity
+        var ceilingWeight = 0.0
+        for i in ranked[..<n] {
+            floorWeight = min(floorWeight, weights[i])
+            ceilingWeight = max(ceilingWeight, weights[i])
+        }
+        let floorStep = PostingListEncoder.weightStep(for: floorWeight)
+        let ceilingStep = PostingListEncoder.weightStep(for: ceilingWeight)
         let floor = Double(PostingListEncoder.weightBound(step: floorStep))
         let ceiling = Double(PostingListEncoder.weightBound(step: ceilingStep))
         var body: [UInt8] = []
@@ -335,16 +341,34 @@ struct TopScoringSelector {
         }
         if n & 1 == 1 { body.append(packed) }
         if capacity > leading {
-            var runnersUp = Array(ranked[n...])
-            runnersUp.sort { docs[$0] < docs[$1] }
+            let runnersUp = Self.inDocOrder(ranked[n...], docs: docs)
             VarInt.encode(UInt64(runnersUp.count), into: &body)
-            if let last = ranked.last, !runnersUp.isEmpty {
-                Self.appendStep(PostingListEncoder.weightStep(for: weights[last]), to: &body)
+            if !runnersUp.isEmpty {
+                let lowest = runnersUp.reduce(Double.infinity) { min($0, weights[$1]) }
+                Self.appendStep(PostingListEncoder.weightStep(for: lowest), to: &body)
                 Self.appendBlocks(runnersUp, docs: docs, freqs: freqs, to: &body)
             }
         }
         VarInt.encode(UInt64(body.count), into: &out)
         out.append(contentsOf: body)
+    }
+
+    /// Reorders `items` (indexes into `weights` and `docs`) so that its first `n` are the `n` best: the largest
+    /// weight, ties to the lower doc id (doc ids are distinct, so the `n` best are one set). Quickselect, O(count).
+    static func selectBest(
+        _ n: Int, of items: inout [Int], weights: UnsafeMutablePointer<Double>, docs: UnsafeMutablePointer<UInt32>
+    ) {
+        guard n > 0, n < items.count else { return }
+        _ = items.withUnsafeMutableBufferPointer { v in
+            quickSelect(n, in: v) { a, b in weights[a] > weights[b] || (weights[a] == weights[b] && docs[a] < docs[b]) }
+        }
+    }
+
+    /// The indexes `items` sorted by their doc ids (distinct): one sort of packed 64-bit keys.
+    static func inDocOrder(_ items: ArraySlice<Int>, docs: UnsafeMutablePointer<UInt32>) -> [Int] {
+        var keys = items.map { UInt64(docs[$0]) << 32 | UInt64(UInt32(truncatingIfNeeded: $0)) }
+        keys.sort()
+        return keys.map { Int(UInt32(truncatingIfNeeded: $0)) }
     }
 
     private static func appendStep(_ step: UInt32, to body: inout [UInt8]) {
