@@ -151,6 +151,10 @@ struct TopScoringSelector {
         private(set) var docs: UnsafeMutablePointer<UInt32>
         private(set) var freqs: UnsafeMutablePointer<UInt32>
         private(set) var allocated: Int
+        /// Scratch reused between lists by `encode`: the kept entries' indexes, (doc << 32 | index) keys, the body.
+        var ranked: [Int] = []
+        var keys: [UInt64] = []
+        var body: [UInt8] = []
 
         init(_ n: Int) {
             let n = max(n, 1)
@@ -308,14 +312,14 @@ struct TopScoringSelector {
         precondition(kept > 0, "no documents selected")
         let (weights, docs, freqs) = (storage.weights, storage.docs, storage.freqs)
         // The best `leading` first (ties: the lower doc id), found by selection rather than a sort; each part is
-        // then put in doc order.
+        // then put in doc order. Scratch arrays are the storage's, reused from list to list.
         let n = min(leading, kept)
-        var ranked = Array(0..<kept)
-        Self.selectBest(n, of: &ranked, weights: weights, docs: docs)
-        let order = Self.inDocOrder(ranked[..<n], docs: docs)
+        storage.ranked.removeAll(keepingCapacity: true)
+        storage.ranked.append(contentsOf: 0..<kept)
+        Self.selectBest(n, of: &storage.ranked, weights: weights, docs: docs)
         var floorWeight = Double.infinity
         var ceilingWeight = 0.0
-        for i in ranked[..<n] {
+        for i in storage.ranked[..<n] {
             floorWeight = min(floorWeight, weights[i])
             ceilingWeight = max(ceilingWeight, weights[i])
         }
@@ -323,34 +327,34 @@ struct TopScoringSelector {
         let ceilingStep = PostingListEncoder.weightStep(for: ceilingWeight)
         let floor = Double(PostingListEncoder.weightBound(step: floorStep))
         let ceiling = Double(PostingListEncoder.weightBound(step: ceilingStep))
-        var body: [UInt8] = []
-        body.reserveCapacity(kept * 3 + 16)
-        VarInt.encode(UInt64(n), into: &body)
-        Self.appendStep(floorStep, to: &body)
-        Self.appendStep(ceilingStep, to: &body)
-        Self.appendBlocks(order, docs: docs, freqs: freqs, to: &body)
+        storage.body.removeAll(keepingCapacity: true)
+        VarInt.encode(UInt64(n), into: &storage.body)
+        Self.appendStep(floorStep, to: &storage.body)
+        Self.appendStep(ceilingStep, to: &storage.body)
+        Self.sortByDoc(storage.ranked[..<n], docs: docs, into: &storage.keys)
+        Self.appendBlocks(storage.keys, freqs: freqs, to: &storage.body)
         // Two 4-bit steps a byte, the even entry's in the low half.
         var packed: UInt8 = 0
-        for (j, i) in order.enumerated() {
-            let q = UInt8(TopScoringDocuments.step(for: weights[i], floor: floor, ceiling: ceiling))
+        for (j, key) in storage.keys.enumerated() {
+            let q = UInt8(TopScoringDocuments.step(for: weights[Self.index(key)], floor: floor, ceiling: ceiling))
             if j & 1 == 0 {
                 packed = q
             } else {
-                body.append(packed | q << 4)
+                storage.body.append(packed | q << 4)
             }
         }
-        if n & 1 == 1 { body.append(packed) }
+        if n & 1 == 1 { storage.body.append(packed) }
         if capacity > leading {
-            let runnersUp = Self.inDocOrder(ranked[n...], docs: docs)
-            VarInt.encode(UInt64(runnersUp.count), into: &body)
-            if !runnersUp.isEmpty {
-                let lowest = runnersUp.reduce(Double.infinity) { min($0, weights[$1]) }
-                Self.appendStep(PostingListEncoder.weightStep(for: lowest), to: &body)
-                Self.appendBlocks(runnersUp, docs: docs, freqs: freqs, to: &body)
+            Self.sortByDoc(storage.ranked[n...], docs: docs, into: &storage.keys)
+            VarInt.encode(UInt64(storage.keys.count), into: &storage.body)
+            if !storage.keys.isEmpty {
+                let lowest = storage.ranked[n...].reduce(Double.infinity) { min($0, weights[$1]) }
+                Self.appendStep(PostingListEncoder.weightStep(for: lowest), to: &storage.body)
+                Self.appendBlocks(storage.keys, freqs: freqs, to: &storage.body)
             }
         }
-        VarInt.encode(UInt64(body.count), into: &out)
-        out.append(contentsOf: body)
+        VarInt.encode(UInt64(storage.body.count), into: &out)
+        out.append(contentsOf: storage.body)
     }
 
     /// Reorders `items` (indexes into `weights` and `docs`) so that its first `n` are the `n` best: the largest
@@ -364,40 +368,45 @@ struct TopScoringSelector {
         }
     }
 
-    /// The indexes `items` sorted by their doc ids (distinct): one sort of packed 64-bit keys.
-    static func inDocOrder(_ items: ArraySlice<Int>, docs: UnsafeMutablePointer<UInt32>) -> [Int] {
-        var keys = items.map { UInt64(docs[$0]) << 32 | UInt64(UInt32(truncatingIfNeeded: $0)) }
+    /// Replaces `keys` with the entries `items` as `doc << 32 | index` keys, sorted: in doc order (doc ids are
+    /// distinct), one sort of plain integers.
+    static func sortByDoc(_ items: ArraySlice<Int>, docs: UnsafeMutablePointer<UInt32>, into keys: inout [UInt64]) {
+        keys.removeAll(keepingCapacity: true)
+        for i in items { keys.append(UInt64(docs[i]) << 32 | UInt64(UInt32(truncatingIfNeeded: i))) }
         keys.sort()
-        return keys.map { Int(UInt32(truncatingIfNeeded: $0)) }
     }
+
+    /// The entry index in a `sortByDoc` key.
+    @inline(__always) static func index(_ key: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: key)) }
 
     private static func appendStep(_ step: UInt32, to body: inout [UInt8]) {
         body.append(UInt8(truncatingIfNeeded: step))
         body.append(UInt8(truncatingIfNeeded: step >> 8))
     }
 
-    /// The doc-id deltas (the first from 0) of the entries `order` (in doc order), then their frequencies - 1,
-    /// in patched blocks of 128 (the last one partial).
-    private static func appendBlocks(
-        _ order: [Int], docs: UnsafeMutablePointer<UInt32>, freqs: UnsafeMutablePointer<UInt32>, to body: inout [UInt8]
-    ) {
-        var block = [UInt32](repeating: 0, count: PatchedBlock.blockSize)
-        for pass in 0..<2 {
-            var previous: UInt32 = 0
-            var start = 0
-            while start < order.count {
-                let count = min(PatchedBlock.blockSize, order.count - start)
-                for j in 0..<count {
-                    let i = order[start + j]
-                    if pass == 0 {
-                        block[j] = docs[i] - previous
-                        previous = docs[i]
-                    } else {
-                        block[j] = freqs[i] - 1
+    /// The doc-id deltas (the first from 0) of the entries `keys` (`sortByDoc` keys, in doc order), then their
+    /// frequencies - 1, in patched blocks of 128 (the last one partial).
+    private static func appendBlocks(_ keys: [UInt64], freqs: UnsafeMutablePointer<UInt32>, to body: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: PatchedBlock.blockSize) { buffer in
+            let block = buffer.baseAddress!
+            for pass in 0..<2 {
+                var previous: UInt32 = 0
+                var start = 0
+                while start < keys.count {
+                    let count = min(PatchedBlock.blockSize, keys.count - start)
+                    for j in 0..<count {
+                        let key = keys[start + j]
+                        if pass == 0 {
+                            let doc = UInt32(truncatingIfNeeded: key >> 32)
+                            block[j] = doc - previous
+                            previous = doc
+                        } else {
+                            block[j] = freqs[index(key)] - 1
+                        }
                     }
+                    PatchedBlock.encode(block, count: count, into: &body)
+                    start += count
                 }
-                block.withUnsafeBufferPointer { PatchedBlock.encode($0.baseAddress!, count: count, into: &body) }
-                start += count
             }
         }
     }
