@@ -134,8 +134,8 @@ public enum DenseDocBlock {
     /// not set. Unchecked: the caller guarantees `0 <= i < 8 * byteCount` and that the bytes are readable. Whole
     /// 8-byte words are counted, and the word holding bit `i` is read in one load (from the bitmap's end when
     /// fewer than 8 bytes remain, or byte by byte in a bitmap of fewer than 8).
-    @inlinable
-    public static func rank(bitmap base: UnsafeRawPointer, byteCount bitmapBytes: Int, bit i: Int) -> Int {
+    @usableFromInline @inline(__always)
+    static func rank(bitmap base: UnsafeRawPointer, byteCount bitmapBytes: Int, bit i: Int) -> Int {
         // A miss costs one byte load.
         guard base.load(fromByteOffset: i >> 3, as: UInt8.self) & (1 << UInt8(i & 7)) != 0 else { return -1 }
         let start = (i >> 6) << 3

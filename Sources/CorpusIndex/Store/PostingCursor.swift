@@ -461,63 +461,45 @@ public final class PostingCursor {
             guard skipLast[skipDecoded - 1] >= target else { return 0 }
             // The first block whose last doc reaches the target (one exists: the guard above): a step or two on
             // from the last probe's block when the target lies just ahead of it (probes in doc-id order), else
-            // a binary search whose steps are conditional moves, not branches (probe targets are unpredictable).
+            // a branch-free binary search (`firstAtLeast`).
             var low = probeHint
             if !(low < skipDecoded && skipLast[low] >= target && (low == 0 || skipLast[low - 1] < target)) {
                 if low + 2 < skipDecoded && skipLast[low] < target && skipLast[low + 2] >= target {
                     low = skipLast[low + 1] >= target ? low + 1 : low + 2
                 } else {
-                    low = 0
-                    var length = skipDecoded
-                    while length > 1 {
-                        let half = length >> 1
-                        low = skipLast[low + half - 1] < target ? low + half : low
-                        length -= half
-                    }
+                    low = Self.firstAtLeast(target, in: skipLast, count: skipDecoded)
                 }
             }
             probeHint = low
             let start = low == 0 ? dataStart : dataStart + skipEnd[low - 1]
             let n = blockSize(low)
-            if n >= PatchedBlock.smallestPartialBlock && start < data.count && data[start] == DenseDocBlock.marker {
-                return try denseFrequency(block: low, start: start, target)
-            }
             if n >= PatchedBlock.smallestPartialBlock {
-                return try patchedFrequency(block: low, start: start, target)
+                return start < data.count && data[start] == DenseDocBlock.marker
+                    ? try denseFrequency(block: low, start: start, count: n, target)
+                    : try patchedFrequency(block: low, start: start, count: n, target)
             }
             try decode(block: low)
         }
         return Self.find(target, docs: docBuffer, freqs: freqBuffer, count: blockDocs)
     }
 
-    /// `probeFrequency` in the patched block `b` (of a list with a skip table, starting at byte `start`) without
-    /// moving the cursor: its doc ids decoded into `probeDocs` (kept for the next probe in the same block), and on
-    /// a hit the one frequency at the doc's index, not the whole frequency block.
-    private func patchedFrequency(block b: Int, start: Int, _ target: UInt32) throws -> UInt32 {
-        let n = blockSize(b)
+    /// `probeFrequency` in the patched block `b` of `n` documents (of a list with a skip table, starting at byte
+    /// `start`) without moving the cursor: its doc ids decoded and checked into `probeDocs` (kept for the next
+    /// probe in the same block), and on a hit the one frequency at the doc's index, not the whole frequency block.
+    private func patchedFrequency(block b: Int, start: Int, count n: Int, _ target: UInt32) throws -> UInt32 {
         let end = dataStart + skipEnd[b]
         if probeBlock != b {
             guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
             let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
-            guard let afterDocs = PatchedBlock.decode(region, at: 0, count: n, into: probeDocs) else {
-                throw corrupt("block \(b) is truncated or malformed")
-            }
-            guard let total = Delta.decodeIncreasing(probeDocs, count: n, base: b == 0 ? 0 : skipLast[b - 1], firstMayBeZero: b == 0),
-                total < documentCount, probeDocs[n - 1] == skipLast[b]
-            else { throw corrupt("block \(b): doc ids not increasing, not below \(documentCount) or not ending at its skip entry's") }
+            let (afterDocs, last) = try decodeDocIDs(block: b, region, count: n, into: probeDocs)
+            try checkDocIDs(block: b, last: last, probeDocs, count: n)
             probeBlock = b
             probeFreqStart = start + afterDocs
         }
-        var low = 0
-        var length = n
-        while length > 1 {
-            let half = length >> 1
-            low = probeDocs[low + half - 1] < target ? low + half : low
-            length -= half
-        }
-        guard probeDocs[low] == target else { return 0 }
+        let i = Self.firstAtLeast(target, in: probeDocs, count: n)
+        guard probeDocs[i] == target else { return 0 }
         let freqs = UnsafeRawBufferPointer(rebasing: data[probeFreqStart..<end])
-        guard let f = PatchedBlock.value(freqs, at: 0, count: n, index: low) else {
+        guard let f = PatchedBlock.value(freqs, at: 0, count: n, index: i) else {
             throw corrupt("block \(b): frequencies are malformed")
         }
         return f &+ 1
@@ -526,42 +508,47 @@ public final class PostingCursor {
     /// The number of documents in block `b`.
     @inline(__always) private func blockSize(_ b: Int) -> Int { b < blockCount - 1 ? 128 : count - 128 * (blockCount - 1) }
 
-    /// `probeFrequency` in the dense block `b` (of a list with a skip table, starting at byte `start`, `target`
-    /// within its span: the skip search put it there), without decoding it or moving the cursor: a bit test, and
-    /// on a hit the rank of the bit and the one frequency at it. The block's bitmap is checked to lie inside the
-    /// block and to hold its last doc's bit.
-    private func denseFrequency(block b: Int, start: Int, _ target: UInt32) throws -> UInt32 {
+    /// `probeFrequency` in the dense block `b` of `n` documents (of a list with a skip table, starting at byte
+    /// `start`), without decoding it or moving the cursor: a bit test, and on a hit the rank of the bit and the one
+    /// frequency at it (`DenseDocBlock.rank` checks that the bitmap lies inside the block and holds its last doc).
+    private func denseFrequency(block b: Int, start: Int, count n: Int, _ target: UInt32) throws -> UInt32 {
         let end = dataStart + skipEnd[b]
+        guard start <= end, end <= data.count else { throw corrupt("dense block \(b) spans \(start)..<\(end)") }
+        // The block's bytes, without slicing `data` (bounds checked above).
+        let region = UnsafeRawBufferPointer(start: data.baseAddress! + start, count: end - start)
         let first: UInt32 = b == 0 ? 0 : skipLast[b - 1] &+ 1
         let last = skipLast[b]
-        let size = DenseDocBlock.byteCount(span: last &- first &+ 1)
-        guard start <= end, end <= data.count, last >= first, target >= first, target <= last, size <= end - start
-        else { throw corrupt("dense block \(b) spans \(start)..<\(end), too short for docs \(first)...\(last)") }
-        let bitmap = data.baseAddress! + start + 1
-        let lastBit = Int(last &- first)
-        guard bitmap.load(fromByteOffset: lastBit >> 3, as: UInt8.self) & (1 << UInt8(lastBit & 7)) != 0 else {
-            throw corrupt("dense block \(b) does not end at doc \(last)")
+        guard let rank = DenseDocBlock.rank(region, at: 0, first: first, last: last, of: target) else {
+            throw corrupt("dense block \(b) is truncated or does not end at doc \(last)")
         }
-        let rank = DenseDocBlock.rank(bitmap: bitmap, byteCount: size - 1, bit: Int(target &- first))
         guard rank >= 0 else { return 0 }
-        let n = blockSize(b)
-        let freqs = UnsafeRawBufferPointer(start: data.baseAddress! + start + size, count: end - start - size)
-        guard rank < n, let f = PatchedBlock.value(freqs, at: 0, count: n, index: rank) else {
-            throw corrupt("dense block \(b) holds more than \(n) documents or its frequencies are malformed")
-        }
+        guard rank < n,
+            let f = PatchedBlock.value(region, at: DenseDocBlock.byteCount(span: last &- first &+ 1), count: n, index: rank)
+        else { throw corrupt("dense block \(b) holds more than \(n) documents or its frequencies are malformed") }
         return f &+ 1
     }
 
     /// The frequency of `target` among the `count` increasing `docs`, 0 if absent (binary search).
     @inline(__always)
     private static func find(_ target: UInt32, docs: UnsafePointer<UInt32>, freqs: UnsafePointer<UInt32>, count: Int) -> UInt32 {
+        guard count > 0 else { return 0 }
+        let i = firstAtLeast(target, in: docs, count: count)
+        return docs[i] == target ? freqs[i] : 0
+    }
+
+    /// The index of the first of the `count` (>= 1) increasing `values` that is at least `target`, or `count - 1`
+    /// if none is: a binary search whose steps are conditional moves, not branches (probe targets are
+    /// unpredictable).
+    @inline(__always)
+    private static func firstAtLeast(_ target: UInt32, in values: UnsafePointer<UInt32>, count: Int) -> Int {
         var low = 0
-        var high = count
-        while low < high {
-            let mid = (low + high) >> 1
-            if docs[mid] < target { low = mid + 1 } else { high = mid }
+        var length = count
+        while length > 1 {
+            let half = length >> 1
+            low = values[low &+ half &- 1] < target ? low &+ half : low
+            length &-= half
         }
-        return low < count && docs[low] == target ? freqs[low] : 0
+        return low
     }
 
     // MARK: - Decoding
@@ -677,6 +664,39 @@ public final class PostingCursor {
         skipPositions[e + 1] = skipPositions[e] + UInt64(positionBytes)
     }
 
+    /// Decodes the doc ids of block `b` (`n >= PatchedBlock.smallestPartialBlock` of them: a dense bitmap or
+    /// patched gaps) from `region` into `out`.
+    /// - Returns: where they end in `region`, and the last doc id (nil when a gap is 0 where none may be).
+    @inline(__always)
+    private func decodeDocIDs(
+        block b: Int, _ region: UnsafeRawBufferPointer, count n: Int, into out: UnsafeMutablePointer<UInt32>
+    ) throws -> (end: Int, last: UInt64?) {
+        let base: UInt32 = b == 0 ? 0 : skipLast[b - 1]
+        if DenseDocBlock.starts(region, at: 0, count: n) {
+            // A bitmap from the first id the block may hold: 0 in the first block, else after the last block's.
+            guard let after = DenseDocBlock.decode(region, at: 0, count: n, first: b == 0 ? 0 : base &+ 1, into: out)
+            else { throw corrupt("dense block \(b) is truncated or malformed") }
+            return (after, UInt64(out[n - 1]))
+        }
+        guard let after = PatchedBlock.decode(region, at: 0, count: n, into: out) else {
+            throw corrupt("block \(b) is truncated or malformed")
+        }
+        // Gaps checked and summed in one vectorisable pass; only a list's very first gap may be 0.
+        return (after, Delta.decodeIncreasing(out, count: n, base: base, firstMayBeZero: b == 0))
+    }
+
+    /// Throws unless block `b`'s `n` decoded doc ids (`last` the last one, nil after a zero gap) increase, stay
+    /// below the document count and end at the skip entry's last doc (lists with a skip table).
+    @inline(__always)
+    private func checkDocIDs(block b: Int, last: UInt64?, _ docs: UnsafePointer<UInt32>, count n: Int) throws {
+        guard let last, last < documentCount else {
+            throw corrupt("block \(b): doc ids not increasing or not below \(documentCount)")
+        }
+        if blockCount > 1 && docs[n - 1] != skipLast[b] {
+            throw corrupt("block \(b) ends at doc \(docs[n - 1]), its skip entry says \(skipLast[b])")
+        }
+    }
+
     private func decode(block b: Int) throws {
         if blockCount > 1 && b >= skipTailDecoded { try decodeSkipEntries(through: b) }
         let start = b == 0 ? dataStart : dataStart + skipEnd[b - 1]
@@ -688,25 +708,8 @@ public final class PostingCursor {
         var sum = UInt64(base)
         var zeroDelta = false
         if n >= PatchedBlock.smallestPartialBlock {
-            let afterDocs: Int
-            if DenseDocBlock.starts(region, at: 0, count: n) {
-                // A bitmap from the first id the block may hold: 0 in the first block, else after the last block's.
-                guard let after = DenseDocBlock.decode(region, at: 0, count: n, first: b == 0 ? 0 : base &+ 1, into: docBuffer)
-                else { throw corrupt("dense block \(b) is truncated or malformed") }
-                afterDocs = after
-                sum = UInt64(docBuffer[n - 1])
-            } else {
-                guard let after = PatchedBlock.decode(region, at: 0, count: n, into: docBuffer) else {
-                    throw corrupt("block \(b) is truncated or malformed")
-                }
-                afterDocs = after
-                // Gaps checked and summed in one vectorisable pass; only a list's very first gap may be 0.
-                if let total = Delta.decodeIncreasing(docBuffer, count: n, base: base, firstMayBeZero: b == 0) {
-                    sum = total
-                } else {
-                    zeroDelta = true
-                }
-            }
+            let (afterDocs, last) = try decodeDocIDs(block: b, region, count: n, into: docBuffer)
+            if let last { sum = last } else { zeroDelta = true }
             guard let afterFreqs = PatchedBlock.decode(region, at: afterDocs, count: n, into: freqBuffer) else {
                 throw corrupt("block \(b) is truncated or malformed")
             }
@@ -729,12 +732,7 @@ public final class PostingCursor {
         if blockCount > 1 && consumedEnd != end {
             throw corrupt("block \(b) decodes to \(consumedEnd - start) bytes, its skip entry says \(end - start)")
         }
-        guard !zeroDelta, sum < documentCount else {
-            throw corrupt("block \(b): doc ids not increasing or not below \(documentCount)")
-        }
-        if blockCount > 1 && docBuffer[n - 1] != skipLast[b] {
-            throw corrupt("block \(b) ends at doc \(docBuffer[n - 1]), its skip entry says \(skipLast[b])")
-        }
+        try checkDocIDs(block: b, last: zeroDelta ? nil : sum, docBuffer, count: n)
         block = b
         blockDocs = n
         index = 0
