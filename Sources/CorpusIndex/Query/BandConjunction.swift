@@ -21,24 +21,23 @@ extension QueryEngine {
     /// `score(_:_:)` does, and ties resolve by doc id whatever the order of offers (`TopKCollector`).
     ///
     /// - Parameters:
-    ///   - scorers: the terms' scorers over fresh cursors (the lead's is walked forward).
-    ///   - probing: the same terms' scorers over the cursors the candidates were probed with (random access
-    ///     only; their skip tables are decoded already).
+    ///   - scorers: the terms' scorers over the cursors the candidates were probed with (random access only;
+    ///     their skip tables are decoded already).
+    ///   - lead: the rarest term.
     ///   - lists: the terms' top-scoring lists (the lead's runners-up are read through its own).
     ///   - merged: the documents of the terms' top-scoring lists, in doc-id order (passed over).
+    ///   - fresh: the same scorers over fresh cursors, made only when the lead's postings must be walked.
     ///   - collector: the exact top k among `merged`'s documents; on return, among all matches.
     /// - Returns: whether the pass read the lead's runners-up rather than its postings.
     @discardableResult
     func collectBandConjunction(
-        _ scorers: [Scorer], probing: [Scorer], lists: [TopScoringList], _ merged: TopListCandidates,
-        into collector: inout TopKCollector
+        _ scorers: [Scorer], lead: Int, lists: [TopScoringList], _ merged: TopListCandidates,
+        fresh: () -> ScorerSet, into collector: inout TopKCollector
     ) -> Bool {
         let m = scorers.count
         guard m > 0 else { return false }
         let slack = Self.slack
         let floors = merged.floors
-        var lead = 0
-        for t in 1..<m where scorers[t].cursor.documentFrequency < scorers[lead].cursor.documentFrequency { lead = t }
         let others = (0..<m).filter { $0 != lead }.sorted { floors[$0] > floors[$1] }
         let othersFloor = others.reduce(0.0) { $0 + floors[$1] }
         let leader = scorers[lead]
@@ -52,6 +51,14 @@ extension QueryEngine {
         // The next candidate of the lists from the lead's document on.
         var c = 0
         var nextCandidate = merged.count > 0 ? merged.docs[0] : noMoreDocs
+        /// Whether `d` (not below the last document asked about) is a candidate of the lists.
+        @inline(__always) func isCandidate(_ d: DocID) -> Bool {
+            while nextCandidate < d {
+                c += 1
+                nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
+            }
+            return d == nextCandidate
+        }
         /// Offers `d` (a document of the lead in no list; `leadScore` the lead's exact contribution) if it beats
         /// the k-th score.
         @inline(__always) func consider(_ d: DocID, leadScore: Double) {
@@ -66,7 +73,7 @@ extension QueryEngine {
                 !(collector.prunes && bound * slack <= theta)
             else { return collector.countRejected() }
             for o in others {
-                let f = probing[o].probeFrequency(d)
+                let f = scorers[o].probeFrequency(d)
                 // Not in term o's postings: no match.
                 guard f > 0 else { return collector.countRejected() }
                 parts[o] = scorers[o].score(freq: f, d, source)
@@ -91,28 +98,26 @@ extension QueryEngine {
             for i in 0..<n {
                 if i &+ ahead < n { leader.prefetchLength(runners.docs[i &+ ahead]) }
                 let d = runners.docs[i]
-                while nextCandidate < d {
-                    c += 1
-                    nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
-                }
+                guard !isCandidate(d) else { continue }
                 let f = runners.freqs[i]
-                if d != nextCandidate && leader.fieldLength(d, source) <= limits[min(Int(f), Self.lengthLimitCount - 1)] {
-                    consider(d, leadScore: leader.score(freq: f, d, source))
+                let length = leader.fieldLength(d, source)
+                if length <= limits[min(Int(f), Self.lengthLimitCount - 1)] {
+                    consider(d, leadScore: leader.weight.score(tf: f, fieldLength: length))
                 }
             }
             return true
         }
+        // Otherwise the lead's postings, walked on a fresh cursor.
+        let set = fresh()
+        defer { withExtendedLifetime(set) {} }
+        let walker = set.scorers[lead]
         var limitsTheta = -Double.infinity
-        var d = leader.next()
+        var d = walker.next()
         while d != noMoreDocs {
-            while nextCandidate < d {
-                c += 1
-                nextCandidate = c < merged.count ? merged.docs[c] : noMoreDocs
-            }
-            if d != nextCandidate { consider(d, leadScore: leader.currentScore(d, source)) }
+            if !isCandidate(d) { consider(d, leadScore: walker.currentScore(d, source)) }
             // On to the next document whose lead contribution could reach the band.
             guard collector.prunes else {
-                d = leader.next()
+                d = walker.next()
                 continue
             }
             let now = collector.threshold
@@ -120,7 +125,7 @@ extension QueryEngine {
                 Self.lengthLimits(leader.weight, theta: now, othersFloor: othersFloor, into: limits)
                 limitsTheta = now
             }
-            d = leader.next(lengthAtMost: limits, count: Self.lengthLimitCount)
+            d = walker.next(lengthAtMost: limits, count: Self.lengthLimitCount)
         }
         return false
     }

@@ -38,16 +38,17 @@ extension QueryEngine {
     /// An AND the lists could not decide first settles the rest of its candidates, in doc-id order: whether the
     /// document holds every term (probes, rarest term first; a dense block answers with one bit), then its
     /// exact score. The k-th score is then the lists' best, and `collectBandConjunction` (whose floors bound the
-    /// terms of every document outside the lists) looks only at documents in no list, scanning the rarest term
-    /// over a cursor `fresh` makes; the result is then complete too.
+    /// terms of every document outside the lists) looks only at documents in no list, reading the rarest term's
+    /// runners-up, or walking its postings over a cursor `fresh` makes; the result is then complete too.
     ///
     /// - Parameters:
     ///   - scorers: the query's scorers, over cursors of their own (probed here, in no doc-id order).
-    ///   - fresh: the same scorers over fresh cursors (for an AND's band pass), or nil.
+    ///   - fresh: makes the same scorers over fresh cursors (for an AND's band pass, when it walks the rarest
+    ///     term), or nil: then an AND the lists cannot decide is handed over unfinished.
     /// - Returns: nil (nothing done) if some term has no top-scoring documents; else the collector, whether it
     ///   holds the exact top k, and whether the band pass read the lead's runners-up rather than its postings.
     func collectFromTopLists(
-        _ scorers: [Scorer], conjunctive: Bool, capacity: Int, fresh: () -> ScorerSet? = { nil }
+        _ scorers: [Scorer], conjunctive: Bool, capacity: Int, fresh: (() -> ScorerSet)? = nil
     ) -> (collector: TopKCollector, complete: Bool, readRunnersUp: Bool)? {
         let m = scorers.count
         guard m > 0, m <= 16 else { return nil }
@@ -119,7 +120,7 @@ extension QueryEngine {
             settle(c)
         }
         if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true, false) }
-        if conjunctive, let set = fresh() {
+        if conjunctive, let fresh {
             // The rest of the candidates in doc-id order (probes then move forward through each list), so that
             // the k-th score is the lists' best before the band pass looks beyond them: first whether the
             // document holds every term (rarest first; a dense block answers with a bit), then its exact score.
@@ -143,9 +144,8 @@ extension QueryEngine {
                 collector.offer(ScoredDoc(doc: d, score: score))
             }
             if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true, false) }
-            let readRunnersUp = withExtendedLifetime(set) {
-                collectBandConjunction(set.scorers, probing: scorers, lists: lists, merged, into: &collector)
-            }
+            let readRunnersUp = collectBandConjunction(
+                scorers, lead: rarestFirst[0], lists: lists, merged, fresh: fresh, into: &collector)
             return (collector, true, readRunnersUp)
         }
         return (collector, false, false)
