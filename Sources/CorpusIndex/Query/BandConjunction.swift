@@ -10,7 +10,8 @@ extension QueryEngine {
     /// narrow band just below the lead's floor — the document is dropped without probing the other terms. When
     /// the lead's runners-up (`TopScoringRunnersUp`) reach below that band (their floor times idf, plus the
     /// others' floors, cannot beat the k-th score), every document of the band is among them, and the pass reads
-    /// them alone, a few thousand documents with their frequencies, fetching field lengths ahead. Otherwise the
+    /// them alone, a few thousand documents with their frequencies, fetching field lengths ahead, and weighs
+    /// those within the band stage by stage (bounds, then one term's probes at a time, then offers). Otherwise the
     /// lead's postings are scanned for such documents on their decoded frequencies and the field's lengths
     /// alone (an exact length limit per frequency, `lengthLimits`), never stopping on the others. For a
     /// document in the band the floors then give way to the bounds at its length
@@ -84,6 +85,63 @@ extension QueryEngine {
             for t in 0..<m { score += parts[t] }
             collector.offer(ScoredDoc(doc: d, score: score))
         }
+        /// `consider` for `count` documents at once (in doc-id order; `docs(j)` the j-th, `leadScore(j)` the lead's
+        /// exact contribution to it), stage by stage: their bounds at their lengths, then each other term probed
+        /// for those still in the running, largest floor first, then the offers. The k-th score the stages test
+        /// against is the one they start with (offers come last), so they drop no document `consider` would keep.
+        func considerAll(_ count: Int, docs: (Int) -> DocID, leadScore: (Int) -> Double) {
+            guard count > 0 else { return }
+            let theta = collector.threshold
+            // Per document j: its parts at `rows + 2mj`, the bounds of its missing terms right after; its bound
+            // at `bounds + j`, after every row.
+            let rows = UnsafeMutablePointer<Double>.allocate(capacity: count &* (2 &* m &+ 1))
+            let bounds = rows + count &* 2 &* m
+            let alive = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+            defer {
+                rows.deallocate()
+                alive.deallocate()
+            }
+            var n = 0
+            for j in 0..<count {
+                let row = rows + j &* 2 &* m
+                let score = leadScore(j)
+                row[lead] = score
+                var bound = score + othersFloor
+                for t in others { row[t] = -1 }
+                let d = docs(j)
+                let kept = !(bound * slack <= theta)
+                    && merged.tightenMissing(d, conjunctive: true, scorers, source, parts: row, into: row + m, bound: &bound)
+                    && !(bound * slack <= theta)
+                bounds[j] = bound
+                alive[n] = Int32(j)
+                n &+= kept ? 1 : 0
+            }
+            var rejected = count - n
+            for o in others {
+                let scorer = scorers[o]
+                var kept = 0
+                for i in 0..<n {
+                    let j = Int(alive[i])
+                    let row = rows + j &* 2 &* m
+                    let d = docs(j)
+                    let f = scorer.probeFrequency(d)
+                    row[o] = f > 0 ? scorer.score(freq: f, d, source) : 0
+                    bounds[j] += row[o] - row[m &+ o]
+                    alive[kept] = Int32(j)
+                    kept &+= f > 0 && !(bounds[j] * slack <= theta) ? 1 : 0
+                }
+                rejected &+= n - kept
+                n = kept
+            }
+            for _ in 0..<rejected { collector.countRejected() }
+            for i in 0..<n {
+                let j = Int(alive[i])
+                let row = rows + j &* 2 &* m
+                var score = 0.0
+                for t in 0..<m { score += row[t] }
+                collector.offer(ScoredDoc(doc: docs(j), score: score))
+            }
+        }
         // When the lead's runners-up hold every document that could reach the band (outside its list and its
         // runners-up the lead contributes at most idf x their floor), the pass reads them alone.
         if collector.prunes, let runners = leader.runnersUp(of: lists[lead]),
@@ -94,17 +152,27 @@ extension QueryEngine {
             Self.lengthLimits(leader.weight, theta: collector.threshold, othersFloor: othersFloor, into: limits)
             let ahead = Self.lengthLookahead
             let n = runners.docs.count
+            // Those weighed: their index among the runners-up and their field length.
+            let picked = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
+            let lengths = UnsafeMutablePointer<UInt32>.allocate(capacity: max(n, 1))
+            defer {
+                picked.deallocate()
+                lengths.deallocate()
+            }
+            var k = 0
             for i in 0..<min(ahead, n) { leader.prefetchLength(runners.docs[i]) }
             for i in 0..<n {
                 if i &+ ahead < n { leader.prefetchLength(runners.docs[i &+ ahead]) }
                 let d = runners.docs[i]
-                guard !isCandidate(d) else { continue }
-                let f = runners.freqs[i]
                 let length = leader.fieldLength(d, source)
-                if length <= limits[min(Int(f), Self.lengthLimitCount - 1)] {
-                    consider(d, leadScore: leader.weight.score(tf: f, fieldLength: length))
-                }
+                let within = length <= limits[min(Int(runners.freqs[i]), Self.lengthLimitCount - 1)]
+                picked[k] = Int32(i)
+                lengths[k] = length
+                k &+= within && !isCandidate(d) ? 1 : 0
             }
+            considerAll(
+                k, docs: { runners.docs[Int(picked[$0])] },
+                leadScore: { leader.weight.score(tf: runners.freqs[Int(picked[$0])], fieldLength: lengths[$0]) })
             return true
         }
         // Otherwise the lead's postings, walked on a fresh cursor.

@@ -31,13 +31,15 @@ extension QueryEngine {
     /// the collector holds the exact top k (`complete`). Otherwise its k-th score is a floor for the usual
     /// algorithm — handed over to early when, after the strongest candidates, the k-th score is clearly (5 %)
     /// below the sum of the floors: the lists would rarely decide, and the rest of their candidates would be
-    /// probed for nothing. Scores are summed in scorer order, as `score(_:_:)` does. Ties are safe: a candidate
+    /// probed for nothing. An AND is handed over earlier still when, after `decisiveSample` candidates, its
+    /// decisive matches (scoring at least the sum of the floors: k of them let the lists decide) come so rarely
+    /// that finding the missing ones would take more than four times the first stage. Scores are summed in scorer order, as `score(_:_:)` does. Ties are safe: a candidate
     /// is passed over only if its bound, with room for rounding, is below the k-th score, and the collector
     /// orders equal scores by doc id whatever the offering order.
     ///
-    /// An AND the lists could not decide first settles the rest of its candidates, in doc-id order: whether the
-    /// document holds every term (probes, rarest term first; a dense block answers with one bit), then its
-    /// exact score. The k-th score is then the lists' best, and `collectBandConjunction` (whose floors bound the
+    /// An AND the lists could not decide first settles the rest of its candidates in doc-id order, term by term
+    /// (`settleMembers`): whether the document holds every term (probes, rarest term first), then its exact
+    /// score. The k-th score is then the lists' best, and `collectBandConjunction` (whose floors bound the
     /// terms of every document outside the lists) looks only at documents in no list, reading the rarest term's
     /// runners-up, or walking its postings over a cursor `fresh` makes; the result is then complete too.
     ///
@@ -45,10 +47,13 @@ extension QueryEngine {
     ///   - scorers: the query's scorers, over cursors of their own (probed here, in no doc-id order).
     ///   - fresh: makes the same scorers over fresh cursors (for an AND's band pass, when it walks the rarest
     ///     term), or nil: then an AND the lists cannot decide is handed over unfinished.
+    ///   - firstStage: the size of the best-bound stage (by default `max(4 * capacity, 64)`); tests set it small
+    ///     to drive small corpora's candidates through the later stages.
     /// - Returns: nil (nothing done) if some term has no top-scoring documents; else the collector, whether it
     ///   holds the exact top k, and whether the band pass read the lead's runners-up rather than its postings.
     func collectFromTopLists(
-        _ scorers: [Scorer], conjunctive: Bool, capacity: Int, fresh: (() -> ScorerSet)? = nil
+        _ scorers: [Scorer], conjunctive: Bool, capacity: Int, firstStage: Int? = nil,
+        fresh: (() -> ScorerSet)? = nil
     ) -> (collector: TopKCollector, complete: Bool, readRunnersUp: Bool)? {
         let m = scorers.count
         guard m > 0, m <= 16 else { return nil }
@@ -68,6 +73,12 @@ extension QueryEngine {
         defer { parts.deallocate() }
         let missing = parts + m
         let terms = Array(0..<m)
+        // Matches scoring at least this much are what lets the lists decide (k of them put the k-th score
+        // above every document outside the lists); `decisiveCount` counts them, `decisiveTaken` those among
+        // the best-bound stage's.
+        let decisive = floorSum * slack
+        var decisiveCount = 0
+        var decisiveTaken = 0
         @inline(__always) func exact(_ c: Int) -> Double {
             merged.listedParts(c, doc: merged.docs[c], terms: terms, scorers, source, into: parts)
         }
@@ -77,6 +88,7 @@ extension QueryEngine {
             _ = exact(c)
             var score = 0.0
             for t in 0..<m { score += parts[t] }
+            if score >= decisive { decisiveCount += 1 }
             collector.offer(ScoredDoc(doc: merged.docs[c], score: score))
         }
         // Settles candidate `c` (not settled before): its listed terms exact, its missing terms bounded at its
@@ -99,6 +111,10 @@ extension QueryEngine {
             if collector.prunes && bound * slack <= collector.threshold { return collector.countRejected() }
             var score = 0.0
             for t in 0..<m { score += parts[t] }
+            if score >= decisive {
+                decisiveCount += 1
+                decisiveTaken += 1
+            }
             collector.offer(ScoredDoc(doc: d, score: score))
         }
         // The others, the strongest best bound first (`settled` marks the candidates done).
@@ -107,11 +123,20 @@ extension QueryEngine {
         defer { settled.deallocate() }
         for k in 0..<merged.inAllCount { settled[Int(merged.inAll[k])] = true }
         var heap = BoundHeap(merged.partial, count: merged.partialCount, bounds: merged.bounds)
-        let firstCount = max(4 * capacity, 64)
+        let firstCount = firstStage ?? max(4 * capacity, 64)
         var taken = 0
         while let c = heap.top {
             if collector.prunes && merged.bounds[c] * slack <= collector.threshold { break }
             if taken >= firstCount && (collector.isFull ? floorSum > collector.threshold * 1.05 : taken >= 4 * firstCount) {
+                break
+            }
+            // An AND whose strongest candidates rarely score enough to decide is handed over early: at the rate
+            // of decisive matches seen so far (half a match if none yet), finding the missing ones would take
+            // more than `4 * firstCount` random settles, where the doc-id-order pass below settles every
+            // candidate for less.
+            if conjunctive && fresh != nil && taken >= Self.decisiveSample && decisiveCount < capacity
+                && Double((capacity - decisiveCount) * taken) > Double(4 * firstCount) * max(Double(decisiveTaken), 0.5)
+            {
                 break
             }
             heap.pop()
@@ -122,27 +147,11 @@ extension QueryEngine {
         if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true, false) }
         if conjunctive, let fresh {
             // The rest of the candidates in doc-id order (probes then move forward through each list), so that
-            // the k-th score is the lists' best before the band pass looks beyond them: first whether the
-            // document holds every term (rarest first; a dense block answers with a bit), then its exact score.
+            // the k-th score is the lists' best before the band pass looks beyond them.
             let rarestFirst = (0..<m).sorted {
                 (scorers[$0].cursor.documentFrequency, $0) < (scorers[$1].cursor.documentFrequency, $1)
             }
-            let probed = UnsafeMutablePointer<UInt32>.allocate(capacity: m)
-            defer { probed.deallocate() }
-            members: for c in 0..<merged.count where !settled[c] {
-                let d = merged.docs[c]
-                for t in rarestFirst {
-                    let entry = Int(merged.entries[c &* m &+ t])
-                    probed[t] = entry >= 0 ? merged.freqs[entry] : scorers[t].probeFrequency(d)
-                    if probed[t] == 0 {
-                        collector.countRejected()
-                        continue members
-                    }
-                }
-                var score = 0.0
-                for t in 0..<m { score += scorers[t].score(freq: probed[t], d, source) }
-                collector.offer(ScoredDoc(doc: d, score: score))
-            }
+            settleMembers(merged, settled: settled, rarestFirst: rarestFirst, scorers, into: &collector)
             if collector.isFull && floorSum * slack <= collector.threshold { return (collector, true, false) }
             let readRunnersUp = collectBandConjunction(
                 scorers, lead: rarestFirst[0], lists: lists, merged, fresh: fresh, into: &collector)
@@ -150,6 +159,70 @@ extension QueryEngine {
         }
         return (collector, false, false)
     }
+}
+
+extension QueryEngine {
+    /// Settles the candidates of an AND's lists not `settled` yet, in doc-id order, term by term: for each term,
+    /// rarest first, the candidates still in the running either hold it in its list or are probed for it
+    /// (`probeFrequency`, moving forward through its postings); those without it are rejected. The survivors
+    /// (holding every term) are scored exactly, their field lengths fetched a few documents ahead, and offered.
+    ///
+    /// Probing one term at a time keeps each pass inside one term's postings, where successive probes often
+    /// land in the same block, and the survivors are kept without a branch on each answer.
+    func settleMembers(
+        _ merged: TopListCandidates, settled: UnsafePointer<Bool>, rarestFirst: [Int], _ scorers: [Scorer],
+        into collector: inout TopKCollector
+    ) {
+        let m = scorers.count
+        let count = merged.count
+        guard count > 0 else { return }
+        let alive = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+        let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: count &* m)
+        defer {
+            alive.deallocate()
+            frequencies.deallocate()
+        }
+        var n = 0
+        for c in 0..<count {
+            alive[n] = Int32(c)
+            n &+= settled[c] ? 0 : 1
+        }
+        let candidates = n
+        for t in rarestFirst {
+            let scorer = scorers[t]
+            var kept = 0
+            for i in 0..<n {
+                let c = Int(alive[i])
+                let entry = Int(merged.entries[c &* m &+ t])
+                let f = entry >= 0 ? merged.freqs[entry] : scorer.probeFrequency(merged.docs[c])
+                frequencies[c &* m &+ t] = f
+                alive[kept] = Int32(c)
+                kept &+= f != 0 ? 1 : 0
+            }
+            n = kept
+        }
+        for _ in n..<candidates { collector.countRejected() }
+        let ahead = Self.lengthLookahead
+        @inline(__always) func prefetchLengths(_ i: Int) {
+            let d = merged.docs[Int(alive[i])]
+            for t in 0..<m { scorers[t].prefetchLength(d) }
+        }
+        for i in 0..<min(ahead, n) { prefetchLengths(i) }
+        for i in 0..<n {
+            if i &+ ahead < n { prefetchLengths(i &+ ahead) }
+            let c = Int(alive[i])
+            let d = merged.docs[c]
+            var score = 0.0
+            for t in 0..<m { score += scorers[t].score(freq: frequencies[c &* m &+ t], d, source) }
+            collector.offer(ScoredDoc(doc: d, score: score))
+        }
+    }
+}
+
+extension QueryEngine {
+    /// How many best-bound candidates `collectFromTopLists` settles before it judges, from the share of decisive
+    /// matches among them, whether an AND's lists are likely to decide.
+    static var decisiveSample: Int { 16 }
 }
 
 /// The candidates of `collectFromTopLists`: the documents of some terms' top-scoring lists, merged by doc id, in

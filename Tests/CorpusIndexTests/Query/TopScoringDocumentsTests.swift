@@ -97,6 +97,42 @@ import Testing
         #expect(runnersUp > 0 && runnersUp < band, "band passes that read the runners-up: \(runnersUp) of \(band)")
     }
 
+    /// With no best-bound stage (`firstStage: 0`), every candidate of an AND's lists goes through the doc-id-order
+    /// stage (`settleMembers`) and the band pass: the top k still equals brute force, at every k up to past the
+    /// number of matches (where nothing prunes and every match, and nothing else, must come out).
+    @Test func laterStagesAloneEqualBruteForce() throws {
+        let generator = try DumpGenerator(cables: 900, seed: 31)
+        let fixture = try OnDiskQueryTests.Fixture((0..<900).map { generator.record(at: $0) })
+        var runnersUp = 0
+        var everyMatch = 0
+        for q in Self.queries where q.contains(" AND ") {
+            let node = try QueryParser().parse(q)
+            let expected = fixture.oracle.ranking(node)
+            let source = fixture.engine.source.beginQuery()
+            let engine = QueryEngine(source: source)
+            for top in [1, 3, 10, 40, 2000] {
+                let set = engine.scorers(for: node, planner: QueryPlanner(source: source))
+                guard set.scorers.count == node.scoringTerms.count else { continue }
+                let outcome = withExtendedLifetime(set) {
+                    engine.collectFromTopLists(set.scorers, conjunctive: true, capacity: top, firstStage: 0) {
+                        engine.scorers(for: node, planner: QueryPlanner(source: source))
+                    }
+                }
+                guard let outcome else { continue }
+                #expect(outcome.complete, "\(q) top \(top)")
+                let hits = outcome.collector.sorted()
+                let want = Array(expected.prefix(top))
+                #expect(hits.map(\.doc) == want.map(\.doc), "\(q) top \(top)")
+                for (g, w) in zip(hits, want) { #expect(abs(g.score - w.score) <= 1e-9 * max(1, w.score), "\(q)") }
+                if outcome.readRunnersUp { runnersUp += 1 }
+                if top > expected.count { everyMatch += 1 }
+            }
+            #expect(throws: Never.self) { try source.endQuery() }
+        }
+        #expect(runnersUp > 0, "no band pass read the runners-up")
+        #expect(everyMatch > 0, "no query asked for more than its matches")
+    }
+
     /// Pages past the first (`offset`) come out of the same collection: equal to the oracle's slice.
     @Test func offsetPagesEqualBruteForce() throws {
         let generator = try DumpGenerator(cables: 900, seed: 31)
