@@ -120,14 +120,23 @@ public enum DenseDocBlock {
     public static func rank(
         _ input: UnsafeRawBufferPointer, at offset: Int, first: UInt32, last: UInt32, of target: UInt32
     ) -> Int? {
+        guard let base = bitmap(input, at: offset, first: first, last: last) else { return nil }
+        guard target >= first, target <= last else { return -1 }
+        return rank(bitmap: base, byteCount: byteCount(span: last &- first &+ 1) &- 1, bit: Int(target &- first))
+    }
+
+    /// The bitmap of the dense block at `offset` of `input` whose documents span `first ... last` (for `rank`
+    /// over many targets of one block), or nil when the block is malformed as far as `rank` looks: no marker,
+    /// the bitmap running past `input`, or `last`'s bit not set.
+    @inlinable
+    public static func bitmap(_ input: UnsafeRawBufferPointer, at offset: Int, first: UInt32, last: UInt32) -> UnsafeRawPointer? {
         guard last >= first, offset >= 0 else { return nil }
         let size = byteCount(span: last &- first &+ 1)
         guard size <= input.count - offset, input[offset] == marker else { return nil }
         let base = input.baseAddress! + offset + 1
         let lastBit = Int(last &- first)
         guard base.load(fromByteOffset: lastBit >> 3, as: UInt8.self) & (1 << UInt8(lastBit & 7)) != 0 else { return nil }
-        guard target >= first, target <= last else { return -1 }
-        return rank(bitmap: UnsafeRawPointer(base), byteCount: size &- 1, bit: Int(target &- first))
+        return UnsafeRawPointer(base)
     }
 
     /// The number of set bits before bit `i` of the `byteCount` bitmap bytes at `bitmap`, or -1 if bit `i` is

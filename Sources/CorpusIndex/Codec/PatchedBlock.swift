@@ -181,34 +181,63 @@ public enum PatchedBlock {
     /// the block runs past `input` (the exception list is not checked beyond what the lookup reads).
     @inlinable
     public static func value(_ input: UnsafeRawBufferPointer, at offset: Int, count: Int, index: Int) -> UInt32? {
-        guard index >= 0, index < count, count <= 128, encodedSize(input, at: offset, count: count) != nil else { return nil }
-        let b = Int(input[offset])
-        let e = Int(input[offset + 1])
-        let packedStart = offset + (e > 0 ? 3 : 2)
-        let packedEnd = packedStart + (count * b + 7) >> 3
-        var low: UInt64 = 0
-        if b > 0 {
-            // The value's bits start in byte `bit / 8` and span at most 5 bytes (b <= 32, shift <= 7).
-            let bit = index * b
-            let first = packedStart + bit >> 3
-            // One unaligned load where 8 bytes lie inside `input` (bits past the value are masked off).
-            low = first &+ 8 <= input.count
-                ? UInt64(littleEndian: input.loadUnaligned(fromByteOffset: first, as: UInt64.self))
-                : littleEndian(input, at: first, byteCount: min(packedEnd - first, 5))
-            low = (low >> UInt64(bit & 7)) & ((1 << UInt64(b)) - 1)
+        guard index >= 0, index < count, let values = Values(input, at: offset, count: count) else { return nil }
+        return values[index]
+    }
+
+    /// One block's values read one at a time (`value(_:at:count:index:)` for many indexes of a block): its header
+    /// and size checked once, each value then decoded alone. Borrows `input`'s bytes; a value type, not
+    /// thread-safe to share while `input` may change.
+    public struct Values {
+        @usableFromInline let input: UnsafeRawBufferPointer
+        @usableFromInline let count: Int
+        @usableFromInline let bitWidth: Int
+        @usableFromInline let exceptions: Int
+        @usableFromInline let packedStart: Int
+        @usableFromInline let packedEnd: Int
+
+        /// The block of `count` values (at most 128) at `offset` of `input`; nil if its header is bad or it runs
+        /// past `input`.
+        @inlinable
+        public init?(_ input: UnsafeRawBufferPointer, at offset: Int, count: Int) {
+            guard count <= 128, offset >= 0, PatchedBlock.encodedSize(input, at: offset, count: count) != nil else { return nil }
+            self.input = input
+            self.count = count
+            bitWidth = Int(input[offset])
+            exceptions = Int(input[offset + 1])
+            packedStart = offset + (exceptions > 0 ? 3 : 2)
+            packedEnd = packedStart + (count * bitWidth + 7) >> 3
         }
-        guard e > 0 else { return UInt32(truncatingIfNeeded: low) }
-        // Exceptions: their increasing indexes, then their high bits.
-        let h = Int(input[offset + 2])
-        let highBytes = (h + 7) >> 3
-        for k in 0..<e {
-            let i = Int(input[packedEnd + k])
-            if i < index { continue }
-            guard i == index else { break }
-            let high = littleEndian(input, at: packedEnd + e + k * highBytes, byteCount: highBytes)
-            return UInt32(truncatingIfNeeded: low | high << UInt64(b))
+
+        /// The value at `index` (`0 ..< count`, which the caller guarantees).
+        @inlinable
+        public subscript(index: Int) -> UInt32 {
+            let b = bitWidth
+            var low: UInt64 = 0
+            if b > 0 {
+                // The value's bits start in byte `bit / 8` and span at most 5 bytes (b <= 32, shift <= 7).
+                let bit = index * b
+                let first = packedStart + bit >> 3
+                // One unaligned load where 8 bytes lie inside `input` (bits past the value are masked off).
+                low = first &+ 8 <= input.count
+                    ? UInt64(littleEndian: input.loadUnaligned(fromByteOffset: first, as: UInt64.self))
+                    : PatchedBlock.littleEndian(input, at: first, byteCount: min(packedEnd - first, 5))
+                low = (low >> UInt64(bit & 7)) & ((1 << UInt64(b)) - 1)
+            }
+            let e = exceptions
+            guard e > 0 else { return UInt32(truncatingIfNeeded: low) }
+            // Exceptions: their increasing indexes, then their high bits.
+            let h = Int(input[packedStart - 1])
+            let highBytes = (h + 7) >> 3
+            for k in 0..<e {
+                let i = Int(input[packedEnd + k])
+                if i < index { continue }
+                guard i == index else { break }
+                let high = PatchedBlock.littleEndian(input, at: packedEnd + e + k * highBytes, byteCount: highBytes)
+                return UInt32(truncatingIfNeeded: low | high << UInt64(b))
+            }
+            return UInt32(truncatingIfNeeded: low)
         }
-        return UInt32(truncatingIfNeeded: low)
     }
 
     /// The little-endian integer in `byteCount` (0...8) bytes of `input` from `offset` (bounds checked by the caller).

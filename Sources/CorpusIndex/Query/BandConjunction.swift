@@ -97,9 +97,13 @@ extension QueryEngine {
             let rows = UnsafeMutablePointer<Double>.allocate(capacity: count &* (2 &* m &+ 1))
             let bounds = rows + count &* 2 &* m
             let alive = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+            let targets = UnsafeMutablePointer<DocID>.allocate(capacity: count)
+            let answers = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
             defer {
                 rows.deallocate()
                 alive.deallocate()
+                targets.deallocate()
+                answers.deallocate()
             }
             var n = 0
             for j in 0..<count {
@@ -119,12 +123,15 @@ extension QueryEngine {
             var rejected = count - n
             for o in others {
                 let scorer = scorers[o]
+                // Term o probed for every document still in the running, in one pass.
+                for i in 0..<n { targets[i] = docs(Int(alive[i])) }
+                scorer.probeFrequencies(targets, count: n, into: answers)
                 var kept = 0
                 for i in 0..<n {
                     let j = Int(alive[i])
                     let row = rows + j &* 2 &* m
-                    let d = docs(j)
-                    let f = scorer.probeFrequency(d)
+                    let d = targets[i]
+                    let f = answers[i]
                     row[o] = f > 0 ? scorer.score(freq: f, d, source) : 0
                     bounds[j] += row[o] - row[m &+ o]
                     alive[kept] = Int32(j)

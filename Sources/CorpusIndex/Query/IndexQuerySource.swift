@@ -270,6 +270,15 @@ final class IndexTermCursor: TermCursor {
         }
     }
 
+    override func probeFrequencies(
+        _ targets: UnsafePointer<DocID>, count: Int, into frequencies: UnsafeMutablePointer<UInt32>
+    ) {
+        do { try cursor.probeFrequencies(targets, count: count, into: frequencies) } catch {
+            stop(error)
+            frequencies.update(repeating: 0, count: count)
+        }
+    }
+
     override func topScoringDocuments() -> TopScoringList? {
         do { return try cursor.topScoringDocuments() } catch {
             errors.record(error)

@@ -293,6 +293,10 @@ struct Scorer {
     @inline(__always) func probeFrequency(_ target: DocID) -> UInt32 {
         ref._withUnsafeGuaranteedRef { $0.probeFrequency(target) }
     }
+    @inline(__always)
+    func probeFrequencies(_ targets: UnsafePointer<DocID>, count: Int, into frequencies: UnsafeMutablePointer<UInt32>) {
+        ref._withUnsafeGuaranteedRef { $0.probeFrequencies(targets, count: count, into: frequencies) }
+    }
     @inline(__always) @discardableResult
     func next(lengthAtMost limits: UnsafePointer<UInt32>, count: Int) -> DocID {
         ref._withUnsafeGuaranteedRef { $0.next(lengthAtMost: limits, count: count) }

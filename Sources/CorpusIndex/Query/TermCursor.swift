@@ -79,6 +79,12 @@ open class TermCursor: DocCursor {
     /// order) and may move the cursor anywhere; by default the cursor advances, so targets must not decrease.
     open func probeFrequency(_ target: DocID) -> UInt32 { advance(to: target) == target ? freq : 0 }
 
+    /// `probeFrequency` for each of `count` targets (under the same rules of order), into `frequencies`: one call
+    /// for a pass over many documents, which a source may answer for less than one probe each.
+    open func probeFrequencies(_ targets: UnsafePointer<DocID>, count: Int, into frequencies: UnsafeMutablePointer<UInt32>) {
+        for i in 0..<count { frequencies[i] = probeFrequency(targets[i]) }
+    }
+
     /// The term's top-scoring documents, if its postings carry them (`TopScoringDocuments`); nil by default.
     open func topScoringDocuments() -> TopScoringList? { nil }
 

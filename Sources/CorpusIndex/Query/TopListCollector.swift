@@ -178,9 +178,14 @@ extension QueryEngine {
         guard count > 0 else { return }
         let alive = UnsafeMutablePointer<Int32>.allocate(capacity: count)
         let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: count &* m)
+        // One term's probes: their targets, and the answers (one more, so that reading one past is safe).
+        let targets = UnsafeMutablePointer<DocID>.allocate(capacity: count)
+        let answers = UnsafeMutablePointer<UInt32>.allocate(capacity: count &+ 1)
         defer {
             alive.deallocate()
             frequencies.deallocate()
+            targets.deallocate()
+            answers.deallocate()
         }
         var n = 0
         for c in 0..<count {
@@ -189,12 +194,24 @@ extension QueryEngine {
         }
         let candidates = n
         for t in rarestFirst {
-            let scorer = scorers[t]
+            // The candidates outside term t's list, probed in one pass, in doc-id order.
+            var k = 0
+            for i in 0..<n {
+                let c = Int(alive[i])
+                targets[k] = merged.docs[c]
+                k &+= merged.entries[c &* m &+ t] < 0 ? 1 : 0
+            }
+            scorers[t].probeFrequencies(targets, count: k, into: answers)
+            answers[k] = 0
+            // Each candidate's frequency from the list or the probes (no branch on which: they interleave).
+            var j = 0
             var kept = 0
             for i in 0..<n {
                 let c = Int(alive[i])
                 let entry = Int(merged.entries[c &* m &+ t])
-                let f = entry >= 0 ? merged.freqs[entry] : scorer.probeFrequency(merged.docs[c])
+                let listed = entry >= 0
+                let f = listed ? merged.freqs[max(entry, 0)] : answers[j]
+                j &+= listed ? 0 : 1
                 frequencies[c &* m &+ t] = f
                 alive[kept] = Int32(c)
                 kept &+= f != 0 ? 1 : 0

@@ -483,6 +483,131 @@ public final class PostingCursor {
         return Self.find(target, docs: docBuffer, freqs: freqBuffer, count: blockDocs)
     }
 
+    /// `probeFrequency` for each of `count` targets, into `frequencies` (0: absent), for a pass that probes many
+    /// documents in doc-id order (any order is answered right, ascending runs are what it is fast for): the
+    /// targets that fall in one block are answered together, the block found once (on the skip table, as
+    /// `probeFrequency` finds it), checked once, and each target then costs a bit test or a search among the
+    /// block's doc ids, and on a hit one frequency decoded. Does not move the cursor. Throws at the first damaged
+    /// block met; the frequencies before it are written.
+    public func probeFrequencies(
+        _ targets: UnsafePointer<UInt32>, count: Int, into frequencies: UnsafeMutablePointer<UInt32>
+    ) throws {
+        guard blockCount > 1 else {
+            for i in 0..<count { frequencies[i] = try probeFrequency(targets[i]) }
+            return
+        }
+        var i = 0
+        while i < count {
+            let target = targets[i]
+            // The cursor's own decoded block, a short tail block and targets past the list: as one probe.
+            if block >= 0 && target <= docBuffer[blockDocs - 1] && (block == 0 || target > skipLast[block - 1]) {
+                frequencies[i] = try probeFrequency(target)
+                i &+= 1
+                continue
+            }
+            while skipDecoded < blockCount && skipLast[skipDecoded - 1] < target {
+                try decodeSkipHeads(through: skipDecoded)
+            }
+            guard skipLast[skipDecoded - 1] >= target else {
+                frequencies[i] = 0
+                i &+= 1
+                continue
+            }
+            // A few steps on from the last block for ascending targets, else a binary search.
+            var b = probeHint
+            if b < skipDecoded && (b == 0 || skipLast[b - 1] < target) {
+                var steps = 0
+                while skipLast[b] < target && steps < 4 {
+                    b &+= 1
+                    steps &+= 1
+                }
+                if skipLast[b] < target { b = Self.firstAtLeast(target, in: skipLast, count: skipDecoded) }
+            } else {
+                b = Self.firstAtLeast(target, in: skipLast, count: skipDecoded)
+            }
+            probeHint = b
+            let n = blockSize(b)
+            guard n >= PatchedBlock.smallestPartialBlock else {
+                frequencies[i] = try probeFrequency(target)
+                i &+= 1
+                continue
+            }
+            // The run of targets inside block b.
+            let first: UInt32 = b == 0 ? 0 : skipLast[b - 1] &+ 1
+            let last = skipLast[b]
+            var j = i &+ 1
+            while j < count && targets[j] <= last && targets[j] >= first { j &+= 1 }
+            let start = b == 0 ? dataStart : dataStart + skipEnd[b - 1]
+            let end = dataStart + skipEnd[b]
+            guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
+            let region = UnsafeRawBufferPointer(start: data.baseAddress! + start, count: end - start)
+            if DenseDocBlock.starts(region, at: 0, count: n) {
+                try denseFrequencies(block: b, region, count: n, first: first, last: last, targets + i, j &- i, into: frequencies + i)
+            } else {
+                try patchedFrequencies(block: b, start: start, count: n, targets + i, j &- i, into: frequencies + i)
+            }
+            i = j
+        }
+    }
+
+    /// `probeFrequencies` for `k` targets inside the dense block `b` (its `n` documents spanning `first ... last`,
+    /// its bytes `region`): the block checked once (bitmap inside it, `last`'s bit set, frequencies well formed),
+    /// then a bit test per target and the rank and frequency of each hit.
+    private func denseFrequencies(
+        block b: Int, _ region: UnsafeRawBufferPointer, count n: Int, first: UInt32, last: UInt32,
+        _ targets: UnsafePointer<UInt32>, _ k: Int, into frequencies: UnsafeMutablePointer<UInt32>
+    ) throws {
+        let size = DenseDocBlock.byteCount(span: last &- first &+ 1)
+        guard let bitmap = DenseDocBlock.bitmap(region, at: 0, first: first, last: last) else {
+            throw corrupt("dense block \(b) is truncated or does not end at doc \(last)")
+        }
+        // The frequencies, checked at the first hit (misses never read them).
+        var values: PatchedBlock.Values?
+        for i in 0..<k {
+            let rank = DenseDocBlock.rank(bitmap: bitmap, byteCount: size &- 1, bit: Int(targets[i] &- first))
+            guard rank >= 0 else {
+                frequencies[i] = 0
+                continue
+            }
+            if values == nil { values = PatchedBlock.Values(region, at: size, count: n) }
+            guard rank < n, let values else {
+                throw corrupt("dense block \(b) holds more than \(n) documents or its frequencies are malformed")
+            }
+            frequencies[i] = values[rank] &+ 1
+        }
+    }
+
+    /// `probeFrequencies` for `k` targets inside the patched block `b` of `n` documents starting at byte `start`:
+    /// its doc ids decoded and checked once (into `probeDocs`, as `patchedFrequency` does), its frequencies'
+    /// header once, then a search per target and one frequency per hit.
+    private func patchedFrequencies(
+        block b: Int, start: Int, count n: Int, _ targets: UnsafePointer<UInt32>, _ k: Int,
+        into frequencies: UnsafeMutablePointer<UInt32>
+    ) throws {
+        let end = dataStart + skipEnd[b]
+        if probeBlock != b {
+            let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
+            let (afterDocs, last) = try decodeDocIDs(block: b, region, count: n, into: probeDocs)
+            try checkDocIDs(block: b, last: last, probeDocs, count: n)
+            probeBlock = b
+            probeFreqStart = start + afterDocs
+        }
+        // The frequencies, checked at the first hit (misses never read them).
+        var values: PatchedBlock.Values?
+        for i in 0..<k {
+            let at = Self.firstAtLeast(targets[i], in: probeDocs, count: n)
+            guard probeDocs[at] == targets[i] else {
+                frequencies[i] = 0
+                continue
+            }
+            if values == nil {
+                values = PatchedBlock.Values(UnsafeRawBufferPointer(rebasing: data[probeFreqStart..<end]), at: 0, count: n)
+            }
+            guard let values else { throw corrupt("block \(b): frequencies are malformed") }
+            frequencies[i] = values[at] &+ 1
+        }
+    }
+
     /// `probeFrequency` in the patched block `b` of `n` documents (of a list with a skip table, starting at byte
     /// `start`) without moving the cursor: its doc ids decoded and checked into `probeDocs` (kept for the next
     /// probe in the same block), and on a hit the one frequency at the doc's index, not the whole frequency block.

@@ -356,6 +356,24 @@ struct DensePostingsTests {
                 target += UInt32(rng.next() % 400) + 1
             }
             #expect(wrong.isEmpty, "\(list.term): probeFrequency wrong at \(wrong.prefix(10))")
+            // `probeFrequencies`: an ascending pass (steps of 0 to 400 ids, repeats included), then every id in
+            // random order, each on a fresh cursor; equal to the model.
+            var pass: [UInt32] = []
+            var next: UInt32 = 0
+            while next < UInt32(Self.documentCount + 3) {
+                pass.append(next)
+                next += UInt32(rng.next() % 401)
+            }
+            for targets in [pass, (0..<UInt32(Self.documentCount + 3)).shuffled(using: &rng)] {
+                var answers = [UInt32](repeating: 7, count: targets.count)
+                try targets.withUnsafeBufferPointer { t in
+                    try answers.withUnsafeMutableBufferPointer { a in
+                        try field.cursor(info).probeFrequencies(t.baseAddress!, count: t.count, into: a.baseAddress!)
+                    }
+                }
+                let batchWrong = zip(targets, answers).filter { $1 != expected[$0] ?? 0 }.map(\.0)
+                #expect(batchWrong.isEmpty, "\(list.term): probeFrequencies wrong at \(batchWrong.prefix(10))")
+            }
         }
     }
 
@@ -462,6 +480,16 @@ struct DensePostingsTests {
         survive {
             let c = try cursor()
             for t in targets { _ = try c.probeFrequency(t) }
+        }
+        for batch in [targets, targets.sorted()] {
+            survive {
+                var answers = [UInt32](repeating: 0, count: batch.count)
+                try batch.withUnsafeBufferPointer { t in
+                    try answers.withUnsafeMutableBufferPointer { a in
+                        try cursor().probeFrequencies(t.baseAddress!, count: t.count, into: a.baseAddress!)
+                    }
+                }
+            }
         }
         survive {
             let c = try cursor()
