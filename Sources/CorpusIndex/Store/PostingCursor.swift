@@ -451,36 +451,48 @@ public final class PostingCursor {
     /// (random access, for probing scattered documents such as the candidates of top-scoring documents). The
     /// block that would hold `target` is found on the skip table (its last docs and block ends decoded as far as
     /// needed, then a binary search); a dense block answers with a bit test, a patched one has its doc ids
-    /// decoded apart (`patchedFrequency`), a short tail block becomes the cursor's current block. A cursor used
-    /// for probing is not walked afterwards.
+    /// decoded apart (`patchedFrequencies`, as for a pass of one), a short tail block becomes the cursor's current
+    /// block. A cursor used for probing is not walked afterwards.
     public func probeFrequency(_ target: UInt32) throws -> UInt32 {
-        if blockCount > 1 && !(block >= 0 && target <= docBuffer[blockDocs - 1] && (block == 0 || target > skipLast[block - 1])) {
-            while skipDecoded < blockCount && skipLast[skipDecoded - 1] < target {
-                try decodeSkipHeads(through: skipDecoded)
+        if blockCount > 1 && !inDecodedBlock(target) {
+            guard let b = try blockHolding(target) else { return 0 }
+            if blockSize(b) >= PatchedBlock.smallestPartialBlock {
+                var one = target
+                var frequency: UInt32 = 0
+                try answer(block: b, &one, 1, into: &frequency)
+                return frequency
             }
-            guard skipLast[skipDecoded - 1] >= target else { return 0 }
-            // The first block whose last doc reaches the target (one exists: the guard above): a step or two on
-            // from the last probe's block when the target lies just ahead of it (probes in doc-id order), else
-            // a branch-free binary search (`firstAtLeast`).
-            var low = probeHint
-            if !(low < skipDecoded && skipLast[low] >= target && (low == 0 || skipLast[low - 1] < target)) {
-                if low + 2 < skipDecoded && skipLast[low] < target && skipLast[low + 2] >= target {
-                    low = skipLast[low + 1] >= target ? low + 1 : low + 2
-                } else {
-                    low = Self.firstAtLeast(target, in: skipLast, count: skipDecoded)
-                }
-            }
-            probeHint = low
-            let start = low == 0 ? dataStart : dataStart + skipEnd[low - 1]
-            let n = blockSize(low)
-            if n >= PatchedBlock.smallestPartialBlock {
-                return start < data.count && data[start] == DenseDocBlock.marker
-                    ? try denseFrequency(block: low, start: start, count: n, target)
-                    : try patchedFrequency(block: low, start: start, count: n, target)
-            }
-            try decode(block: low)
+            try decode(block: b)
         }
         return Self.find(target, docs: docBuffer, freqs: freqBuffer, count: blockDocs)
+    }
+
+    /// Whether `target` lies within the cursor's own decoded block (answered from its buffers).
+    @inline(__always) private func inDecodedBlock(_ target: UInt32) -> Bool {
+        block >= 0 && target <= docBuffer[blockDocs - 1] && (block == 0 || target > skipLast[block - 1])
+    }
+
+    /// The block that would hold `target` (lists with a skip table), nil past the list's last doc: the skip
+    /// entries' heads decoded as far as needed, then a few steps on from the last probe's block when the target
+    /// lies just ahead of it (probes in doc-id order), else a branch-free binary search (`firstAtLeast`).
+    @inline(__always) private func blockHolding(_ target: UInt32) throws -> Int? {
+        while skipDecoded < blockCount && skipLast[skipDecoded - 1] < target {
+            try decodeSkipHeads(through: skipDecoded)
+        }
+        guard skipLast[skipDecoded - 1] >= target else { return nil }
+        var b = probeHint
+        if b < skipDecoded && (b == 0 || skipLast[b - 1] < target) {
+            var steps = 0
+            while skipLast[b] < target && steps < 4 {
+                b &+= 1
+                steps &+= 1
+            }
+            if skipLast[b] < target { b = Self.firstAtLeast(target, in: skipLast, count: skipDecoded) }
+        } else {
+            b = Self.firstAtLeast(target, in: skipLast, count: skipDecoded)
+        }
+        probeHint = b
+        return b
     }
 
     /// `probeFrequency` for each of `count` targets, into `frequencies` (0: absent), for a pass that probes many
@@ -499,35 +511,18 @@ public final class PostingCursor {
         var i = 0
         while i < count {
             let target = targets[i]
-            // The cursor's own decoded block, a short tail block and targets past the list: as one probe.
-            if block >= 0 && target <= docBuffer[blockDocs - 1] && (block == 0 || target > skipLast[block - 1]) {
+            // The cursor's own decoded block, a short tail block: as one probe.
+            guard !inDecodedBlock(target) else {
                 frequencies[i] = try probeFrequency(target)
                 i &+= 1
                 continue
             }
-            while skipDecoded < blockCount && skipLast[skipDecoded - 1] < target {
-                try decodeSkipHeads(through: skipDecoded)
-            }
-            guard skipLast[skipDecoded - 1] >= target else {
+            guard let b = try blockHolding(target) else {
                 frequencies[i] = 0
                 i &+= 1
                 continue
             }
-            // A few steps on from the last block for ascending targets, else a binary search.
-            var b = probeHint
-            if b < skipDecoded && (b == 0 || skipLast[b - 1] < target) {
-                var steps = 0
-                while skipLast[b] < target && steps < 4 {
-                    b &+= 1
-                    steps &+= 1
-                }
-                if skipLast[b] < target { b = Self.firstAtLeast(target, in: skipLast, count: skipDecoded) }
-            } else {
-                b = Self.firstAtLeast(target, in: skipLast, count: skipDecoded)
-            }
-            probeHint = b
-            let n = blockSize(b)
-            guard n >= PatchedBlock.smallestPartialBlock else {
+            guard blockSize(b) >= PatchedBlock.smallestPartialBlock else {
                 frequencies[i] = try probeFrequency(target)
                 i &+= 1
                 continue
@@ -537,22 +532,33 @@ public final class PostingCursor {
             let last = skipLast[b]
             var j = i &+ 1
             while j < count && targets[j] <= last && targets[j] >= first { j &+= 1 }
-            let start = b == 0 ? dataStart : dataStart + skipEnd[b - 1]
-            let end = dataStart + skipEnd[b]
-            guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
-            let region = UnsafeRawBufferPointer(start: data.baseAddress! + start, count: end - start)
-            if DenseDocBlock.starts(region, at: 0, count: n) {
-                try denseFrequencies(block: b, region, count: n, first: first, last: last, targets + i, j &- i, into: frequencies + i)
-            } else {
-                try patchedFrequencies(block: b, start: start, count: n, targets + i, j &- i, into: frequencies + i)
-            }
+            try answer(block: b, targets + i, j &- i, into: frequencies + i)
             i = j
         }
     }
 
+    /// Answers `k` targets inside block `b` (of at least `PatchedBlock.smallestPartialBlock` documents, in a list
+    /// with a skip table), a dense or a patched one.
+    @inline(__always)
+    private func answer(
+        block b: Int, _ targets: UnsafePointer<UInt32>, _ k: Int, into frequencies: UnsafeMutablePointer<UInt32>
+    ) throws {
+        let n = blockSize(b)
+        let start = b == 0 ? dataStart : dataStart + skipEnd[b - 1]
+        let end = dataStart + skipEnd[b]
+        guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
+        let region = UnsafeRawBufferPointer(start: data.baseAddress! + start, count: end - start)
+        if DenseDocBlock.starts(region, at: 0, count: n) {
+            let first: UInt32 = b == 0 ? 0 : skipLast[b - 1] &+ 1
+            try denseFrequencies(block: b, region, count: n, first: first, last: skipLast[b], targets, k, into: frequencies)
+        } else {
+            try patchedFrequencies(block: b, start: start, count: n, targets, k, into: frequencies)
+        }
+    }
+
     /// `probeFrequencies` for `k` targets inside the dense block `b` (its `n` documents spanning `first ... last`,
-    /// its bytes `region`): the block checked once (bitmap inside it, `last`'s bit set, frequencies well formed),
-    /// then a bit test per target and the rank and frequency of each hit.
+    /// its bytes `region`): the bitmap checked once (inside the block, `last`'s bit set), then a bit test per
+    /// target, and for each hit its rank and its frequency (the frequencies' header checked at the first hit).
     private func denseFrequencies(
         block b: Int, _ region: UnsafeRawBufferPointer, count n: Int, first: UInt32, last: UInt32,
         _ targets: UnsafePointer<UInt32>, _ k: Int, into frequencies: UnsafeMutablePointer<UInt32>
@@ -578,8 +584,8 @@ public final class PostingCursor {
     }
 
     /// `probeFrequencies` for `k` targets inside the patched block `b` of `n` documents starting at byte `start`:
-    /// its doc ids decoded and checked once (into `probeDocs`, as `patchedFrequency` does), its frequencies'
-    /// header once, then a search per target and one frequency per hit.
+    /// its doc ids decoded and checked once (into `probeDocs`, kept for the next probe in the same block), then a
+    /// search per target, and for each hit its frequency (the frequencies' header checked at the first hit).
     private func patchedFrequencies(
         block b: Int, start: Int, count n: Int, _ targets: UnsafePointer<UInt32>, _ k: Int,
         into frequencies: UnsafeMutablePointer<UInt32>
@@ -608,50 +614,8 @@ public final class PostingCursor {
         }
     }
 
-    /// `probeFrequency` in the patched block `b` of `n` documents (of a list with a skip table, starting at byte
-    /// `start`) without moving the cursor: its doc ids decoded and checked into `probeDocs` (kept for the next
-    /// probe in the same block), and on a hit the one frequency at the doc's index, not the whole frequency block.
-    private func patchedFrequency(block b: Int, start: Int, count n: Int, _ target: UInt32) throws -> UInt32 {
-        let end = dataStart + skipEnd[b]
-        if probeBlock != b {
-            guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
-            let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
-            let (afterDocs, last) = try decodeDocIDs(block: b, region, count: n, into: probeDocs)
-            try checkDocIDs(block: b, last: last, probeDocs, count: n)
-            probeBlock = b
-            probeFreqStart = start + afterDocs
-        }
-        let i = Self.firstAtLeast(target, in: probeDocs, count: n)
-        guard probeDocs[i] == target else { return 0 }
-        let freqs = UnsafeRawBufferPointer(rebasing: data[probeFreqStart..<end])
-        guard let f = PatchedBlock.value(freqs, at: 0, count: n, index: i) else {
-            throw corrupt("block \(b): frequencies are malformed")
-        }
-        return f &+ 1
-    }
-
     /// The number of documents in block `b`.
     @inline(__always) private func blockSize(_ b: Int) -> Int { b < blockCount - 1 ? 128 : count - 128 * (blockCount - 1) }
-
-    /// `probeFrequency` in the dense block `b` of `n` documents (of a list with a skip table, starting at byte
-    /// `start`), without decoding it or moving the cursor: a bit test, and on a hit the rank of the bit and the one
-    /// frequency at it (`DenseDocBlock.rank` checks that the bitmap lies inside the block and holds its last doc).
-    private func denseFrequency(block b: Int, start: Int, count n: Int, _ target: UInt32) throws -> UInt32 {
-        let end = dataStart + skipEnd[b]
-        guard start <= end, end <= data.count else { throw corrupt("dense block \(b) spans \(start)..<\(end)") }
-        // The block's bytes, without slicing `data` (bounds checked above).
-        let region = UnsafeRawBufferPointer(start: data.baseAddress! + start, count: end - start)
-        let first: UInt32 = b == 0 ? 0 : skipLast[b - 1] &+ 1
-        let last = skipLast[b]
-        guard let rank = DenseDocBlock.rank(region, at: 0, first: first, last: last, of: target) else {
-            throw corrupt("dense block \(b) is truncated or does not end at doc \(last)")
-        }
-        guard rank >= 0 else { return 0 }
-        guard rank < n,
-            let f = PatchedBlock.value(region, at: DenseDocBlock.byteCount(span: last &- first &+ 1), count: n, index: rank)
-        else { throw corrupt("dense block \(b) holds more than \(n) documents or its frequencies are malformed") }
-        return f &+ 1
-    }
 
     /// The frequency of `target` among the `count` increasing `docs`, 0 if absent (binary search).
     @inline(__always)
