@@ -122,11 +122,8 @@ extension QueryEngine {
         settled.initialize(repeating: false, count: max(merged.count, 1))
         defer { settled.deallocate() }
         for k in 0..<merged.inAllCount { settled[Int(merged.inAll[k])] = true }
+        var heap = BoundHeap(merged.partial, count: merged.partialCount, bounds: merged.bounds)
         let firstCount = firstStage ?? max(4 * capacity, 64)
-        // An AND may hand over within its first stage (`decisiveSample`): its best candidates are picked first.
-        var heap = BestBoundQueue(
-            merged.partial, count: merged.partialCount, bounds: merged.bounds,
-            tier: conjunctive && fresh != nil ? firstCount : 0)
         var taken = 0
         while let c = heap.top {
             if collector.prunes && merged.bounds[c] * slack <= collector.threshold { break }
@@ -421,5 +418,52 @@ struct TopListCandidates {
         freqs.deallocate()
         inAll.deallocate()
         partial.deallocate()
+    }
+}
+
+/// A binary max-heap, in place over `items[0..<count]` (candidate indexes), ordered by `bounds` (ties: the
+/// lower index first, so the order is deterministic). Not thread-safe.
+struct BoundHeap {
+    private let items: UnsafeMutablePointer<Int32>
+    private var count: Int
+    private let bounds: UnsafePointer<Double>
+
+    init(_ items: UnsafeMutablePointer<Int32>, count: Int, bounds: UnsafeMutablePointer<Double>) {
+        self.items = items
+        self.count = count
+        self.bounds = UnsafePointer(bounds)
+        for i in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    }
+
+    /// The candidate with the largest bound, or nil when empty.
+    var top: Int? { count == 0 ? nil : Int(items[0]) }
+
+    @inline(__always) private func above(_ a: Int32, _ b: Int32) -> Bool {
+        let (x, y) = (bounds[Int(a)], bounds[Int(b)])
+        return x > y || (x == y && a < b)
+    }
+
+    /// Removes the top.
+    mutating func pop() {
+        count -= 1
+        guard count > 0 else { return }
+        items[0] = items[count]
+        siftDown(0)
+    }
+
+    private func siftDown(_ start: Int) {
+        var i = start
+        let n = count
+        let moving = items[i]
+        while true {
+            let l = 2 * i + 1
+            if l >= n { break }
+            var c = l
+            if l + 1 < n && above(items[l + 1], items[l]) { c = l + 1 }
+            guard above(items[c], moving) else { break }
+            items[i] = items[c]
+            i = c
+        }
+        items[i] = moving
     }
 }
