@@ -89,6 +89,7 @@ extension QueryEngine {
         /// exact contribution to it), stage by stage: their bounds at their lengths, then each other term probed
         /// for those still in the running, largest floor first, then the offers. The k-th score the stages test
         /// against is the one they start with (offers come last), so they drop no document `consider` would keep.
+        /// Only for a collector that prunes (the runners-up path's condition): the tests use its threshold as is.
         func considerAll(_ count: Int, docs: (Int) -> DocID, leadScore: (Int) -> Double) {
             guard count > 0 else { return }
             let theta = collector.threshold

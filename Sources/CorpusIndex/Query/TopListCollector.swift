@@ -164,11 +164,11 @@ extension QueryEngine {
 extension QueryEngine {
     /// Settles the candidates of an AND's lists not `settled` yet, in doc-id order, term by term: for each term,
     /// rarest first, the candidates still in the running either hold it in its list or are probed for it
-    /// (`probeFrequency`, moving forward through its postings); those without it are rejected. The survivors
+    /// (`probeFrequencies`, one pass forward through its postings); those without it are rejected. The survivors
     /// (holding every term) are scored exactly, their field lengths fetched a few documents ahead, and offered.
     ///
     /// Probing one term at a time keeps each pass inside one term's postings, where successive probes often
-    /// land in the same block, and the survivors are kept without a branch on each answer.
+    /// land in the same block (answered together), and the survivors are compacted in place.
     func settleMembers(
         _ merged: TopListCandidates, settled: UnsafePointer<Bool>, rarestFirst: [Int], _ scorers: [Scorer],
         into collector: inout TopKCollector
@@ -203,7 +203,7 @@ extension QueryEngine {
             }
             scorers[t].probeFrequencies(targets, count: k, into: answers)
             answers[k] = 0
-            // Each candidate's frequency from the list or the probes (no branch on which: they interleave).
+            // Each candidate's frequency: its list's, or the next probe's answer (they come in the same order).
             var j = 0
             var kept = 0
             for i in 0..<n {
