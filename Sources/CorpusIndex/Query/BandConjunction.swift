@@ -173,11 +173,19 @@ extension QueryEngine {
                 if i &+ ahead < n { leader.prefetchLength(runners.docs[i &+ ahead]) }
                 let d = runners.docs[i]
                 let length = leader.fieldLength(d, source)
-                let within = length <= limits[min(Int(runners.freqs[i]), Self.lengthLimitCount - 1)]
+                let limit = limits[min(Int(runners.freqs[i]), Self.lengthLimitCount - 1)]
                 picked[k] = Int32(i)
                 lengths[k] = length
-                k &+= within && !isCandidate(d) ? 1 : 0
+                k &+= Int(unsafeBitCast(length <= limit, to: UInt8.self))
             }
+            // Of those, the ones in no list (the lists' candidates are settled).
+            var kept = 0
+            for j in 0..<k {
+                picked[kept] = picked[j]
+                lengths[kept] = lengths[j]
+                kept &+= isCandidate(runners.docs[Int(picked[j])]) ? 0 : 1
+            }
+            k = kept
             considerAll(
                 k, docs: { runners.docs[Int(picked[$0])] },
                 leadScore: { leader.weight.score(tf: runners.freqs[Int(picked[$0])], fieldLength: lengths[$0]) })
