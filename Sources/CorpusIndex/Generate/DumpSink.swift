@@ -14,7 +14,8 @@ import Darwin
 /// to flush the compressor and close the file; errors are `CorpusIndexError.io` naming the path.
 final class DumpSink: @unchecked Sendable {
     let path: String
-    private let fd: Int32
+    /// The descriptor written to; -1 once `finish` has closed it (so that `deinit` cannot close it again).
+    private var fd: Int32
     private let ownsDescriptor: Bool
     private let compression: DumpCompression
     private var zstream = z_stream()
@@ -35,7 +36,7 @@ final class DumpSink: @unchecked Sendable {
             fd = STDOUT_FILENO
             ownsDescriptor = false
         } else {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw CorpusIndexError.io(path: path, errno: errno, operation: "open for writing") }
             ownsDescriptor = true
         }
@@ -109,8 +110,11 @@ final class DumpSink: @unchecked Sendable {
             guard LZ4F_isError(written) == 0 else { throw lz4Error(written, "LZ4F_compressEnd") }
             try staging.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<written])) }
         }
-        if ownsDescriptor {
-            guard close(fd) == 0 else { throw CorpusIndexError.io(path: path, errno: errno, operation: "close") }
+        if ownsDescriptor && fd >= 0 {
+            // Closed once: a second close in deinit could close a descriptor another thread has opened since.
+            let result = close(fd)
+            fd = -1
+            guard result == 0 else { throw CorpusIndexError.io(path: path, errno: errno, operation: "close") }
         }
     }
 
