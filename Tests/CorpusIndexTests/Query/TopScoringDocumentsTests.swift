@@ -133,6 +133,46 @@ import Testing
         #expect(everyMatch > 0, "no query asked for more than its matches")
     }
 
+    /// The band pass over the lead's runners-up drops a runner-up the other term's postings lack, however high
+    /// the lead alone scores it: ten cables dwell on "alpha" without "beta" (the top of alpha's list and the
+    /// first of its runners-up), twenty hold alpha three times and beta, a few of those beta often (beta's best,
+    /// so the lists' candidates fill the top 3), and the rest hold alpha once or not at all, beta always. The
+    /// k-th score then lies far below the alpha-only runners-up, and the band pass must probe beta to drop them.
+    @Test func bandPassDropsRunnersUpWithoutTheOtherTerm() throws {
+        let filler = ["the", "of", "embassy", "minister", "said", "government"]
+        let records = (0..<900).map { i -> CableRecord in
+            var words = (0..<30).map { filler[($0 &* 7 &+ i) % filler.count] }
+            if i < 10 {
+                words += Array(repeating: "alpha", count: 10)
+            } else {
+                words.append("beta")
+                if i < 30 { words += Array(repeating: "alpha", count: 3) }
+                if i < 16 { words += Array(repeating: "beta", count: 5) }
+                if (30..<130).contains(i) { words.append("alpha") }
+            }
+            return CableRecord(
+                rowID: i, referenceID: "B\(i)", created: CableDate(year: 2007, month: 1 + i % 12, day: 1)!,
+                classification: "SECRET", origin: "X", header: [], body: Array(words.joined(separator: " ").utf8))
+        }
+        let fixture = try OnDiskQueryTests.Fixture(records)
+        let node = try QueryParser().parse("alpha AND beta")
+        let source = fixture.engine.source.beginQuery()
+        let engine = QueryEngine(source: source)
+        for top in [1, 3, 5] {
+            let set = engine.scorers(for: node, planner: QueryPlanner(source: source))
+            let outcome = try #require(withExtendedLifetime(set) {
+                engine.collectFromTopLists(set.scorers, conjunctive: true, capacity: top) {
+                    engine.scorers(for: node, planner: QueryPlanner(source: source))
+                }
+            })
+            #expect(outcome.complete && outcome.readRunnersUp, "top \(top): the band pass read the runners-up")
+            let want = Array(fixture.oracle.ranking(node).prefix(top))
+            #expect(outcome.collector.sorted().map(\.doc) == want.map(\.doc), "top \(top)")
+            #expect(want.allSatisfy { $0.doc >= 10 }, "no alpha-only cable matches")
+        }
+        #expect(throws: Never.self) { try source.endQuery() }
+    }
+
     /// Pages past the first (`offset`) come out of the same collection: equal to the oracle's slice.
     @Test func offsetPagesEqualBruteForce() throws {
         let generator = try DumpGenerator(cables: 900, seed: 31)
