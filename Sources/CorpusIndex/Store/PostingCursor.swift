@@ -454,17 +454,24 @@ public final class PostingCursor {
     /// decoded apart (`patchedFrequencies`, as for a pass of one), a short tail block becomes the cursor's current
     /// block. A cursor used for probing is not walked afterwards.
     public func probeFrequency(_ target: UInt32) throws -> UInt32 {
+        let (b, frequency) = try route(target)
+        guard b >= 0 else { return frequency }
+        var one = target
+        var answered: UInt32 = 0
+        try answer(block: b, &one, 1, into: &answered)
+        return answered
+    }
+
+    /// Where a probe of `target` is answered: the block (of at least `PatchedBlock.smallestPartialBlock`
+    /// documents) to answer it in, or -1 with the frequency when the cursor's buffers answer it (a single-block
+    /// list, the cursor's own block, a short tail block, which this decodes) or the list ends before it (0).
+    @inline(__always) private func route(_ target: UInt32) throws -> (block: Int, frequency: UInt32) {
         if blockCount > 1 && !inDecodedBlock(target) {
-            guard let b = try blockHolding(target) else { return 0 }
-            if blockSize(b) >= PatchedBlock.smallestPartialBlock {
-                var one = target
-                var frequency: UInt32 = 0
-                try answer(block: b, &one, 1, into: &frequency)
-                return frequency
-            }
+            guard let b = try blockHolding(target) else { return (-1, 0) }
+            if blockSize(b) >= PatchedBlock.smallestPartialBlock { return (b, 0) }
             try decode(block: b)
         }
-        return Self.find(target, docs: docBuffer, freqs: freqBuffer, count: blockDocs)
+        return (-1, Self.find(target, docs: docBuffer, freqs: freqBuffer, count: blockDocs))
     }
 
     /// Whether `target` lies within the cursor's own decoded block (answered from its buffers).
@@ -504,26 +511,12 @@ public final class PostingCursor {
     public func probeFrequencies(
         _ targets: UnsafePointer<UInt32>, count: Int, into frequencies: UnsafeMutablePointer<UInt32>
     ) throws {
-        guard blockCount > 1 else {
-            for i in 0..<count { frequencies[i] = try probeFrequency(targets[i]) }
-            return
-        }
         var i = 0
         while i < count {
             let target = targets[i]
-            // The cursor's own decoded block, a short tail block: as one probe.
-            guard !inDecodedBlock(target) else {
-                frequencies[i] = try probeFrequency(target)
-                i &+= 1
-                continue
-            }
-            guard let b = try blockHolding(target) else {
-                frequencies[i] = 0
-                i &+= 1
-                continue
-            }
-            guard blockSize(b) >= PatchedBlock.smallestPartialBlock else {
-                frequencies[i] = try probeFrequency(target)
+            let (b, frequency) = try route(target)
+            guard b >= 0 else {
+                frequencies[i] = frequency
                 i &+= 1
                 continue
             }
@@ -546,13 +539,16 @@ public final class PostingCursor {
         let n = blockSize(b)
         let start = b == 0 ? dataStart : dataStart + skipEnd[b - 1]
         let end = dataStart + skipEnd[b]
-        guard start <= end, end <= data.count else { throw corrupt("block \(b) spans \(start)..<\(end)") }
-        let region = UnsafeRawBufferPointer(start: data.baseAddress! + start, count: end - start)
+        guard start <= end, end <= data.count, let base = data.baseAddress else {
+            throw corrupt("block \(b) spans \(start)..<\(end)")
+        }
+        // The block's bytes, without slicing `data` (bounds checked above).
+        let region = UnsafeRawBufferPointer(start: base + start, count: end - start)
         if DenseDocBlock.starts(region, at: 0, count: n) {
             let first: UInt32 = b == 0 ? 0 : skipLast[b - 1] &+ 1
             try denseFrequencies(block: b, region, count: n, first: first, last: skipLast[b], targets, k, into: frequencies)
         } else {
-            try patchedFrequencies(block: b, start: start, count: n, targets, k, into: frequencies)
+            try patchedFrequencies(block: b, start: start, end: end, count: n, targets, k, into: frequencies)
         }
     }
 
@@ -583,14 +579,13 @@ public final class PostingCursor {
         }
     }
 
-    /// `probeFrequencies` for `k` targets inside the patched block `b` of `n` documents starting at byte `start`:
+    /// `probeFrequencies` for `k` targets inside the patched block `b` of `n` documents at bytes `start ..< end`:
     /// its doc ids decoded and checked once (into `probeDocs`, kept for the next probe in the same block), then a
     /// search per target, and for each hit its frequency (the frequencies' header checked at the first hit).
     private func patchedFrequencies(
-        block b: Int, start: Int, count n: Int, _ targets: UnsafePointer<UInt32>, _ k: Int,
+        block b: Int, start: Int, end: Int, count n: Int, _ targets: UnsafePointer<UInt32>, _ k: Int,
         into frequencies: UnsafeMutablePointer<UInt32>
     ) throws {
-        let end = dataStart + skipEnd[b]
         if probeBlock != b {
             let region = UnsafeRawBufferPointer(rebasing: data[start..<end])
             let (afterDocs, last) = try decodeDocIDs(block: b, region, count: n, into: probeDocs)
@@ -687,7 +682,6 @@ public final class PostingCursor {
         // The first three fields and the last three each fit in one peek (57 bits) in any real table: one load for
         // the first group, its two fields cut from it.
         let grouped = layout.head <= 57 && layout.tail <= 57
-        let whole = !grouped
         for e in skipDecoded...last {
             let delta, bytes: UInt32
             if grouped {
@@ -714,7 +708,7 @@ public final class PostingCursor {
         guard !reader.isOverrun else { throw corrupt("skip table is cut short") }
         skipBit = reader.position
         skipDecoded = last + 1
-        if whole { skipTailDecoded = skipDecoded }
+        if !grouped { skipTailDecoded = skipDecoded }
     }
 
     /// Decodes the largest frequency, smallest length, position bytes and weight step of the skip entries from
@@ -725,7 +719,7 @@ public final class PostingCursor {
         var reader = BitReader(table, byteOffset: 0)
         let layout = skipLayout
         let entryBits = layout.head &+ layout.tail
-        let first = (skipStartBit) &+ skipTailDecoded &* entryBits
+        let first = skipStartBit &+ skipTailDecoded &* entryBits
         reader.position = first
         for e in skipTailDecoded...last {
             let head = reader.peek()
