@@ -42,13 +42,8 @@ extension QueryEngine {
         let others = (0..<m).filter { $0 != lead }.sorted { floors[$0] > floors[$1] }
         let othersFloor = others.reduce(0.0) { $0 + floors[$1] }
         let leader = scorers[lead]
-        let parts = UnsafeMutablePointer<Double>.allocate(capacity: 2 * m)
-        let missing = parts + m
         let limits = UnsafeMutablePointer<UInt32>.allocate(capacity: Self.lengthLimitCount)
-        defer {
-            parts.deallocate()
-            limits.deallocate()
-        }
+        defer { limits.deallocate() }
         // The next candidate of the lists from the lead's document on.
         var c = 0
         var nextCandidate = merged.count > 0 ? merged.docs[0] : noMoreDocs
@@ -60,51 +55,25 @@ extension QueryEngine {
             }
             return d == nextCandidate
         }
-        /// Offers `d` (a document of the lead in no list; `leadScore` the lead's exact contribution) if it beats
-        /// the k-th score.
-        @inline(__always) func consider(_ d: DocID, leadScore: Double) {
-            let theta = collector.threshold
-            // The lead's exact contribution; the others' floors, then their bounds at the document's length.
-            parts[lead] = leadScore
-            var bound = leadScore + othersFloor
-            for t in others { parts[t] = -1 }
-            // `tightenMissing` is false when a missing term cannot occur in this document: no match.
-            guard !(collector.prunes && bound * slack <= theta),
-                merged.tightenMissing(d, conjunctive: true, scorers, source, parts: parts, into: missing, bound: &bound),
-                !(collector.prunes && bound * slack <= theta)
-            else { return collector.countRejected() }
-            for o in others {
-                let f = scorers[o].probeFrequency(d)
-                // Not in term o's postings: no match.
-                guard f > 0 else { return collector.countRejected() }
-                parts[o] = scorers[o].score(freq: f, d, source)
-                bound += parts[o] - missing[o]
-                guard !(collector.prunes && bound * slack <= theta) else { return collector.countRejected() }
-            }
-            var score = 0.0
-            for t in 0..<m { score += parts[t] }
-            collector.offer(ScoredDoc(doc: d, score: score))
-        }
-        /// `consider` for `count` documents at once (in doc-id order; `docs(j)` the j-th, `leadScore(j)` the lead's
-        /// exact contribution to it), stage by stage: their bounds at their lengths, then each other term probed
-        /// for those still in the running, largest floor first, then the offers. The k-th score the stages test
-        /// against is the one they start with (offers come last), so they drop no document `consider` would keep.
-        /// Only for a collector that prunes (the runners-up path's condition): the tests use its threshold as is.
+        /// Offers those of `count` documents of the lead in no list (in doc-id order; `docs(j)` the j-th,
+        /// `leadScore(j)` the lead's exact contribution to it) that beat the k-th score, stage by stage: the others'
+        /// floors, then their bounds at each document's length (`TopListCandidates.tightenMissing`, which drops a
+        /// document too short to hold a term outside its list), then each other term probed for the documents
+        /// still in the running, largest floor first, each probe refining the bound, then the offers. The k-th
+        /// score the stages test against is the one they start with (offers come last): a lower bound of the
+        /// final one, so no document of the top k is dropped.
         func considerAll(_ count: Int, docs: (Int) -> DocID, leadScore: (Int) -> Double) {
             guard count > 0 else { return }
-            let theta = collector.threshold
+            let theta = collector.prunes ? collector.threshold : -Double.infinity
             // Per document j: its parts at `rows + 2mj`, the bounds of its missing terms right after; its bound
             // at `bounds + j`, after every row.
             let rows = UnsafeMutablePointer<Double>.allocate(capacity: count &* (2 &* m &+ 1))
             let bounds = rows + count &* 2 &* m
-            let alive = UnsafeMutablePointer<Int32>.allocate(capacity: count)
-            let targets = UnsafeMutablePointer<DocID>.allocate(capacity: count)
-            let answers = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
+            let scratch = ProbePassScratch(count: count)
+            let (alive, targets, answers) = (scratch.alive, scratch.targets, scratch.answers)
             defer {
                 rows.deallocate()
-                alive.deallocate()
-                targets.deallocate()
-                answers.deallocate()
+                scratch.release()
             }
             var n = 0
             for j in 0..<count {
@@ -156,7 +125,7 @@ extension QueryEngine {
             (leader.weight.idf * runners.floor + othersFloor) * slack <= collector.threshold
         {
             // They are far apart: their field lengths are fetched a few documents ahead. A document is weighed
-            // only if its length is within the limit for its frequency (the first test of `consider`, exactly).
+            // only if its length is within the limit for its frequency (the first test of `considerAll`, exactly).
             Self.lengthLimits(leader.weight, theta: collector.threshold, othersFloor: othersFloor, into: limits)
             let ahead = Self.lengthLookahead
             let n = runners.docs.count
@@ -196,9 +165,27 @@ extension QueryEngine {
         defer { withExtendedLifetime(set) {} }
         let walker = set.scorers[lead]
         var limitsTheta = -Double.infinity
+        // The documents found are weighed a chunk at a time.
+        let chunk = Self.bandChunk
+        let chunkDocs = UnsafeMutablePointer<DocID>.allocate(capacity: chunk)
+        let chunkScores = UnsafeMutablePointer<Double>.allocate(capacity: chunk)
+        defer {
+            chunkDocs.deallocate()
+            chunkScores.deallocate()
+        }
+        var pending = 0
+        func weighPending() {
+            considerAll(pending, docs: { chunkDocs[$0] }, leadScore: { chunkScores[$0] })
+            pending = 0
+        }
         var d = walker.next()
         while d != noMoreDocs {
-            if !isCandidate(d) { consider(d, leadScore: walker.currentScore(d, source)) }
+            if !isCandidate(d) {
+                chunkDocs[pending] = d
+                chunkScores[pending] = walker.currentScore(d, source)
+                pending += 1
+                if pending == chunk { weighPending() }
+            }
             // On to the next document whose lead contribution could reach the band.
             guard collector.prunes else {
                 d = walker.next()
@@ -211,8 +198,12 @@ extension QueryEngine {
             }
             d = walker.next(lengthAtMost: limits, count: Self.lengthLimitCount)
         }
+        weighPending()
         return false
     }
+
+    /// How many documents of the lead's walked postings the band pass weighs at once (`considerAll`).
+    static var bandChunk: Int { 256 }
 
     /// How many documents ahead the passes over far-apart documents (a list's candidates, a term's runners-up)
     /// fetch field lengths (`Scorer.prefetchLength`): a cache miss takes about as long as a dozen documents.

@@ -176,16 +176,12 @@ extension QueryEngine {
         let m = scorers.count
         let count = merged.count
         guard count > 0 else { return }
-        let alive = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+        let scratch = ProbePassScratch(count: count)
+        let (alive, targets, answers) = (scratch.alive, scratch.targets, scratch.answers)
         let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: count &* m)
-        // One term's probes: their targets, and the answers (one more, so that reading one past is safe).
-        let targets = UnsafeMutablePointer<DocID>.allocate(capacity: count)
-        let answers = UnsafeMutablePointer<UInt32>.allocate(capacity: count &+ 1)
         defer {
-            alive.deallocate()
+            scratch.release()
             frequencies.deallocate()
-            targets.deallocate()
-            answers.deallocate()
         }
         var n = 0
         for c in 0..<count {
